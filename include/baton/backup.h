@@ -1,0 +1,29 @@
+// Backup: reads the persistent store under <zk-path>/state and writes it as
+// one tar file to a storage location.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "baton/zk_url.h"
+
+namespace baton {
+
+struct BackupOptions {
+  ZkUrl zk;
+  ZkTimeouts timeouts;
+  std::string backup_location;
+  // Requests in flight at once while reading the tree.
+  int max_in_flight = 2000;
+};
+
+struct BackupStats {
+  uint64_t items = 0;     // current values
+  uint64_t versions = 0;  // version entries
+  uint64_t bytes = 0;     // node data bytes written
+  bool has_storage_version = false;
+};
+
+BackupStats Backup(const BackupOptions& options);
+
+}  // namespace baton

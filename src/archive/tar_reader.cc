@@ -1,0 +1,94 @@
+#include "archive/tar_reader.h"
+
+#include <archive_entry.h>
+
+#include "baton/error.h"
+
+namespace baton::archive {
+namespace {
+
+constexpr size_t kReadBuffer = 1 << 20;
+
+}  // namespace
+
+TarReader::TarReader(BackupSource& source, uint64_t max_entry_bytes)
+    : source_(source), max_entry_bytes_(max_entry_bytes), buffer_(kReadBuffer, '\0') {
+  archive_ = archive_read_new();
+  if (archive_ == nullptr) throw Error("cannot allocate a tar reader");
+  if (archive_read_support_format_tar(archive_) != ARCHIVE_OK ||
+      archive_read_support_filter_all(archive_) != ARCHIVE_OK ||
+      archive_read_open(archive_, this, nullptr, &TarReader::OnRead, nullptr) != ARCHIVE_OK) {
+    Fail("the backup is not a valid tar archive");
+  }
+}
+
+TarReader::~TarReader() { archive_read_free(archive_); }
+
+la_ssize_t TarReader::OnRead(struct ::archive* /*a*/, void* self, const void** buffer) {
+  auto* reader = static_cast<TarReader*>(self);
+  try {
+    size_t n = reader->source_.Read(reader->buffer_.data(), reader->buffer_.size());
+    reader->bytes_read_ += n;
+    *buffer = reader->buffer_.data();
+    return static_cast<la_ssize_t>(n);
+  } catch (...) {
+    // Exceptions must not cross libarchive's C frames; rethrown in Fail().
+    reader->source_error_ = std::current_exception();
+    return -1;
+  }
+}
+
+void TarReader::Fail(const std::string& what) {
+  if (source_error_) std::rethrow_exception(source_error_);
+  if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
+  const char* detail = archive_error_string(archive_);
+  throw Error(what + (detail != nullptr ? std::string(": ") + detail : ""));
+}
+
+bool TarReader::Next(TarEntry& entry) {
+  archive_entry* header = nullptr;
+  int rc = archive_read_next_header(archive_, &header);
+  if (rc == ARCHIVE_EOF) {
+    if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
+    // libarchive also reports EOF when the stream stops exactly between two
+    // entries; only a stream that ends with the end-of-archive blocks (or
+    // with no entries at all) is complete.
+    if (entries_ > 0 && static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) <= last_entry_end_) {
+      throw Error("the backup is truncated: it ends after entry " + std::to_string(entries_) +
+                  " without the end-of-archive marker");
+    }
+    return false;
+  }
+  if (rc != ARCHIVE_OK) Fail("the backup is not a valid tar archive (corrupt or truncated)");
+  const char* name = archive_entry_pathname(header);
+  entry.name = name != nullptr ? name : "";
+  if (archive_entry_filetype(header) != AE_IFREG || archive_entry_hardlink(header) != nullptr) {
+    throw Error("backup entry '" + entry.name + "' is not a regular file");
+  }
+  if (archive_entry_sparse_count(header) > 0) {
+    throw Error("backup entry '" + entry.name + "' is a sparse file, which backups never contain");
+  }
+  if (!archive_entry_size_is_set(header) || archive_entry_size(header) < 0 ||
+      static_cast<uint64_t>(archive_entry_size(header)) > max_entry_bytes_) {
+    throw Error("backup entry '" + entry.name + "' is larger than the limit of " +
+                std::to_string(max_entry_bytes_) + " bytes");
+  }
+  size_t size = static_cast<size_t>(archive_entry_size(header));
+  // libarchive has consumed the header(s) now; the data follows, padded to
+  // whole 512-byte blocks.
+  last_entry_end_ = static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) + (size + 511) / 512 * 512;
+  entry.data.resize(size);
+  size_t got = 0;
+  while (got < size) {
+    la_ssize_t n = archive_read_data(archive_, entry.data.data() + got, size - got);
+    if (n < 0) Fail("the backup is corrupt or truncated in entry '" + entry.name + "'");
+    if (n == 0) {
+      throw Error("the backup is truncated inside entry '" + entry.name + "'");
+    }
+    got += static_cast<size_t>(n);
+  }
+  ++entries_;
+  return true;
+}
+
+}  // namespace baton::archive

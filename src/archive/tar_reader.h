@@ -1,0 +1,51 @@
+// Reads a tar stream entry by entry with bounded memory: GNU long names, PAX
+// and ustar headers, any compression libarchive knows. Refuses what a backup
+// never contains (links, directories, sparse files, oversized entries) and
+// notices a stream that ends without tar's end-of-archive blocks.
+#pragma once
+
+#include <archive.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#include "baton/storage.h"
+
+namespace baton::archive {
+
+struct TarEntry {
+  std::string name;
+  std::string data;
+};
+
+class TarReader {
+ public:
+  // Entries larger than `max_entry_bytes` are refused before they are read.
+  TarReader(BackupSource& source, uint64_t max_entry_bytes);
+  ~TarReader();
+  TarReader(const TarReader&) = delete;
+  TarReader& operator=(const TarReader&) = delete;
+
+  // Fills `entry` with the next entry; returns false at the end of a complete
+  // archive. Throws baton::Error on a corrupt, truncated or refused stream.
+  bool Next(TarEntry& entry);
+
+  // Bytes read from the source so far.
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  static la_ssize_t OnRead(struct ::archive* a, void* self, const void** buffer);
+  [[noreturn]] void Fail(const std::string& what);
+
+  struct ::archive* archive_ = nullptr;
+  BackupSource& source_;
+  uint64_t max_entry_bytes_;
+  std::string buffer_;
+  std::exception_ptr source_error_;
+  uint64_t bytes_read_ = 0;
+  uint64_t entries_ = 0;
+  uint64_t last_entry_end_ = 0;  // stream offset after the last entry read
+};
+
+}  // namespace baton::archive

@@ -1,0 +1,75 @@
+#include "baton/restore.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "backup/staged_backup.h"
+#include "baton/error.h"
+#include "baton/storage.h"
+#include "store/backup_item.h"
+#include "store/storage_version.h"
+#include "store/store_writer.h"
+#include "zk/batch_writer.h"
+#include "zk/subtree.h"
+#include "zk/zk_session.h"
+
+namespace baton {
+namespace {
+
+// No ZooKeeper node can hold more than jute.maxbuffer; an entry far larger
+// than any sane setting is refused before its bytes are read.
+constexpr uint64_t kMaxEntryBytes = 64 << 20;
+
+}  // namespace
+
+RestoreStats Restore(const RestoreOptions& options) {
+  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
+  auto started = std::chrono::steady_clock::now();
+  zk::ZkSession session(options.zk, options.timeouts);
+  const std::string state = options.zk.state_path();
+
+  // Pass 1: the whole backup must be readable and every entry acceptable
+  // before anything is deleted.
+  spdlog::info("validating {}", storage->Describe());
+  RestoreStats stats;
+  backup::StagedBackup staged(*storage, kMaxEntryBytes);
+  staged.Validate([&stats](archive::TarEntry& entry) {
+    store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
+    if (item.is_storage_version()) {
+      store::StorageVersion::Parse(entry.data);
+      stats.has_storage_version = true;
+    } else if (item.version) {
+      ++stats.versions;
+    } else {
+      ++stats.items;
+    }
+    stats.bytes += entry.data.size();
+  });
+  spdlog::info("backup is valid: {} items, {} versions, {} bytes", stats.items, stats.versions,
+               stats.bytes);
+
+  // Pass 2: replace the state.
+  zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
+                         options.max_in_flight);
+  session.EnsureContainers(state);
+  stats.deleted_nodes = zk::DeleteDescendants(session, writer, state, 2000);
+  spdlog::info("removed {} nodes under {}", stats.deleted_nodes, state);
+
+  std::unique_ptr<BackupSource> source = staged.Reopen();
+  archive::TarReader tar(*source, kMaxEntryBytes);
+  store::StoreWriter store(writer, state);
+  archive::TarEntry entry;
+  while (tar.Next(entry)) {
+    store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
+    item.data = std::move(entry.data);
+    store.Write(std::move(item));
+  }
+  store.Finish();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
+               stats.versions, stats.bytes, seconds);
+  return stats;
+}
+
+}  // namespace baton

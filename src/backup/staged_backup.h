@@ -1,0 +1,32 @@
+// A backup read twice: once to validate every entry before anything in
+// ZooKeeper is touched, and once to write. The second pass must see exactly
+// the bytes the first one checked: a provider that can re-read the same
+// object rewinds; otherwise the first pass keeps a local copy.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+#include "archive/tar_reader.h"
+#include "baton/storage.h"
+
+namespace baton::backup {
+
+class StagedBackup {
+ public:
+  StagedBackup(StorageProvider& storage, uint64_t max_entry_bytes);
+  ~StagedBackup();
+
+  // Pass 1: reads every entry and passes it to `check`, which throws to refuse.
+  void Validate(const std::function<void(archive::TarEntry&)>& check);
+  // Pass 2: the same bytes again. Only after Validate().
+  std::unique_ptr<BackupSource> Reopen();
+
+ private:
+  std::unique_ptr<BackupSource> source_;
+  std::FILE* copy_ = nullptr;
+  uint64_t max_entry_bytes_;
+};
+
+}  // namespace baton::backup

@@ -1,0 +1,47 @@
+#include <cstdio>
+#include <memory>
+
+#include "baton/backup.h"
+#include "cli/commands.h"
+#include "cli/zk_flags.h"
+
+namespace baton::cli {
+
+Command AddBackupCommand(CLI::App& app) {
+  struct Flags {
+    ZkFlags zk;
+    std::string location;
+    std::string format = "marathon";
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* cmd = app.add_subcommand(
+      "backup", "Write the state under <zk path>/state to one tar file at a backup location");
+  cmd->add_option("--backup_location", flags->location,
+                  "Where to write the backup, e.g. file:///var/backups/marathon.tar")
+      ->required();
+  flags->zk.AddTo(*cmd);
+  cmd->add_option("--format", flags->format,
+                  "Archive format: marathon (a plain tar that Marathon 1.5+ can restore)")
+      ->check(CLI::IsMember({"marathon"}))
+      ->capture_default_str();
+  cmd->footer(
+      "Examples:\n"
+      "  baton backup --backup_location file:///var/backups/marathon.tar \\\n"
+      "               --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
+      "\nRun it while no leader writes to the store: the backup is read from a live tree.\n"
+      "The file appears under its final name only once it is complete.");
+  return {cmd, [flags] {
+    BackupOptions options;
+    options.zk = flags->zk.url();
+    options.timeouts = flags->zk.timeouts();
+    options.backup_location = flags->location;
+    BackupStats stats = Backup(options);
+    std::printf("backup written: %llu items, %llu versions, %llu bytes%s\n",
+                static_cast<unsigned long long>(stats.items),
+                static_cast<unsigned long long>(stats.versions),
+                static_cast<unsigned long long>(stats.bytes),
+                stats.has_storage_version ? ", with storage version" : "");
+  }};
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,18 @@
+// The subcommands of the baton executable. Each Add* registers a subcommand
+// and its flags on the app, and returns it with the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace baton::cli {
+
+struct Command {
+  CLI::App* subcommand;
+  std::function<void()> run;
+};
+
+Command AddBackupCommand(CLI::App& app);
+Command AddRestoreCommand(CLI::App& app);
+
+}  // namespace baton::cli

@@ -1,0 +1,49 @@
+// baton: backup & restore of Marathon-style state kept in ZooKeeper.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "baton/error.h"
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
+  app.set_version_flag("--version", "baton 0.1.0");
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log_level", log_level, "Log level: debug, info, warn, error, off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+
+  const baton::cli::Command commands[] = {
+      baton::cli::AddBackupCommand(app),
+      baton::cli::AddRestoreCommand(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  // Logs go to stderr so that stdout carries only results.
+  auto logger = spdlog::stderr_color_mt("baton");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  try {
+    for (const auto& command : commands) {
+      if (command.subcommand->parsed()) command.run();
+    }
+    return 0;
+  } catch (const baton::Error& e) {
+    std::fprintf(stderr, "baton: error: %s\n", e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "baton: internal error: %s\n", e.what());
+  }
+  return 1;
+}

@@ -1,0 +1,91 @@
+#include "storage/backup_location.h"
+
+#include <cctype>
+
+#include "baton/error.h"
+
+namespace baton::storage {
+namespace {
+
+bool IsSecretParam(const std::string& name) {
+  return name == "secret_key" || name == "access_key" || name == "session_token";
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    int hi = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
+    int lo = hi >= 0 ? HexValue(text[i + 2]) : -1;
+    if (lo < 0) throw Error("invalid backup location: bad percent-escape in the URI");
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+BackupLocation BackupLocation::Parse(const std::string& text) {
+  BackupLocation loc;
+  size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    throw Error("invalid backup location: expected a URI such as file:///path/to/backup.tar "
+                "or s3://bucket/key");
+  }
+  for (size_t i = 0; i < colon; ++i) {
+    char c = text[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      throw Error("invalid backup location: bad URI scheme");
+    }
+    loc.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string rest = text.substr(colon + 1);
+  if (size_t hash = rest.find('#'); hash != std::string::npos) rest.resize(hash);
+  if (size_t q = rest.find('?'); q != std::string::npos) {
+    std::string query = rest.substr(q + 1);
+    rest.resize(q);
+    size_t start = 0;
+    while (start < query.size()) {
+      size_t amp = query.find('&', start);
+      if (amp == std::string::npos) amp = query.size();
+      std::string pair = query.substr(start, amp - start);
+      if (!pair.empty()) {
+        size_t eq = pair.find('=');
+        std::string key = PercentDecode(pair.substr(0, eq));
+        loc.params[key] = eq == std::string::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      }
+      start = amp + 1;
+    }
+  }
+  if (rest.starts_with("//")) {
+    size_t slash = rest.find('/', 2);
+    loc.authority = PercentDecode(rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2));
+    rest = slash == std::string::npos ? "" : rest.substr(slash);
+  }
+  loc.path = PercentDecode(rest);
+  return loc;
+}
+
+std::string BackupLocation::Redacted() const {
+  std::string out = scheme + "://" + authority + path;
+  char sep = '?';
+  for (const auto& [key, value] : params) {
+    out += sep + key + "=" + (IsSecretParam(key) ? "***" : value);
+    sep = '&';
+  }
+  return out;
+}
+
+}  // namespace baton::storage

@@ -1,0 +1,28 @@
+#include "baton/error.h"
+#include "baton/storage.h"
+#include "storage/backup_location.h"
+#include "storage/file_storage.h"
+
+namespace baton {
+
+std::unique_ptr<StorageProvider> OpenStorage(const std::string& location) {
+  storage::BackupLocation loc = storage::BackupLocation::Parse(location);
+  if (loc.scheme == "file") {
+    if (!loc.authority.empty() && loc.authority != "localhost") {
+      throw Error("invalid backup location " + loc.Redacted() +
+                  ": a file URI names a local path, e.g. file:///var/backups/marathon.tar");
+    }
+    if (loc.path.empty() || loc.path.front() != '/') {
+      throw Error("invalid backup location " + loc.Redacted() +
+                  ": the file path must be absolute, e.g. file:///var/backups/marathon.tar");
+    }
+    if (loc.path.back() == '/') {
+      throw Error("invalid backup location " + loc.Redacted() + ": the path names a directory");
+    }
+    return std::make_unique<storage::FileStorage>(loc.path);
+  }
+  throw Error("invalid backup location: unknown scheme '" + loc.scheme +
+              "' (supported: file)");
+}
+
+}  // namespace baton

@@ -1,0 +1,40 @@
+// Writes backup items into Marathon's layout under a state root that has
+// just been emptied: categories and buckets as CONTAINER nodes, an id node as
+// a container when only its versions exist, values as persistent nodes, and
+// the storage version (wrapped in a ZKStoreEntry) last.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "store/backup_item.h"
+#include "zk/batch_writer.h"
+
+namespace baton::store {
+
+class StoreWriter {
+ public:
+  StoreWriter(zk::BatchWriter& writer, std::string state_root);
+
+  void Write(BackupItem&& item);
+  // Writes the storage version, if one was given, and waits for every write.
+  void Finish();
+
+ private:
+  void EnsureParents(const BackupItem& item);
+
+  zk::BatchWriter& writer_;
+  std::string root_;
+  // Category and bucket nodes already created: at most 16 per category.
+  std::unordered_set<std::string> containers_;
+  // Hashes of the id nodes already created, so memory stays at a few bytes
+  // per id. A collision only costs a replay: a Create on a missing parent or
+  // a Set on a missing node fails its batch, which is then done one op at a
+  // time with create-or-update semantics.
+  std::unordered_set<uint64_t> ids_;
+  std::optional<std::string> storage_version_;
+};
+
+}  // namespace baton::store

@@ -1,0 +1,60 @@
+// Writes nodes in multi-ops bounded by bytes and count, several multi-ops in
+// flight at once. ZooKeeper answers one session's requests in order, so a
+// later batch sees the effects of the earlier ones. When a batch fails (a
+// parent that vanished, a node that already exists), that batch and every
+// later one are replayed in order, one operation at a time with
+// create-or-update semantics, so the end state is what the sequence of calls
+// asked for.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "zk/completion_queue.h"
+#include "zk/zk_session.h"
+
+namespace baton::zk {
+
+class BatchWriter {
+ public:
+  BatchWriter(ZkSession& session, size_t max_batch_bytes, int max_batch_ops, int max_in_flight);
+  ~BatchWriter();
+
+  // Creates a container node, or leaves an existing node alone.
+  void EnsureContainer(std::string path);
+  // Creates a persistent node expected not to exist (it is updated if it does).
+  void Create(std::string path, std::string data);
+  // Updates a node expected to exist (it is created if it does not).
+  void Set(std::string path, std::string data);
+  // Deletes a node; a missing node is not an error.
+  void Delete(std::string path);
+
+  // Sends what is queued and waits for every batch. Throws baton::Error if an
+  // operation cannot be done even one at a time.
+  void Flush();
+
+  uint64_t replayed_batches() const { return replayed_batches_; }
+
+ private:
+  struct Op;
+  struct Batch;
+
+  static void OnMulti(int rc, const void* context);
+  static void OnCreate(int rc, const char* path, const void* context);
+  void Add(Op op);
+  void Send();
+  void WaitOne();
+  void Replay(Batch& batch);
+
+  ZkSession& session_;
+  size_t max_batch_bytes_;
+  int max_batch_ops_;
+  int max_in_flight_;
+  std::unique_ptr<Batch> open_;
+  std::deque<std::unique_ptr<Batch>> in_flight_;
+  CompletionQueue<Batch*> queue_;
+  uint64_t replayed_batches_ = 0;
+};
+
+}  // namespace baton::zk

@@ -1,0 +1,199 @@
+#include "zk/tree_reader.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <memory>
+
+#include "baton/error.h"
+#include "store/storage_version.h"
+#include "zk/completion_queue.h"
+
+namespace baton::zk {
+namespace {
+
+// Requests in the order of the tree's levels. The deepest pending kind is
+// always sent first, so the frontier (and memory) stays small.
+enum Kind { kListBuckets, kListIds, kGetItem, kListVersions, kGetVersion, kKinds };
+
+struct Request {
+  Kind kind;
+  std::string category, bucket, id, version;
+  std::string path;
+};
+
+struct Reply;
+using ReplyQueue = CompletionQueue<std::unique_ptr<Reply>>;
+
+struct Reply {
+  Request request;
+  ReplyQueue* queue = nullptr;
+  int rc = ZOK;
+  std::string data;
+  Stat stat{};
+  std::vector<std::string> children;
+};
+
+void OnData(int rc, const char* value, int value_len, const Stat* stat, const void* context) {
+  std::unique_ptr<Reply> reply(static_cast<Reply*>(const_cast<void*>(context)));
+  reply->rc = rc;
+  if (rc == ZOK) {
+    if (value != nullptr && value_len > 0) reply->data.assign(value, static_cast<size_t>(value_len));
+    if (stat != nullptr) reply->stat = *stat;
+  }
+  ReplyQueue* queue = reply->queue;
+  queue->Push(std::move(reply));
+}
+
+void OnChildren(int rc, const String_vector* strings, const void* context) {
+  std::unique_ptr<Reply> reply(static_cast<Reply*>(const_cast<void*>(context)));
+  reply->rc = rc;
+  if (rc == ZOK && strings != nullptr) {
+    reply->children.reserve(static_cast<size_t>(strings->count));
+    for (int i = 0; i < strings->count; ++i) reply->children.emplace_back(strings->data[i]);
+    // Sorted, so that backups of the same tree list entries in the same order.
+    std::sort(reply->children.begin(), reply->children.end());
+  }
+  ReplyQueue* queue = reply->queue;
+  queue->Push(std::move(reply));
+}
+
+class Walk {
+ public:
+  Walk(ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
+       const std::function<void(store::BackupItem&&)>& emit)
+      : session_(session),
+        root_(std::move(root)),
+        max_in_flight_(max_in_flight),
+        max_bytes_(max_bytes),
+        emit_(emit) {}
+
+  ~Walk() {
+    // Callbacks still reference the queue: wait for them before it goes away.
+    queue_.Drain();
+  }
+
+  void Run() {
+    auto categories = session_.Children(root_);
+    if (!categories) throw Error("nothing to back up: " + root_ + " does not exist");
+    for (const std::string& name : *categories) {
+      if (name == store::kStorageVersionName || name == store::kMigrationInProgress) continue;
+      Push({kListBuckets, name, "", "", "", root_ + "/" + name});
+    }
+    while (Pending() || queue_.outstanding() > 0) {
+      while (Pending() && queue_.outstanding() < Window()) Send();
+      Handle(queue_.Pop());
+    }
+  }
+
+ private:
+  bool Pending() const {
+    return std::any_of(todo_.begin(), todo_.end(), [](const auto& q) { return !q.empty(); });
+  }
+
+  void Push(Request request) { todo_[request.kind].push_back(std::move(request)); }
+
+  // Bounds the bytes replies can hold: the window shrinks as nodes get large.
+  // The size estimate is a decaying maximum, so one big node shrinks the
+  // window at once and it regrows over the following replies.
+  int Window() const {
+    size_t by_bytes = max_bytes_ / std::max<size_t>(size_estimate_, 1);
+    return static_cast<int>(std::clamp<size_t>(by_bytes, 1, static_cast<size_t>(max_in_flight_)));
+  }
+
+  void Send() {
+    auto it = std::find_if(todo_.rbegin(), todo_.rend(), [](const auto& q) { return !q.empty(); });
+    auto reply = std::make_unique<Reply>();
+    reply->request = std::move(it->front());
+    it->pop_front();
+    reply->queue = &queue_;
+    const char* path = reply->request.path.c_str();
+    bool get = reply->request.kind == kGetItem || reply->request.kind == kGetVersion;
+    queue_.Expect();
+    Reply* context = reply.release();
+    int rc = get ? zoo_aget(session_.handle(), path, 0, &OnData, context)
+                 : zoo_aget_children(session_.handle(), path, 0, &OnChildren, context);
+    if (rc != ZOK) {
+      queue_.Cancel();
+      std::unique_ptr<Reply> failed(context);
+      ThrowZkError(rc, "read", failed->request.path);
+    }
+  }
+
+  void Handle(std::unique_ptr<Reply> reply) {
+    Request& req = reply->request;
+    // A node deleted while the walk runs was not part of the state we saw.
+    if (reply->rc == ZNONODE) return;
+    if (reply->rc != ZOK) ThrowZkError(reply->rc, "read", req.path);
+    size_estimate_ = std::max(reply->data.size(), size_estimate_ - size_estimate_ / 256);
+    switch (req.kind) {
+      case kListBuckets:
+        for (auto& bucket : reply->children) {
+          Push({kListIds, req.category, bucket, "", "", req.path + "/" + bucket});
+        }
+        break;
+      case kListIds:
+        for (auto& id : reply->children) {
+          Push({kGetItem, req.category, req.bucket, id, "", req.path + "/" + id});
+        }
+        break;
+      case kGetItem:
+        if (!reply->data.empty()) {
+          emit_(store::BackupItem{req.category, req.id, std::nullopt, std::move(reply->data)});
+        }
+        if (reply->stat.numChildren > 0) {
+          Push({kListVersions, req.category, req.bucket, req.id, "", req.path});
+        }
+        break;
+      case kListVersions:
+        for (auto& version : reply->children) {
+          Push({kGetVersion, req.category, req.bucket, req.id, version, req.path + "/" + version});
+        }
+        break;
+      case kGetVersion: {
+        auto stamp = store::OffsetTimestamp::Parse(req.version);
+        if (!stamp) {
+          throw Error("unexpected node " + req.path +
+                      ": a version node must be named by an ISO-8601 offset date-time");
+        }
+        if (reply->stat.numChildren > 0) {
+          spdlog::warn("node {} has children, which are not part of Marathon's layout; "
+                       "they are not backed up",
+                       req.path);
+        }
+        emit_(store::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
+        break;
+      }
+      case kKinds:
+        break;
+    }
+  }
+
+  ZkSession& session_;
+  std::string root_;
+  int max_in_flight_;
+  size_t max_bytes_;
+  const std::function<void(store::BackupItem&&)>& emit_;
+  std::array<std::deque<Request>, kKinds> todo_;
+  ReplyQueue queue_;
+  size_t size_estimate_ = 4096;
+};
+
+}  // namespace
+
+TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight)
+    : session_(session), max_in_flight_(max_in_flight), max_bytes_in_flight_(max_bytes_in_flight) {}
+
+void TreeReader::Read(const std::string& state_root,
+                      const std::function<void(store::BackupItem&&)>& emit) {
+  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit).Run();
+  // The storage version comes last, as in Marathon's backups.
+  std::string name(store::kStorageVersionName);
+  if (auto data = session_.Get(state_root + "/" + name)) {
+    emit(store::BackupItem{name, name, std::nullopt, store::UnwrapStoreEntry(*data)});
+  }
+}
+
+}  // namespace baton::zk

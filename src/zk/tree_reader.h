@@ -1,0 +1,30 @@
+// Reads every entity of Marathon's persistence store under a state root with
+// pipelined asynchronous requests: many in flight at once, bounded both in
+// count and in the bytes they can bring back.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "store/backup_item.h"
+#include "zk/zk_session.h"
+
+namespace baton::zk {
+
+class TreeReader {
+ public:
+  TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight);
+
+  // Calls `emit` for each current value and each version, then once for the
+  // storage version if the store has one. Items whose current value is empty
+  // are not emitted (Marathon's "no current value"). Throws baton::Error if a
+  // request fails or a node does not fit the layout.
+  void Read(const std::string& state_root, const std::function<void(store::BackupItem&&)>& emit);
+
+ private:
+  ZkSession& session_;
+  int max_in_flight_;
+  size_t max_bytes_in_flight_;
+};
+
+}  // namespace baton::zk

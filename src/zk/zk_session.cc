@@ -1,0 +1,217 @@
+#include "zk/zk_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <future>
+
+#include "baton/error.h"
+
+namespace baton::zk {
+namespace {
+
+// The C client logs through this callback; its messages name servers and
+// session ids, never credentials.
+void LogFromClient(const char* message) { spdlog::debug("zookeeper: {}", message); }
+
+struct GetResult {
+  int rc = 0;
+  std::string data;
+  Stat stat{};
+};
+
+struct ChildrenResult {
+  int rc = 0;
+  std::vector<std::string> names;
+};
+
+void OnGet(int rc, const char* value, int value_len, const Stat* stat, const void* data) {
+  auto* promise = static_cast<std::promise<GetResult>*>(const_cast<void*>(data));
+  GetResult result;
+  result.rc = rc;
+  if (rc == ZOK) {
+    if (value != nullptr && value_len > 0) result.data.assign(value, static_cast<size_t>(value_len));
+    if (stat != nullptr) result.stat = *stat;
+  }
+  promise->set_value(std::move(result));
+}
+
+void OnChildren(int rc, const String_vector* strings, const void* data) {
+  auto* promise = static_cast<std::promise<ChildrenResult>*>(const_cast<void*>(data));
+  ChildrenResult result;
+  result.rc = rc;
+  if (rc == ZOK && strings != nullptr) {
+    result.names.reserve(static_cast<size_t>(strings->count));
+    for (int i = 0; i < strings->count; ++i) result.names.emplace_back(strings->data[i]);
+  }
+  promise->set_value(std::move(result));
+}
+
+void OnVoid(int rc, const void* data) {
+  static_cast<std::promise<int>*>(const_cast<void*>(data))->set_value(rc);
+}
+
+void OnString(int rc, const char* /*value*/, const void* data) { OnVoid(rc, data); }
+
+std::string Parent(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+void ThrowZkError(int rc, const std::string& what, const std::string& path) {
+  std::string reason;
+  switch (rc) {
+    case ZCONNECTIONLOSS:
+      reason = "lost the connection to ZooKeeper";
+      break;
+    case ZSESSIONEXPIRED:
+      reason = "the ZooKeeper session expired";
+      break;
+    case ZOPERATIONTIMEOUT:
+      reason = "ZooKeeper did not answer in time";
+      break;
+    case ZNOAUTH:
+      reason = "not authorized (check the credentials in the zk URL)";
+      break;
+    case ZAUTHFAILED:
+      reason = "authentication failed (check the credentials in the zk URL)";
+      break;
+    default:
+      reason = zerror(rc);
+  }
+  throw Error(what + " " + path + ": " + reason);
+}
+
+ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts) : url_(url) {
+  zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
+  zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts.session_ms, nullptr,
+                        this, 0, &LogFromClient);
+  if (zh_ == nullptr) {
+    throw Error("cannot use ZooKeeper hosts '" + url_.hosts + "': " + std::strerror(errno));
+  }
+  try {
+    WaitConnected(timeouts.connect_ms);
+    if (url_.has_credentials()) Authenticate(timeouts.connect_ms);
+  } catch (...) {
+    if (zh_ != nullptr) zookeeper_close(zh_);
+    zh_ = nullptr;
+    throw;
+  }
+}
+
+ZkSession::~ZkSession() {
+  if (zh_ != nullptr) zookeeper_close(zh_);
+}
+
+void ZkSession::Watcher(zhandle_t* /*zh*/, int type, int state, const char* /*path*/,
+                        void* context) {
+  if (type != ZOO_SESSION_EVENT) return;
+  auto* self = static_cast<ZkSession*>(context);
+  {
+    std::lock_guard lock(self->mu_);
+    self->state_ = state;
+  }
+  self->cv_.notify_all();
+}
+
+void ZkSession::WaitConnected(int timeout_ms) {
+  std::unique_lock lock(mu_);
+  bool done = cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] {
+    return state_ == ZOO_CONNECTED_STATE || state_ == ZOO_EXPIRED_SESSION_STATE ||
+           state_ == ZOO_AUTH_FAILED_STATE;
+  });
+  if (!done || state_ != ZOO_CONNECTED_STATE) {
+    throw Error("could not connect to ZooKeeper at " + url_.hosts + " within " +
+                std::to_string(timeout_ms) + " ms (see --zk_timeout)");
+  }
+}
+
+void ZkSession::Authenticate(int timeout_ms) {
+  std::string cert = url_.user + ":" + url_.password;
+  std::promise<int> promise;
+  auto future = promise.get_future();
+  int rc = zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &OnVoid,
+                        &promise);
+  if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);
+  if (future.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
+    // The callback still references `promise`: closing the handle first
+    // delivers it before we leave.
+    zookeeper_close(zh_);
+    zh_ = nullptr;
+    throw Error("ZooKeeper did not answer the authentication within " +
+                std::to_string(timeout_ms) + " ms");
+  }
+  rc = future.get();
+  if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);
+}
+
+const ACL_vector* ZkSession::acl() const {
+  return url_.has_credentials() ? &ZOO_CREATOR_ALL_ACL : &ZOO_OPEN_ACL_UNSAFE;
+}
+
+void ZkSession::Fail(int rc, const std::string& what, const std::string& path) const {
+  ThrowZkError(rc, what, path);
+}
+
+std::optional<std::string> ZkSession::Get(const std::string& path, Stat* stat) {
+  std::promise<GetResult> promise;
+  auto future = promise.get_future();
+  int rc = zoo_aget(zh_, path.c_str(), 0, &OnGet, &promise);
+  if (rc != ZOK) Fail(rc, "read", path);
+  GetResult result = future.get();
+  if (result.rc == ZNONODE) return std::nullopt;
+  if (result.rc != ZOK) Fail(result.rc, "read", path);
+  if (stat != nullptr) *stat = result.stat;
+  return std::move(result.data);
+}
+
+std::optional<std::vector<std::string>> ZkSession::Children(const std::string& path) {
+  std::promise<ChildrenResult> promise;
+  auto future = promise.get_future();
+  int rc = zoo_aget_children(zh_, path.c_str(), 0, &OnChildren, &promise);
+  if (rc != ZOK) Fail(rc, "list", path);
+  ChildrenResult result = future.get();
+  if (result.rc == ZNONODE) return std::nullopt;
+  if (result.rc != ZOK) Fail(result.rc, "list", path);
+  return std::move(result.names);
+}
+
+bool ZkSession::Exists(const std::string& path) {
+  Stat stat{};
+  int rc = zoo_exists(zh_, path.c_str(), 0, &stat);
+  if (rc == ZNONODE) return false;
+  if (rc != ZOK) Fail(rc, "check", path);
+  return true;
+}
+
+void ZkSession::EnsureContainers(const std::string& path) {
+  if (path == "/" || Exists(path)) return;
+  EnsureContainers(Parent(path));
+  std::promise<int> promise;
+  auto future = promise.get_future();
+  int rc = zoo_acreate(zh_, path.c_str(), "", 0, acl(), ZOO_CONTAINER, &OnString, &promise);
+  if (rc != ZOK) Fail(rc, "create", path);
+  rc = future.get();
+  if (rc != ZOK && rc != ZNODEEXISTS) Fail(rc, "create", path);
+}
+
+void ZkSession::Put(const std::string& path, const std::string& data) {
+  int rc = zoo_set(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), -1);
+  if (rc == ZOK) return;
+  if (rc != ZNONODE) Fail(rc, "write", path);
+  EnsureContainers(Parent(path));
+  rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), acl(),
+                  ZOO_PERSISTENT, nullptr, 0);
+  if (rc != ZOK) Fail(rc, "create", path);
+}
+
+void ZkSession::Delete(const std::string& path) {
+  int rc = zoo_delete(zh_, path.c_str(), -1);
+  if (rc != ZOK && rc != ZNONODE) Fail(rc, "delete", path);
+}
+
+}  // namespace baton::zk

@@ -1,0 +1,63 @@
+// One ZooKeeper session: connects (with digest auth when the URL carries
+// credentials), waits for the connection within the configured timeout, and
+// offers the few synchronous calls the orchestration needs. The pipelined
+// readers and writers use handle() with the asynchronous API.
+#pragma once
+
+#include <zookeeper/zookeeper.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "baton/zk_url.h"
+
+namespace baton::zk {
+
+class ZkSession {
+ public:
+  ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts);
+  ~ZkSession();
+  ZkSession(const ZkSession&) = delete;
+  ZkSession& operator=(const ZkSession&) = delete;
+
+  zhandle_t* handle() const { return zh_; }
+  // The ACL for nodes this session creates: creator-all with credentials,
+  // open otherwise (as Marathon does).
+  const ACL_vector* acl() const;
+  const ZkUrl& url() const { return url_; }
+
+  // Synchronous calls. A missing node gives nullopt/false; any other failure
+  // throws baton::Error naming the path.
+  std::optional<std::string> Get(const std::string& path, Stat* stat = nullptr);
+  std::optional<std::vector<std::string>> Children(const std::string& path);
+  bool Exists(const std::string& path);
+  // Creates `path` and missing parents as CONTAINER nodes (Curator's
+  // creatingParentContainersIfNeeded); an existing node is left alone.
+  void EnsureContainers(const std::string& path);
+  // Creates or overwrites a persistent node with `data`, parents as containers.
+  void Put(const std::string& path, const std::string& data);
+  // Deletes one node; a missing node is not an error.
+  void Delete(const std::string& path);
+
+  // Throws baton::Error for a ZooKeeper return code that is not ZOK.
+  [[noreturn]] void Fail(int rc, const std::string& what, const std::string& path) const;
+
+ private:
+  static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context);
+  void WaitConnected(int timeout_ms);
+  void Authenticate(int timeout_ms);
+
+  ZkUrl url_;
+  zhandle_t* zh_ = nullptr;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int state_ = 0;
+};
+
+// Throws baton::Error for rc != ZOK, phrased for an operator.
+[[noreturn]] void ThrowZkError(int rc, const std::string& what, const std::string& path);
+
+}  // namespace baton::zk

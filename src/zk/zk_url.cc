@@ -1,0 +1,100 @@
+#include "baton/zk_url.h"
+
+#include <charconv>
+#include <string_view>
+
+#include "baton/error.h"
+
+namespace baton {
+namespace {
+
+constexpr std::string_view kScheme = "zk://";
+
+bool ValidPort(std::string_view port) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && end == port.data() + port.size() && value > 0 && value < 65536;
+}
+
+void CheckHost(std::string_view host_port) {
+  // "[v6addr]:port" or "name:port".
+  size_t colon = host_port.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 ||
+      !ValidPort(host_port.substr(colon + 1))) {
+    throw Error("invalid ZooKeeper URL: host '" + std::string(host_port) +
+                "' is not of the form host:port");
+  }
+  std::string_view host = host_port.substr(0, colon);
+  if (host.front() == '[' && host.back() != ']') {
+    throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" +
+                std::string(host_port) + "'");
+  }
+}
+
+}  // namespace
+
+ZkUrl ZkUrl::Parse(const std::string& text) {
+  if (text.compare(0, kScheme.size(), kScheme) != 0) {
+    throw Error("invalid ZooKeeper URL: expected zk://[user:password@]host:port[,host:port...]/path");
+  }
+  std::string_view rest(text);
+  rest.remove_prefix(kScheme.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) {
+    throw Error("invalid ZooKeeper URL: missing path (e.g. zk://localhost:2181/marathon)");
+  }
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = rest.substr(slash);
+
+  ZkUrl url;
+  // The password may itself contain '@': the credentials end at the last one.
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view credentials = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    size_t colon = credentials.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
+      throw Error("invalid ZooKeeper URL: credentials must be user:password");
+    }
+    url.user = std::string(credentials.substr(0, colon));
+    url.password = std::string(credentials.substr(colon + 1));
+  }
+  if (authority.empty()) {
+    throw Error("invalid ZooKeeper URL: no hosts");
+  }
+  size_t start = 0;
+  while (start <= authority.size()) {
+    size_t comma = authority.find(',', start);
+    if (comma == std::string_view::npos) comma = authority.size();
+    CheckHost(authority.substr(start, comma - start));
+    start = comma + 1;
+  }
+  url.hosts = std::string(authority);
+
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path == "/") {
+    throw Error("invalid ZooKeeper URL: the path must name a node below / (e.g. /marathon)");
+  }
+  // Each segment must be a legal znode name.
+  size_t pos = 1;
+  while (pos <= path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    std::string_view segment = path.substr(pos, next - pos);
+    if (segment.empty() || segment == "." || segment == ".." ||
+        segment.find('\0') != std::string_view::npos) {
+      throw Error("invalid ZooKeeper URL: bad path '" + std::string(path) + "'");
+    }
+    pos = next + 1;
+  }
+  url.path = std::string(path);
+  return url;
+}
+
+std::string ZkUrl::Redacted() const {
+  std::string out(kScheme);
+  if (has_credentials()) out += user + ":***@";
+  return out + hosts + path;
+}
+
+}  // namespace baton

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Writes test backups with Python's tarfile: an independent tar writer.
+
+  make_tar.py OUT MODE
+
+MODE marathon: a GNU-format backup as Marathon writes one (long-name records,
+unicode ids, assorted ISO-8601 timestamps, binary and empty data, a 1 MB
+value, the storage version last). The other modes each hold one entry that a
+restore must refuse.
+"""
+import io
+import sys
+import tarfile
+
+
+def storage_version(major, minor, patch, fmt=1):
+    def varint(n):
+        out = b""
+        while True:
+            b = n & 0x7F
+            n >>= 7
+            if n:
+                out += bytes([b | 0x80])
+            else:
+                return out + bytes([b])
+    return (b"\x08" + varint(major) + b"\x10" + varint(minor) + b"\x18" + varint(patch)
+            + b"\x20" + varint(fmt))
+
+
+MARATHON = [
+    ("apps/items/_prod_web", b"\x00\x01binary\xff\n"),
+    ("apps/versions/_prod_web/2017-08-08T12:34:56.500Z", b"v1"),
+    ("apps/versions/_prod_web/2017-08-08T12:34Z", b"v2"),
+    ("apps/versions/_prod_web/2017-08-08T14:34:56.123456789+02:00", b"v3"),
+    ("apps/items/_caf\u00e9_\u65e5\u672c", "unicode".encode()),
+    ("apps/items/_" + "l" * 200, b"long id"),
+    ("apps/versions/_" + "l" * 200 + "/2017-08-08T12:34:56.5Z", b"long version"),
+    ("pods/versions/_only-versions/2018-01-01T00:00:00.001Z", b""),
+    ("group/items/_big", bytes(range(256)) * 4000),
+    ("framework-id/items/id", b"framework-1234"),
+    ("internal:storage:version/items/internal:storage:version", storage_version(1, 10, 100)),
+]
+
+BAD = {
+    "bad-name": [("apps/things/x", b"")],
+    "bad-timestamp": [("apps/versions/x/yesterday", b"")],
+    "dotdot-id": [("apps/items/..", b"")],
+    "slash-id": [("apps/items/a/b", b"")],
+    # ZooKeeper refuses code points outside the BMP in node names.
+    "emoji-id": [("apps/items/_\U0001F600", b"")],
+    "bad-storage-version": [("internal:storage:version/items/internal:storage:version", b"\xff\xff")],
+}
+
+
+def write(out, entries, extra=None):
+    with tarfile.open(out, "w", format=tarfile.GNU_FORMAT) as tar:
+        for name, data in entries:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o644
+            info.mtime = 1500000000
+            tar.addfile(info, io.BytesIO(data))
+        if extra:
+            extra(tar)
+
+
+def main():
+    out, mode = sys.argv[1], sys.argv[2]
+    good = MARATHON[:3]
+    if mode == "marathon":
+        write(out, MARATHON)
+    elif mode in BAD:
+        write(out, good + BAD[mode])
+    elif mode == "directory":
+        def add_dir(tar):
+            info = tarfile.TarInfo("apps/items")
+            info.type = tarfile.DIRTYPE
+            tar.addfile(info)
+        write(out, good, add_dir)
+    elif mode == "symlink":
+        def add_link(tar):
+            info = tarfile.TarInfo("apps/items/link")
+            info.type = tarfile.SYMTYPE
+            info.linkname = "/etc/passwd"
+            tar.addfile(info)
+        write(out, good, add_link)
+    else:
+        sys.exit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+// End-to-end: the baton binary against a real ZooKeeper server.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "archive/tar_reader.h"
+#include "storage/file_storage.h"
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+
+namespace baton::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// The storage version node gets a fresh UUID on every restore (as Marathon's
+// restore does); compare what it wraps.
+Snapshot Comparable(Snapshot snapshot) {
+  auto it = snapshot.find("/internal:storage:version");
+  if (it != snapshot.end()) it->second = UnwrappedStorageVersion(it->second);
+  return snapshot;
+}
+
+std::vector<std::string> EntryNames(const std::string& tar_path) {
+  storage::FileStorage file(tar_path);
+  auto source = file.Open();
+  archive::TarReader reader(*source, 64 << 20);
+  archive::TarEntry entry;
+  std::vector<std::string> names;
+  while (reader.Next(entry)) names.push_back(entry.name);
+  return names;
+}
+
+class BackupRestoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = UniqueRoot(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    state_ = root_ + "/state";
+    dir_ = TempDir();
+    zk_url_ = "zk://" + ZkAddress() + root_;
+  }
+  void TearDown() override { zk_.DeleteTree(root_); }
+
+  void Populate(const TreeShape& shape) {
+    zk_.Create(state_, "", true);
+    zk_.CreateMany(MarathonTree(state_, shape));
+  }
+
+  RunResult Backup(const std::string& tar) {
+    return RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  }
+  RunResult Restore(const std::string& tar) {
+    return RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  }
+
+  TestZk zk_;
+  std::string root_, state_, dir_, zk_url_;
+};
+
+TEST_F(BackupRestoreTest, TenThousandNodesRoundTripByteForByte) {
+  TreeShape shape;
+  shape.apps = 2000;
+  shape.versions_per_app = 3;
+  shape.instances = 2500;
+  Populate(shape);
+  // Election nodes beside the state must be neither backed up nor touched.
+  zk_.Create(root_ + "/leader/_c_1-latch-0000000001", "127.0.0.1:8080");
+  zk_.Create(root_ + "/leader-curator/_c_2-latch-0000000002", "127.0.0.1:8081");
+  Snapshot before = zk_.Take(state_);
+  ASSERT_GE(before.size(), 10000u);
+
+  std::string tar = dir_ + "/backup.tar";
+  RunResult backup = Backup(tar);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("4506 items, 6004 versions"), std::string::npos) << backup.out;
+
+  std::vector<std::string> names = EntryNames(tar);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names.back(), "internal:storage:version/items/internal:storage:version");
+  for (const auto& name : names) {
+    EXPECT_EQ(name.find("leader"), std::string::npos) << name;
+  }
+  // 2000 apps + 6000 versions + 2500 instances + 1 big + the awkward ones.
+  EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                          [](const std::string& n) { return n.starts_with("apps/versions/"); }),
+            6000 + 3);
+
+  zk_.DeleteTree(state_);
+  RunResult restore = Restore(tar);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+
+  Snapshot after = zk_.Take(state_);
+  EXPECT_EQ(Diff(Comparable(before), Comparable(after)), "");
+  EXPECT_EQ(UnwrappedStorageVersion(after.at("/internal:storage:version")),
+            UnwrappedStorageVersion(before.at("/internal:storage:version")));
+  EXPECT_EQ(zk_.Get(root_ + "/leader/_c_1-latch-0000000001"), "127.0.0.1:8080");
+  EXPECT_TRUE(zk_.Exists(root_ + "/leader-curator/_c_2-latch-0000000002"));
+}
+
+TEST_F(BackupRestoreTest, RestoreReplacesWhateverStateIsThere) {
+  Populate(TreeShape{});
+  Snapshot before = zk_.Take(state_);
+  std::string tar = dir_ + "/backup.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+
+  // Change the state: new nodes, changed values, removed ones, deeper trees.
+  zk_.Create(state_ + "/apps/3/_new-app", "created after the backup");
+  zk_.Create(state_ + "/apps/3/_new-app/2020-01-01T00:00:00Z", "v");
+  zk_.Create(state_ + "/unknown-category/0/x/y/z", "deep");
+  zk_.DeleteTree(state_ + "/framework-id");
+  ASSERT_EQ(zoo_set(zk_.handle(), (state_ + "/internal:storage:version").c_str(), "x", 1, -1), ZOK);
+
+  RunResult restore = Restore(tar);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(Diff(Comparable(before), Comparable(zk_.Take(state_))), "");
+}
+
+TEST_F(BackupRestoreTest, BackupOfBackupIsIdentical) {
+  Populate(TreeShape{});
+  std::string first = dir_ + "/first.tar", second = dir_ + "/second.tar";
+  ASSERT_EQ(Backup(first).exit_code, 0);
+  ASSERT_EQ(Restore(first).exit_code, 0);
+  ASSERT_EQ(Backup(second).exit_code, 0);
+  EXPECT_EQ(EntryNames(first), EntryNames(second));
+}
+
+TEST_F(BackupRestoreTest, EmptyStateMakesAValidEmptyBackup) {
+  zk_.Create(state_, "", false);
+  std::string tar = dir_ + "/empty.tar";
+  RunResult backup = Backup(tar);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_TRUE(EntryNames(tar).empty());
+  Populate(TreeShape{});
+  ASSERT_EQ(Restore(tar).exit_code, 0);
+  EXPECT_TRUE(zk_.Take(state_).empty());
+}
+
+// Every refused backup leaves the state exactly as it was.
+class RefusedBackupTest : public BackupRestoreTest {
+ protected:
+  void ExpectRefused(const std::string& tar_bytes, const std::string& message) {
+    Populate(TreeShape{});
+    Snapshot before = zk_.Take(state_);
+    std::string tar = dir_ + "/bad.tar";
+    WriteFile(tar, tar_bytes);
+    RunResult restore = Restore(tar);
+    EXPECT_NE(restore.exit_code, 0);
+    EXPECT_NE(restore.err.find(message), std::string::npos) << restore.err;
+    EXPECT_EQ(Diff(before, zk_.Take(state_)), "") << "state changed by a refused restore";
+  }
+
+  std::string GoodTar() {
+    std::string source_root = UniqueRoot("source");
+    zk_.Create(source_root + "/state", "", true);
+    zk_.CreateMany(MarathonTree(source_root + "/state", TreeShape{}));
+    std::string tar = dir_ + "/good.tar";
+    RunResult backup = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk",
+                                 "zk://" + ZkAddress() + source_root});
+    zk_.DeleteTree(source_root);
+    EXPECT_EQ(backup.exit_code, 0) << backup.err;
+    return ReadFile(tar);
+  }
+};
+
+TEST_F(RefusedBackupTest, TruncatedInsideAnEntry) {
+  std::string tar = GoodTar();
+  ExpectRefused(tar.substr(0, tar.size() / 2 + 100), "truncated");
+}
+
+TEST_F(RefusedBackupTest, TruncatedBetweenEntries) {
+  std::string tar = GoodTar();
+  // Cut at the second entry's header: a stream that ends between entries.
+  size_t boundary = 512;
+  while (boundary < tar.size() && !(tar[boundary] != '\0' && tar.compare(boundary + 257, 5, "ustar") == 0)) {
+    boundary += 512;
+  }
+  ASSERT_LT(boundary, tar.size());
+  ExpectRefused(tar.substr(0, boundary), "truncated");
+}
+
+TEST_F(RefusedBackupTest, CorruptHeader) {
+  std::string tar = GoodTar();
+  tar[100] ^= 0x55;  // inside the first header's mode field: the checksum no longer matches
+  ExpectRefused(tar, "not a valid tar archive");
+}
+
+TEST_F(RefusedBackupTest, NotATarAtAll) { ExpectRefused(std::string(5000, 'x'), "tar"); }
+
+TEST_F(RefusedBackupTest, EmptyFile) { ExpectRefused("", "empty"); }
+
+}  // namespace
+}  // namespace baton::testing

@@ -1,0 +1,181 @@
+// Marathon compatibility both ways, proven with independent tools: Python's
+// tarfile writes backups that baton must restore, and both Python's tarfile
+// and a commons-compress model of Marathon's reader must accept what baton
+// writes, entry for entry.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "store/bucket.h"
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+
+namespace baton::testing {
+namespace {
+
+// Runs a shell command and returns its stdout; fails the test on non-zero exit.
+std::string Shell(const std::string& command, int* exit_code = nullptr) {
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  int status = pclose(pipe.release());
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (exit_code != nullptr) {
+    *exit_code = code;
+  } else {
+    EXPECT_EQ(code, 0) << command;
+  }
+  return out;
+}
+
+std::string Python() { return "/usr/bin/python3 " + SourceDir() + "/tests/compat/"; }
+
+std::string MarathonReader(const std::string& tar, int* exit_code = nullptr) {
+  return Shell("java -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -cp "
+               "/usr/share/java/commons-compress.jar " +
+                   SourceDir() + "/tests/compat/MarathonTarReader.java " + tar,
+               exit_code);
+}
+
+class CompatTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = UniqueRoot(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    state_ = root_ + "/state";
+    dir_ = TempDir();
+    zk_url_ = "zk://" + ZkAddress() + root_;
+  }
+  void TearDown() override { zk_.DeleteTree(root_); }
+
+  TestZk zk_;
+  std::string root_, state_, dir_, zk_url_;
+};
+
+TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
+  std::string tar = dir_ + "/python.tar";
+  Shell(Python() + "make_tar.py " + tar + " marathon");
+  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  Snapshot s = zk_.Take(state_);
+  EXPECT_EQ(s.at("/apps/5/_prod_web"), std::string("\0\x01" "binary\xff\n", 10));
+  // Version node names are ISO_OFFSET_DATE_TIME, truncated to milliseconds.
+  EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:56.5Z"), "v1");
+  EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:00Z"), "v2");
+  EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T14:34:56.123+02:00"), "v3");
+  EXPECT_EQ(s.at("/apps/" + store::BucketOf("_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC") +
+                 "/_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC"),
+            "unicode");
+  std::string long_id = "/_" + std::string(200, 'l');
+  std::string long_bucket;
+  for (const auto& [path, node] : s) {
+    if (path.starts_with("/apps/") && path.ends_with(long_id)) long_bucket = path;
+  }
+  ASSERT_FALSE(long_bucket.empty());
+  EXPECT_EQ(s.at(long_bucket), "long id");
+  EXPECT_EQ(s.at(long_bucket + "/2017-08-08T12:34:56.5Z"), "long version");
+  // An id with only versions has no data of its own.
+  std::string only = "/pods/" + store::BucketOf("_only-versions") + "/_only-versions";
+  EXPECT_EQ(s.at(only), "");
+  EXPECT_EQ(s.at(only + "/2018-01-01T00:00:00.001Z"), "");
+  EXPECT_EQ(s.at("/framework-id/b/id"), "framework-1234");
+  // The storage version is wrapped in a ZKStoreEntry.
+  EXPECT_EQ(UnwrappedStorageVersion(s.at("/internal:storage:version")),
+            std::string("\x08\x01\x10\x0a\x18\x64\x20\x01", 8));
+
+  // And baton's backup of it reads the same with Python and the Marathon model.
+  std::string again = dir_ + "/again.tar";
+  RunResult b = RunBaton({"backup", "--backup_location", "file://" + again, "--zk", zk_url_});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  std::string python_listing = Shell(Python() + "read_tar.py " + again);
+  EXPECT_EQ(MarathonReader(again), python_listing);
+  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T14:34:56.123+02:00\t2\t"),
+            std::string::npos)
+      << python_listing;
+  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T12:34Z\t2\t"), std::string::npos);
+}
+
+// ZooKeeper does not show clients whether a node is a container, so this
+// checks what makes the difference: the server reaps an emptied container.
+TEST_F(CompatTest, RestoredParentsAreContainersAndValuesPersistent) {
+  std::string tar = dir_ + "/python.tar";
+  Shell(Python() + "make_tar.py " + tar + " marathon");
+  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string only = state_ + "/pods/" + store::BucketOf("_only-versions") + "/_only-versions";
+  std::string web = state_ + "/apps/5/_prod_web";
+  ASSERT_TRUE(zk_.Exists(only));
+  zk_.DeleteTree(only + "/2018-01-01T00:00:00.001Z");
+  for (const char* v : {"2017-08-08T12:34:56.5Z", "2017-08-08T12:34:00Z", "2017-08-08T14:34:56.123+02:00"}) {
+    zk_.DeleteTree(web + "/" + v);
+  }
+  // The server checks every 500 ms (scripts/zk-server); allow a few rounds
+  // for the id node, then its bucket, then the category.
+  for (int i = 0; i < 100 && zk_.Exists(state_ + "/pods"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(zk_.Exists(only));
+  EXPECT_FALSE(zk_.Exists(state_ + "/pods"));
+  EXPECT_TRUE(zk_.Exists(web));  // a value is persistent
+  EXPECT_TRUE(zk_.Exists(state_ + "/apps/5"));
+}
+
+TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
+  zk_.Create(state_, "", true);
+  TreeShape shape;
+  shape.apps = 50;
+  zk_.CreateMany(MarathonTree(state_, shape));
+  std::string tar = dir_ + "/baton.tar";
+  RunResult b = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  std::string marathon = MarathonReader(tar);
+  std::string python = Shell(Python() + "read_tar.py " + tar);
+  EXPECT_EQ(marathon, python);
+  // Storage version last, long names intact.
+  EXPECT_NE(marathon.rfind("internal:storage:version/items/internal:storage:version\t"),
+            std::string::npos);
+  EXPECT_EQ(marathon.substr(marathon.rfind('\n', marathon.size() - 2) + 1).rfind("internal:storage:version", 0), 0u);
+  EXPECT_NE(marathon.find("apps/items/_" + std::string(200, 'l') + "\t"), std::string::npos);
+}
+
+TEST_F(CompatTest, TheModelReaderRefusesPax) {
+  // The proof that the model reader catches what Marathon refuses.
+  std::string tar = dir_ + "/pax.tar";
+  Shell("/usr/bin/python3 -c \"import tarfile,io; t=tarfile.open('" + tar +
+        "','w',format=tarfile.PAX_FORMAT); i=tarfile.TarInfo('apps/items/_'+'x'*150); i.size=1; "
+        "t.addfile(i, io.BytesIO(b'x')); t.close()\"");
+  int code = 0;
+  MarathonReader(tar, &code);
+  EXPECT_NE(code, 0);
+}
+
+class RefusedByRestore : public CompatTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(RefusedByRestore, LeavesTheStateAlone) {
+  zk_.Create(state_, "", true);
+  zk_.CreateMany(MarathonTree(state_, TreeShape{}));
+  Snapshot before = zk_.Take(state_);
+  std::string tar = dir_ + "/bad.tar";
+  Shell(Python() + "make_tar.py " + tar + " " + GetParam());
+  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("baton: error: "), std::string::npos) << r.err;
+  EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(BadEntries, RefusedByRestore,
+                         ::testing::Values("bad-name", "bad-timestamp", "dotdot-id", "slash-id", "emoji-id",
+                                           "bad-storage-version", "directory", "symlink"),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace baton::testing

@@ -1,0 +1,246 @@
+#include "support/test_env.h"
+
+#include "test_config.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace baton::testing {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+void Check(int rc, const std::string& what) {
+  if (rc != ZOK) throw std::runtime_error(what + ": " + zerror(rc));
+}
+
+std::string Parent(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    if (!Env("BATON_KEEP_TEMP").empty()) return;
+    for (auto& d : dirs) std::filesystem::remove_all(d);
+  }
+};
+
+}  // namespace
+
+std::string ZkAddress() {
+  std::string address = Env("BATON_TEST_ZK");
+  if (address.empty()) {
+    std::ifstream in(BATON_TEST_ZK_ADDRESS_FILE);
+    std::getline(in, address);
+  }
+  if (address.empty()) {
+    throw std::runtime_error(
+        "no test ZooKeeper: run the tests through ctest (which starts one) or set "
+        "BATON_TEST_ZK=host:port");
+  }
+  return address;
+}
+
+std::string UniqueRoot(const std::string& name) {
+  static std::atomic<int> counter{0};
+  return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" +
+         std::to_string(++counter);
+}
+
+std::string TempDir() {
+  static TempDirs dirs;
+  std::string base = Env("TMPDIR").empty() ? "/tmp" : Env("TMPDIR");
+  std::string tmpl = base + "/baton-test-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dirs.dirs.push_back(tmpl);
+  return tmpl;
+}
+
+std::string SourceDir() { return BATON_TEST_SOURCE_DIR; }
+
+std::string BatonBinary() {
+  std::string bin = Env("BATON_BIN");
+  return bin.empty() ? BATON_TEST_BINARY : bin;
+}
+
+RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds) {
+  std::string dir = TempDir();
+  std::string out_path = dir + "/out", err_path = dir + "/err";
+  std::vector<std::string> argv_store{BatonBinary()};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_store[0]);
+
+  RunResult result;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw std::runtime_error("baton did not finish within the test's time limit");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  return result;
+}
+
+std::string Diff(const Snapshot& expected, const Snapshot& actual) {
+  std::string out;
+  int shown = 0;
+  auto note = [&](const std::string& line) {
+    if (shown++ < 10) out += line + "\n";
+  };
+  for (const auto& [path, node] : expected) {
+    auto it = actual.find(path);
+    if (it == actual.end()) {
+      note("missing: " + path);
+    } else if (it->second != node) {
+      note("data differs: " + path + " (" + std::to_string(node.size()) + " vs " +
+           std::to_string(it->second.size()) + " bytes)");
+    }
+  }
+  for (const auto& [path, node] : actual) {
+    if (!expected.count(path)) note("unexpected: " + path);
+  }
+  if (shown > 10) out += "... and " + std::to_string(shown - 10) + " more\n";
+  return out;
+}
+
+TestZk::TestZk() {
+  zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR);
+  zh_ = zookeeper_init(ZkAddress().c_str(), nullptr, 15000, nullptr, nullptr, 0);
+  if (zh_ == nullptr) throw std::runtime_error("zookeeper_init failed");
+  for (int i = 0; i < 200 && zoo_state(zh_) != ZOO_CONNECTED_STATE; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (zoo_state(zh_) != ZOO_CONNECTED_STATE) throw std::runtime_error("test client cannot connect");
+}
+
+TestZk::~TestZk() { zookeeper_close(zh_); }
+
+void TestZk::Create(const std::string& path, const std::string& data, bool container) {
+  std::string parent = Parent(path);
+  if (parent != "/" && !Exists(parent)) Create(parent, "", true);
+  int rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
+                      &ZOO_OPEN_ACL_UNSAFE, container ? ZOO_CONTAINER : ZOO_PERSISTENT, nullptr, 0);
+  if (rc != ZNODEEXISTS) Check(rc, "create " + path);
+}
+
+void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
+  size_t i = 0;
+  while (i < nodes.size()) {
+    std::vector<zoo_op_t> ops;
+    size_t bytes = 0;
+    for (; i < nodes.size() && ops.size() < 500; ++i) {
+      const NewNode& node = nodes[i];
+      if (node.container) break;
+      if (!ops.empty() && bytes + node.path.size() + node.data.size() > 512 * 1024) break;
+      bytes += node.path.size() + node.data.size() + 64;
+      ops.emplace_back();
+      zoo_create_op_init(&ops.back(), node.path.c_str(), node.data.data(),
+                         static_cast<int>(node.data.size()), &ZOO_OPEN_ACL_UNSAFE,
+                         ZOO_PERSISTENT, nullptr, 0);
+    }
+    if (ops.empty()) {
+      // The 3.8 C client cannot parse multi results of CONTAINER creates.
+      Create(nodes[i].path, nodes[i].data, true);
+      ++i;
+      continue;
+    }
+    std::vector<zoo_op_result_t> results(ops.size());
+    int rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
+    for (size_t k = 0; rc != ZOK && k < ops.size(); ++k) {
+      if (results[k].err != ZOK && results[k].err != ZRUNTIMEINCONSISTENCY) {
+        Check(results[k].err, std::string("multi-create of ") + ops[k].create_op.path);
+      }
+    }
+    Check(rc, "multi-create near " + nodes[i - 1].path);
+  }
+}
+
+bool TestZk::Exists(const std::string& path) {
+  Stat stat{};
+  int rc = zoo_exists(zh_, path.c_str(), 0, &stat);
+  if (rc == ZNONODE) return false;
+  Check(rc, "exists " + path);
+  return true;
+}
+
+std::string TestZk::Get(const std::string& path) {
+  Stat stat{};
+  Check(zoo_exists(zh_, path.c_str(), 0, &stat), "stat " + path);
+  std::string buffer(static_cast<size_t>(stat.dataLength) + 1, '\0');
+  int len = static_cast<int>(buffer.size());
+  Check(zoo_get(zh_, path.c_str(), 0, buffer.data(), &len, &stat), "get " + path);
+  buffer.resize(len < 0 ? 0 : static_cast<size_t>(len));
+  return buffer;
+}
+
+void TestZk::DeleteTree(const std::string& path) {
+  String_vector children{};
+  int rc = zoo_get_children(zh_, path.c_str(), 0, &children);
+  if (rc == ZNONODE) return;
+  Check(rc, "list " + path);
+  for (int i = 0; i < children.count; ++i) DeleteTree(path + "/" + children.data[i]);
+  deallocate_String_vector(&children);
+  rc = zoo_delete(zh_, path.c_str(), -1);
+  if (rc != ZNONODE) Check(rc, "delete " + path);
+}
+
+Snapshot TestZk::Take(const std::string& root) {
+  Snapshot snapshot;
+  std::vector<std::string> todo{root};
+  while (!todo.empty()) {
+    std::string path = todo.back();
+    todo.pop_back();
+    String_vector children{};
+    int rc = zoo_get_children(zh_, path.c_str(), 0, &children);
+    if (rc == ZNONODE) continue;
+    Check(rc, "list " + path);
+    for (int i = 0; i < children.count; ++i) todo.push_back(path + "/" + children.data[i]);
+    deallocate_String_vector(&children);
+    if (path == root) continue;
+    snapshot[path.substr(root.size())] = Get(path);
+  }
+  return snapshot;
+}
+
+}  // namespace baton::testing

@@ -1,0 +1,70 @@
+// What the tests need from their surroundings: the ZooKeeper server that
+// .ci/run (or the CTest fixture) started, the baton binary, temp dirs, and a
+// small synchronous ZooKeeper client of their own, independent of the code
+// under test, to build trees and to take snapshots of them.
+#pragma once
+
+#include <zookeeper/zookeeper.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace baton::testing {
+
+// "127.0.0.1:port[,...]" of the server the suite runs against.
+std::string ZkAddress();
+// A fresh node path for one test, e.g. "/baton-test/RoundTrip-1234-1".
+std::string UniqueRoot(const std::string& name);
+// A fresh empty directory, removed at exit.
+std::string TempDir();
+// The repository's top directory.
+std::string SourceDir();
+// Path of the baton executable.
+std::string BatonBinary();
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs baton with `args`, no stdin, and collects its output.
+RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120);
+
+// A node to create: ZooKeeper does not tell clients whether a node is a
+// container (Stat hides it), so snapshots hold data only and container-ness
+// is tested by behaviour: the server reaps an emptied container.
+struct NewNode {
+  std::string path;
+  std::string data;
+  bool container = false;
+};
+// Relative path -> data.
+using Snapshot = std::map<std::string, std::string>;
+
+// Empty when equal; otherwise the first few differences, for test messages.
+std::string Diff(const Snapshot& expected, const Snapshot& actual);
+
+class TestZk {
+ public:
+  TestZk();
+  ~TestZk();
+  zhandle_t* handle() { return zh_; }
+
+  // Creates `path` with missing parents as containers; the node itself is
+  // persistent unless `container`.
+  void Create(const std::string& path, const std::string& data, bool container = false);
+  // Creates many nodes with multi-ops of at most 500 ops / 512 KB each. Nodes
+  // must come after their parents.
+  void CreateMany(const std::vector<NewNode>& nodes);
+  bool Exists(const std::string& path);
+  std::string Get(const std::string& path);
+  void DeleteTree(const std::string& path);
+  // Every node below `root` (relative paths) with its data.
+  Snapshot Take(const std::string& root);
+
+ private:
+  zhandle_t* zh_ = nullptr;
+};
+
+}  // namespace baton::testing

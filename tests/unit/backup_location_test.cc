@@ -1,0 +1,63 @@
+#include "storage/backup_location.h"
+
+#include <gtest/gtest.h>
+
+#include "baton/error.h"
+#include "baton/storage.h"
+
+namespace baton {
+namespace {
+
+TEST(BackupLocation, SplitsUriParts) {
+  auto loc = storage::BackupLocation::Parse(
+      "s3://bucket-name/key/in/bucket?region=eu-central-1&access_key=AK&secret_key=S%2FK");
+  EXPECT_EQ(loc.scheme, "s3");
+  EXPECT_EQ(loc.authority, "bucket-name");
+  EXPECT_EQ(loc.path, "/key/in/bucket");
+  EXPECT_EQ(loc.params.at("region"), "eu-central-1");
+  EXPECT_EQ(loc.params.at("secret_key"), "S/K");
+  EXPECT_EQ(loc.Redacted(),
+            "s3://bucket-name/key/in/bucket?access_key=***&region=eu-central-1&secret_key=***");
+}
+
+TEST(BackupLocation, FileUris) {
+  auto loc = storage::BackupLocation::Parse("file:///var/backups/with%20space.tar");
+  EXPECT_EQ(loc.scheme, "file");
+  EXPECT_EQ(loc.authority, "");
+  EXPECT_EQ(loc.path, "/var/backups/with space.tar");
+  EXPECT_EQ(storage::BackupLocation::Parse("file:/abs/path.tar").path, "/abs/path.tar");
+}
+
+TEST(OpenStorage, AcceptsAbsoluteFilePaths) {
+  EXPECT_EQ(OpenStorage("file:///tmp/b.tar")->Describe(), "file:///tmp/b.tar");
+  EXPECT_EQ(OpenStorage("FILE:/tmp/b.tar")->Describe(), "file:///tmp/b.tar");
+}
+
+TEST(OpenStorage, RefusesBadLocationsClearly) {
+  struct Case {
+    const char* location;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"file://relative/path.tar", "local path"},
+      {"file:relative.tar", "absolute"},
+      {"file://", "absolute"},
+      {"file:///", "directory"},
+      {"ftp://host/file.tar", "unknown scheme 'ftp'"},
+      {"/just/a/path.tar", "expected a URI"},
+      {"", "expected a URI"},
+      {"file:///bad%zzescape", "percent-escape"},
+  };
+  for (const Case& c : cases) {
+    try {
+      OpenStorage(c.location);
+      ADD_FAILURE() << "accepted " << c.location;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos)
+          << c.location << ": " << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace baton

@@ -1,0 +1,45 @@
+#include "baton/zk_url.h"
+
+#include <gtest/gtest.h>
+
+#include "baton/error.h"
+
+namespace baton {
+namespace {
+
+TEST(ZkUrl, ParsesHostsPathAndCredentials) {
+  ZkUrl url = ZkUrl::Parse("zk://user:p@ss:w0rd@zk1:2181,zk2:2182,[::1]:2183/mesos/marathon/");
+  EXPECT_EQ(url.hosts, "zk1:2181,zk2:2182,[::1]:2183");
+  EXPECT_EQ(url.path, "/mesos/marathon");
+  EXPECT_EQ(url.user, "user");
+  EXPECT_EQ(url.password, "p@ss:w0rd");
+  EXPECT_EQ(url.state_path(), "/mesos/marathon/state");
+  EXPECT_EQ(url.leader_path(), "/mesos/marathon/leader");
+  EXPECT_EQ(url.Redacted(), "zk://user:***@zk1:2181,zk2:2182,[::1]:2183/mesos/marathon");
+}
+
+TEST(ZkUrl, WithoutCredentials) {
+  ZkUrl url = ZkUrl::Parse("zk://localhost:2181/marathon");
+  EXPECT_FALSE(url.has_credentials());
+  EXPECT_EQ(url.Redacted(), "zk://localhost:2181/marathon");
+}
+
+TEST(ZkUrl, RefusesMalformedUrls) {
+  const char* bad[] = {"", "http://localhost:2181/m", "zk://localhost:2181", "zk://localhost:2181/",
+                       "zk:///marathon", "zk://localhost/marathon", "zk://localhost:0/m",
+                       "zk://localhost:99999/m", "zk://a:1,,b:2/m", "zk://user@h:1/m",
+                       "zk://h:1/a//b", "zk://h:1/a/../b", "zk://[::1:2181/m"};
+  for (const char* text : bad) EXPECT_THROW(ZkUrl::Parse(text), Error) << text;
+}
+
+TEST(ZkUrl, ErrorsNeverShowThePassword) {
+  try {
+    ZkUrl::Parse("zk://user:hunter2@host/marathon");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace baton
