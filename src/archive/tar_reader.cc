@@ -53,7 +53,8 @@ bool TarReader::Next(TarEntry& entry) {
     // libarchive also reports EOF when the stream stops exactly between two
     // entries; only a stream that ends with the end-of-archive blocks (or
     // with no entries at all) is complete.
-    if (entries_ > 0 && static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) <= last_entry_end_) {
+    if (entries_ > 0 &&
+        static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) <= last_entry_end_) {
       throw Error("the backup is truncated: it ends after entry " + std::to_string(entries_) +
                   " without the end-of-archive marker");
     }
@@ -76,7 +77,8 @@ bool TarReader::Next(TarEntry& entry) {
   size_t size = static_cast<size_t>(archive_entry_size(header));
   // libarchive has consumed the header(s) now; the data follows, padded to
   // whole 512-byte blocks.
-  last_entry_end_ = static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) + (size + 511) / 512 * 512;
+  last_entry_end_ =
+      static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) + (size + 511) / 512 * 512;
   entry.data.resize(size);
   size_t got = 0;
   while (got < size) {

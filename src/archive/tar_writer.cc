@@ -26,7 +26,8 @@ TarWriter::~TarWriter() {
   archive_write_free(archive_);
 }
 
-la_ssize_t TarWriter::OnWrite(struct ::archive* /*a*/, void* self, const void* buffer, size_t size) {
+la_ssize_t TarWriter::OnWrite(struct ::archive* /*a*/, void* self, const void* buffer,
+                              size_t size) {
   auto* writer = static_cast<TarWriter*>(self);
   try {
     writer->sink_.Write(buffer, size);
@@ -46,7 +47,7 @@ void TarWriter::Fail(const std::string& what) {
 
 void TarWriter::Add(std::string_view name, std::string_view data) {
   std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                     &archive_entry_free);
+                                                                      &archive_entry_free);
   std::string path(name);
   archive_entry_copy_pathname(entry.get(), path.c_str());
   archive_entry_set_filetype(entry.get(), AE_IFREG);
@@ -56,8 +57,8 @@ void TarWriter::Add(std::string_view name, std::string_view data) {
   if (archive_write_header(archive_, entry.get()) != ARCHIVE_OK) {
     Fail("cannot write tar entry " + path);
   }
-  if (!data.empty() &&
-      archive_write_data(archive_, data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
+  if (!data.empty() && archive_write_data(archive_, data.data(), data.size()) !=
+                           static_cast<la_ssize_t>(data.size())) {
     Fail("cannot write tar entry " + path);
   }
 }

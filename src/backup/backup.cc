@@ -49,7 +49,8 @@ BackupStats Backup(const BackupOptions& options) {
   });
   tar.Finish();
   sink->Commit();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("backup complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
                stats.versions, stats.bytes, seconds);
   return stats;

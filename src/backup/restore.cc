@@ -66,7 +66,8 @@ RestoreStats Restore(const RestoreOptions& options) {
     store.Write(std::move(item));
   }
   store.Finish();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
                stats.versions, stats.bytes, seconds);
   return stats;

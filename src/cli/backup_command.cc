@@ -31,17 +31,17 @@ Command AddBackupCommand(CLI::App& app) {
       "\nRun it while no leader writes to the store: the backup is read from a live tree.\n"
       "The file appears under its final name only once it is complete.");
   return {cmd, [flags] {
-    BackupOptions options;
-    options.zk = flags->zk.url();
-    options.timeouts = flags->zk.timeouts();
-    options.backup_location = flags->location;
-    BackupStats stats = Backup(options);
-    std::printf("backup written: %llu items, %llu versions, %llu bytes%s\n",
-                static_cast<unsigned long long>(stats.items),
-                static_cast<unsigned long long>(stats.versions),
-                static_cast<unsigned long long>(stats.bytes),
-                stats.has_storage_version ? ", with storage version" : "");
-  }};
+            BackupOptions options;
+            options.zk = flags->zk.url();
+            options.timeouts = flags->zk.timeouts();
+            options.backup_location = flags->location;
+            BackupStats stats = Backup(options);
+            std::printf("backup written: %llu items, %llu versions, %llu bytes%s\n",
+                        static_cast<unsigned long long>(stats.items),
+                        static_cast<unsigned long long>(stats.versions),
+                        static_cast<unsigned long long>(stats.bytes),
+                        stats.has_storage_version ? ", with storage version" : "");
+          }};
 }
 
 }  // namespace baton::cli

@@ -26,17 +26,18 @@ Command AddRestoreCommand(CLI::App& app) {
       "\nThe whole backup is read and checked before anything in ZooKeeper is deleted.\n"
       "Stop every Marathon (or baton serve) instance using this path first.");
   return {cmd, [flags] {
-    RestoreOptions options;
-    options.zk = flags->zk.url();
-    options.timeouts = flags->zk.timeouts();
-    options.backup_location = flags->location;
-    RestoreStats stats = Restore(options);
-    std::printf("restore complete: %llu items, %llu versions, %llu bytes (replaced %llu nodes)\n",
+            RestoreOptions options;
+            options.zk = flags->zk.url();
+            options.timeouts = flags->zk.timeouts();
+            options.backup_location = flags->location;
+            RestoreStats stats = Restore(options);
+            std::printf(
+                "restore complete: %llu items, %llu versions, %llu bytes (replaced %llu nodes)\n",
                 static_cast<unsigned long long>(stats.items),
                 static_cast<unsigned long long>(stats.versions),
                 static_cast<unsigned long long>(stats.bytes),
                 static_cast<unsigned long long>(stats.deleted_nodes));
-  }};
+          }};
 }
 
 }  // namespace baton::cli

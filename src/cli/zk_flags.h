@@ -17,8 +17,7 @@ struct ZkFlags {
   void AddTo(CLI::App& app) {
     app.add_option("--zk", zk, "ZooKeeper URL: zk://[user:password@]host:port[,host:port...]/path")
         ->capture_default_str();
-    app.add_option("--zk_timeout", zk_timeout_ms,
-                   "Milliseconds to wait for a ZooKeeper connection")
+    app.add_option("--zk_timeout", zk_timeout_ms, "Milliseconds to wait for a ZooKeeper connection")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_option("--zk_session_timeout", zk_session_timeout_ms,

@@ -40,9 +40,11 @@ std::string PercentDecode(const std::string& text) {
 BackupLocation BackupLocation::Parse(const std::string& text) {
   BackupLocation loc;
   size_t colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(text[0]))) {
-    throw Error("invalid backup location: expected a URI such as file:///path/to/backup.tar "
-                "or s3://bucket/key");
+  if (colon == std::string::npos || colon == 0 ||
+      !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    throw Error(
+        "invalid backup location: expected a URI such as file:///path/to/backup.tar "
+        "or s3://bucket/key");
   }
   for (size_t i = 0; i < colon; ++i) {
     char c = text[i];
@@ -71,7 +73,8 @@ BackupLocation BackupLocation::Parse(const std::string& text) {
   }
   if (rest.starts_with("//")) {
     size_t slash = rest.find('/', 2);
-    loc.authority = PercentDecode(rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2));
+    loc.authority =
+        PercentDecode(rest.substr(2, slash == std::string::npos ? std::string::npos : slash - 2));
     rest = slash == std::string::npos ? "" : rest.substr(slash);
   }
   loc.path = PercentDecode(rest);

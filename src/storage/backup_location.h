@@ -7,9 +7,9 @@
 namespace baton::storage {
 
 struct BackupLocation {
-  std::string scheme;     // lower case: "file", "s3"
-  std::string authority;  // the S3 bucket; empty for file URIs
-  std::string path;       // percent-decoded
+  std::string scheme;                         // lower case: "file", "s3"
+  std::string authority;                      // the S3 bucket; empty for file URIs
+  std::string path;                           // percent-decoded
   std::map<std::string, std::string> params;  // percent-decoded query parameters
 
   // Throws baton::Error for text that is not a URI; the message quotes only

@@ -33,8 +33,8 @@ class FileSink : public BackupSink {
     }
     std::random_device random;
     std::string base = path_.substr(dir.size() == 1 ? 1 : dir.size() + 1);
-    temp_ = dir + (dir.size() == 1 ? "" : "/") + "." + base + ".partial-" +
-            std::to_string(random());
+    temp_ =
+        dir + (dir.size() == 1 ? "" : "/") + "." + base + ".partial-" + std::to_string(random());
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0) throw Error("cannot create backup file in " + dir + ": " + Errno());
     buffer_.reserve(kWriteBuffer);

@@ -21,8 +21,7 @@ std::unique_ptr<StorageProvider> OpenStorage(const std::string& location) {
     }
     return std::make_unique<storage::FileStorage>(loc.path);
   }
-  throw Error("invalid backup location: unknown scheme '" + loc.scheme +
-              "' (supported: file)");
+  throw Error("invalid backup location: unknown scheme '" + loc.scheme + "' (supported: file)");
 }
 
 }  // namespace baton

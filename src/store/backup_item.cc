@@ -63,7 +63,8 @@ BackupItem BackupItem::FromEntryName(std::string_view name) {
     item.id = std::string(rest.substr(0, last));
     std::string_view stamp = rest.substr(last + 1);
     item.version = OffsetTimestamp::Parse(stamp);
-    if (!item.version) Refuse(name, "'" + std::string(stamp) + "' is not an ISO-8601 offset date-time");
+    if (!item.version)
+      Refuse(name, "'" + std::string(stamp) + "' is not an ISO-8601 offset date-time");
   } else {
     Refuse(name, "expected <category>/items/<id> or <category>/versions/<id>/<timestamp>");
   }

@@ -59,11 +59,9 @@ std::string FormatDateTime(const OffsetTimestamp& t) {
 std::optional<OffsetTimestamp> OffsetTimestamp::Parse(std::string_view s) {
   OffsetTimestamp t;
   size_t pos = 0;
-  if (!ReadNumber(s, pos, 4, t.year) || !Expect(s, pos, '-') ||
-      !ReadNumber(s, pos, 2, t.month) || !Expect(s, pos, '-') ||
-      !ReadNumber(s, pos, 2, t.day) || !Expect(s, pos, 't') ||
-      !ReadNumber(s, pos, 2, t.hour) || !Expect(s, pos, ':') ||
-      !ReadNumber(s, pos, 2, t.minute)) {
+  if (!ReadNumber(s, pos, 4, t.year) || !Expect(s, pos, '-') || !ReadNumber(s, pos, 2, t.month) ||
+      !Expect(s, pos, '-') || !ReadNumber(s, pos, 2, t.day) || !Expect(s, pos, 't') ||
+      !ReadNumber(s, pos, 2, t.hour) || !Expect(s, pos, ':') || !ReadNumber(s, pos, 2, t.minute)) {
     return std::nullopt;
   }
   if (pos < s.size() && s[pos] == ':') {
@@ -88,8 +86,7 @@ std::optional<OffsetTimestamp> OffsetTimestamp::Parse(std::string_view s) {
     int sign = s[pos] == '-' ? -1 : 1;
     ++pos;
     int hours = 0, minutes = 0, seconds = 0;
-    if (!ReadNumber(s, pos, 2, hours) || !Expect(s, pos, ':') ||
-        !ReadNumber(s, pos, 2, minutes)) {
+    if (!ReadNumber(s, pos, 2, hours) || !Expect(s, pos, ':') || !ReadNumber(s, pos, 2, minutes)) {
       return std::nullopt;
     }
     if (pos < s.size() && s[pos] == ':' && !(++pos, ReadNumber(s, pos, 2, seconds))) {

@@ -102,8 +102,8 @@ void BatchWriter::Send() {
       case OpKind::kContainer:  // sent on its own, see EnsureContainer
         break;
       case OpKind::kCreate:
-        zoo_create_op_init(&z, op.path.c_str(), op.data.data(), len, session_.acl(),
-                           ZOO_PERSISTENT, nullptr, 0);
+        zoo_create_op_init(&z, op.path.c_str(), op.data.data(), len, session_.acl(), ZOO_PERSISTENT,
+                           nullptr, 0);
         break;
       case OpKind::kSet:
         zoo_set_op_init(&z, op.path.c_str(), op.data.data(), len, -1, nullptr);
@@ -119,8 +119,8 @@ void BatchWriter::Send() {
     rc = zoo_acreate(session_.handle(), batch.ops.front().path.c_str(), "", 0, session_.acl(),
                      ZOO_CONTAINER, &OnCreate, &batch);
   } else {
-    rc = zoo_amulti(session_.handle(), static_cast<int>(batch.zoo_ops.size()),
-                    batch.zoo_ops.data(), batch.results.data(), &OnMulti, &batch);
+    rc = zoo_amulti(session_.handle(), static_cast<int>(batch.zoo_ops.size()), batch.zoo_ops.data(),
+                    batch.results.data(), &OnMulti, &batch);
   }
   if (rc != ZOK) {
     queue_.Cancel();

@@ -90,7 +90,8 @@ uint64_t DeleteDescendants(ZkSession& session, BatchWriter& writer, const std::s
         todo.pop_back();
         queue.Expect();
         Listing* context = listing.release();
-        int rc = zoo_aget_children(session.handle(), context->path.c_str(), 0, &OnChildren, context);
+        int rc =
+            zoo_aget_children(session.handle(), context->path.c_str(), 0, &OnChildren, context);
         if (rc != ZOK) {
           queue.Cancel();
           std::unique_ptr<Listing> failed(context);

@@ -40,7 +40,8 @@ void OnData(int rc, const char* value, int value_len, const Stat* stat, const vo
   std::unique_ptr<Reply> reply(static_cast<Reply*>(const_cast<void*>(context)));
   reply->rc = rc;
   if (rc == ZOK) {
-    if (value != nullptr && value_len > 0) reply->data.assign(value, static_cast<size_t>(value_len));
+    if (value != nullptr && value_len > 0)
+      reply->data.assign(value, static_cast<size_t>(value_len));
     if (stat != nullptr) reply->stat = *stat;
   }
   ReplyQueue* queue = reply->queue;
@@ -159,9 +160,10 @@ class Walk {
                       ": a version node must be named by an ISO-8601 offset date-time");
         }
         if (reply->stat.numChildren > 0) {
-          spdlog::warn("node {} has children, which are not part of Marathon's layout; "
-                       "they are not backed up",
-                       req.path);
+          spdlog::warn(
+              "node {} has children, which are not part of Marathon's layout; "
+              "they are not backed up",
+              req.path);
         }
         emit_(store::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
         break;

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <future>
 
@@ -32,7 +32,8 @@ void OnGet(int rc, const char* value, int value_len, const Stat* stat, const voi
   GetResult result;
   result.rc = rc;
   if (rc == ZOK) {
-    if (value != nullptr && value_len > 0) result.data.assign(value, static_cast<size_t>(value_len));
+    if (value != nullptr && value_len > 0)
+      result.data.assign(value, static_cast<size_t>(value_len));
     if (stat != nullptr) result.stat = *stat;
   }
   promise->set_value(std::move(result));
@@ -88,8 +89,8 @@ void ThrowZkError(int rc, const std::string& what, const std::string& path) {
 
 ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts) : url_(url) {
   zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
-  zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts.session_ms, nullptr,
-                        this, 0, &LogFromClient);
+  zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts.session_ms, nullptr, this,
+                        0, &LogFromClient);
   if (zh_ == nullptr) {
     throw Error("cannot use ZooKeeper hosts '" + url_.hosts + "': " + std::strerror(errno));
   }
@@ -134,16 +135,16 @@ void ZkSession::Authenticate(int timeout_ms) {
   std::string cert = url_.user + ":" + url_.password;
   std::promise<int> promise;
   auto future = promise.get_future();
-  int rc = zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &OnVoid,
-                        &promise);
+  int rc =
+      zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &OnVoid, &promise);
   if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);
   if (future.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
     // The callback still references `promise`: closing the handle first
     // delivers it before we leave.
     zookeeper_close(zh_);
     zh_ = nullptr;
-    throw Error("ZooKeeper did not answer the authentication within " +
-                std::to_string(timeout_ms) + " ms");
+    throw Error("ZooKeeper did not answer the authentication within " + std::to_string(timeout_ms) +
+                " ms");
   }
   rc = future.get();
   if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);

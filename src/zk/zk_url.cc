@@ -19,15 +19,14 @@ bool ValidPort(std::string_view port) {
 void CheckHost(std::string_view host_port) {
   // "[v6addr]:port" or "name:port".
   size_t colon = host_port.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 ||
-      !ValidPort(host_port.substr(colon + 1))) {
+  if (colon == std::string_view::npos || colon == 0 || !ValidPort(host_port.substr(colon + 1))) {
     throw Error("invalid ZooKeeper URL: host '" + std::string(host_port) +
                 "' is not of the form host:port");
   }
   std::string_view host = host_port.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') {
-    throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" +
-                std::string(host_port) + "'");
+    throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" + std::string(host_port) +
+                "'");
   }
 }
 
@@ -35,7 +34,8 @@ void CheckHost(std::string_view host_port) {
 
 ZkUrl ZkUrl::Parse(const std::string& text) {
   if (text.compare(0, kScheme.size(), kScheme) != 0) {
-    throw Error("invalid ZooKeeper URL: expected zk://[user:password@]host:port[,host:port...]/path");
+    throw Error(
+        "invalid ZooKeeper URL: expected zk://[user:password@]host:port[,host:port...]/path");
   }
   std::string_view rest(text);
   rest.remove_prefix(kScheme.size());

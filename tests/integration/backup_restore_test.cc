@@ -180,7 +180,8 @@ TEST_F(RefusedBackupTest, TruncatedBetweenEntries) {
   std::string tar = GoodTar();
   // Cut at the second entry's header: a stream that ends between entries.
   size_t boundary = 512;
-  while (boundary < tar.size() && !(tar[boundary] != '\0' && tar.compare(boundary + 257, 5, "ustar") == 0)) {
+  while (boundary < tar.size() &&
+         !(tar[boundary] != '\0' && tar.compare(boundary + 257, 5, "ustar") == 0)) {
     boundary += 512;
   }
   ASSERT_LT(boundary, tar.size());

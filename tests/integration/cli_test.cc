@@ -31,13 +31,17 @@ TEST(Cli, HelpForEachSubcommand) {
 TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(RunBaton({}).exit_code, 2);
   EXPECT_EQ(RunBaton({"backup"}).exit_code, 2);  // --backup_location is required
-  EXPECT_EQ(RunBaton({"backup", "--backup_location", "file:///tmp/x.tar", "--format", "zip"}).exit_code, 2);
+  EXPECT_EQ(
+      RunBaton({"backup", "--backup_location", "file:///tmp/x.tar", "--format", "zip"}).exit_code,
+      2);
   EXPECT_EQ(RunBaton({"frobnicate"}).exit_code, 2);
 }
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
-  for (size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -59,7 +63,8 @@ TEST(Cli, BadInputGetsOneClearLine) {
       {{"backup", "--backup_location", "file:relative.tar", "--zk", zk}, "must be absolute"},
       {{"backup", "--backup_location", "file://", "--zk", zk}, "must be absolute"},
       {{"restore", "--backup_location", "gopher://x/y", "--zk", zk}, "unknown scheme 'gopher'"},
-      {{"backup", "--backup_location", "file:///tmp/x.tar", "--zk", "http://h:1/m"}, "invalid ZooKeeper URL"},
+      {{"backup", "--backup_location", "file:///tmp/x.tar", "--zk", "http://h:1/m"},
+       "invalid ZooKeeper URL"},
       {{"backup", "--backup_location", "file://" + dir + "/x.tar", "--zk", zk},
        "nothing to back up"},
       {{"backup", "--backup_location", "file://" + dir + "/missing-dir/x.tar", "--zk", zk},
@@ -95,9 +100,11 @@ TEST(Cli, CredentialsInTheZkUrlAreAppliedAndNeverPrinted) {
   zk.Create(root + "/state", "", true);
   zk.CreateMany(MarathonTree(root + "/state", TreeShape{}));
   std::string tar = TempDir() + "/b.tar";
-  RunResult backup = RunBaton({"--log_level", "debug", "backup", "--backup_location", "file://" + tar, "--zk", url});
+  RunResult backup = RunBaton(
+      {"--log_level", "debug", "backup", "--backup_location", "file://" + tar, "--zk", url});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
-  RunResult restore = RunBaton({"--log_level", "debug", "restore", "--backup_location", "file://" + tar, "--zk", url});
+  RunResult restore = RunBaton(
+      {"--log_level", "debug", "restore", "--backup_location", "file://" + tar, "--zk", url});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   for (const auto* r : {&backup, &restore}) {
     EXPECT_FALSE(Contains(r->out + r->err, "s3cret-pw")) << r->err;

@@ -36,10 +36,11 @@ std::string Shell(const std::string& command, int* exit_code = nullptr) {
 std::string Python() { return "/usr/bin/python3 " + SourceDir() + "/tests/compat/"; }
 
 std::string MarathonReader(const std::string& tar, int* exit_code = nullptr) {
-  return Shell("java -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -cp "
-               "/usr/share/java/commons-compress.jar " +
-                   SourceDir() + "/tests/compat/MarathonTarReader.java " + tar,
-               exit_code);
+  return Shell(
+      "java -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -cp "
+      "/usr/share/java/commons-compress.jar " +
+          SourceDir() + "/tests/compat/MarathonTarReader.java " + tar,
+      exit_code);
 }
 
 class CompatTest : public ::testing::Test {
@@ -63,7 +64,9 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   Snapshot s = zk_.Take(state_);
-  EXPECT_EQ(s.at("/apps/5/_prod_web"), std::string("\0\x01" "binary\xff\n", 10));
+  EXPECT_EQ(s.at("/apps/5/_prod_web"), std::string("\0\x01"
+                                                   "binary\xff\n",
+                                                   10));
   // Version node names are ISO_OFFSET_DATE_TIME, truncated to milliseconds.
   EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:56.5Z"), "v1");
   EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:00Z"), "v2");
@@ -97,7 +100,8 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
   EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T14:34:56.123+02:00\t2\t"),
             std::string::npos)
       << python_listing;
-  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T12:34Z\t2\t"), std::string::npos);
+  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T12:34Z\t2\t"),
+            std::string::npos);
 }
 
 // ZooKeeper does not show clients whether a node is a container, so this
@@ -111,7 +115,8 @@ TEST_F(CompatTest, RestoredParentsAreContainersAndValuesPersistent) {
   std::string web = state_ + "/apps/5/_prod_web";
   ASSERT_TRUE(zk_.Exists(only));
   zk_.DeleteTree(only + "/2018-01-01T00:00:00.001Z");
-  for (const char* v : {"2017-08-08T12:34:56.5Z", "2017-08-08T12:34:00Z", "2017-08-08T14:34:56.123+02:00"}) {
+  for (const char* v :
+       {"2017-08-08T12:34:56.5Z", "2017-08-08T12:34:00Z", "2017-08-08T14:34:56.123+02:00"}) {
     zk_.DeleteTree(web + "/" + v);
   }
   // The server checks every 500 ms (scripts/zk-server); allow a few rounds
@@ -139,7 +144,9 @@ TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
   // Storage version last, long names intact.
   EXPECT_NE(marathon.rfind("internal:storage:version/items/internal:storage:version\t"),
             std::string::npos);
-  EXPECT_EQ(marathon.substr(marathon.rfind('\n', marathon.size() - 2) + 1).rfind("internal:storage:version", 0), 0u);
+  EXPECT_EQ(marathon.substr(marathon.rfind('\n', marathon.size() - 2) + 1)
+                .rfind("internal:storage:version", 0),
+            0u);
   EXPECT_NE(marathon.find("apps/items/_" + std::string(200, 'l') + "\t"), std::string::npos);
 }
 
@@ -169,8 +176,9 @@ TEST_P(RefusedByRestore, LeavesTheStateAlone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BadEntries, RefusedByRestore,
-                         ::testing::Values("bad-name", "bad-timestamp", "dotdot-id", "slash-id", "emoji-id",
-                                           "bad-storage-version", "directory", "symlink"),
+                         ::testing::Values("bad-name", "bad-timestamp", "dotdot-id", "slash-id",
+                                           "emoji-id", "bad-storage-version", "directory",
+                                           "symlink"),
                          [](const auto& param_info) {
                            std::string name = param_info.param;
                            std::replace(name.begin(), name.end(), '-', '_');

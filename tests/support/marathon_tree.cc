@@ -76,8 +76,7 @@ std::string UnwrappedStorageVersion(const std::string& node_data) {
   return entry.value();
 }
 
-std::vector<NewNode> MarathonTree(const std::string& state_root,
-                                                           const TreeShape& shape) {
+std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape& shape) {
   Builder b(state_root);
   for (int a = 0; a < shape.apps; ++a) {
     std::string id = "_prod_service-" + std::to_string(a);
@@ -114,7 +113,8 @@ std::vector<NewNode> MarathonTree(const std::string& state_root,
     b.Item("framework-id", "id", "framework-1234");
     b.Item("taskFailures", "_prod_service-1", std::string("\0\x01\xff\n", 4));
   }
-  if (shape.storage_version) b.Raw(state_root + "/internal:storage:version", WrappedStorageVersion(1, 10, 100));
+  if (shape.storage_version)
+    b.Raw(state_root + "/internal:storage:version", WrappedStorageVersion(1, 10, 100));
   return b.Take();
 }
 

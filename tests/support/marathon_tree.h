@@ -16,14 +16,13 @@ struct TreeShape {
   int apps = 20;
   int versions_per_app = 3;
   int instances = 20;
-  int big_values = 1;  // values of ~1000 KB
+  int big_values = 1;   // values of ~1000 KB
   bool awkward = true;  // unicode and long ids, empty data, version-only ids
   bool storage_version = true;
 };
 
 // Nodes (absolute paths, parents first) for a tree under `state_root`.
-std::vector<NewNode> MarathonTree(const std::string& state_root,
-                                                           const TreeShape& shape);
+std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape& shape);
 
 // ZKStoreEntry-wrapped StorageVersion for the storage version node.
 std::string WrappedStorageVersion(unsigned major, unsigned minor, unsigned patch);

@@ -1,7 +1,5 @@
 #include "support/test_env.h"
 
-#include "test_config.h"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,8 +12,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <stdexcept>
 #include <thread>
+
+#include "test_config.h"
 
 extern char** environ;
 
@@ -62,8 +63,7 @@ std::string ZkAddress() {
 
 std::string UniqueRoot(const std::string& name) {
   static std::atomic<int> counter{0};
-  return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" +
-         std::to_string(++counter);
+  return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
 std::string TempDir() {
@@ -94,8 +94,10 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -176,8 +178,8 @@ void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
       bytes += node.path.size() + node.data.size() + 64;
       ops.emplace_back();
       zoo_create_op_init(&ops.back(), node.path.c_str(), node.data.data(),
-                         static_cast<int>(node.data.size()), &ZOO_OPEN_ACL_UNSAFE,
-                         ZOO_PERSISTENT, nullptr, 0);
+                         static_cast<int>(node.data.size()), &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT,
+                         nullptr, 0);
     }
     if (ops.empty()) {
       // The 3.8 C client cannot parse multi results of CONTAINER creates.
@@ -214,31 +216,98 @@ std::string TestZk::Get(const std::string& path) {
   return buffer;
 }
 
+namespace {
+
+// The test client pipelines its reads too (a sync call costs a round trip),
+// but stays independent of the code under test: one level of the tree at a
+// time, every request of the level in flight at once.
+struct LevelReply {
+  std::promise<void> done;
+  int rc = ZOK;
+  std::string data;
+  std::vector<std::string> children;
+};
+
+void OnLevelData(int rc, const char* value, int len, const Stat*, const void* ctx) {
+  auto* r = static_cast<LevelReply*>(const_cast<void*>(ctx));
+  r->rc = rc;
+  if (rc == ZOK && value != nullptr && len > 0) r->data.assign(value, static_cast<size_t>(len));
+  r->done.set_value();
+}
+
+void OnLevelChildren(int rc, const String_vector* v, const void* ctx) {
+  auto* r = static_cast<LevelReply*>(const_cast<void*>(ctx));
+  r->rc = rc;
+  for (int i = 0; rc == ZOK && v != nullptr && i < v->count; ++i)
+    r->children.emplace_back(v->data[i]);
+  r->done.set_value();
+}
+
+void OnLevelVoid(int rc, const void* ctx) {
+  auto* r = static_cast<LevelReply*>(const_cast<void*>(ctx));
+  r->rc = rc;
+  r->done.set_value();
+}
+
+enum class Call { kChildren, kData, kDelete };
+
+std::vector<LevelReply> ForAll(zhandle_t* zh, const std::vector<std::string>& paths, Call call) {
+  std::vector<LevelReply> replies(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    int rc = call == Call::kChildren
+                 ? zoo_aget_children(zh, paths[i].c_str(), 0, &OnLevelChildren, &replies[i])
+             : call == Call::kData
+                 ? zoo_aget(zh, paths[i].c_str(), 0, &OnLevelData, &replies[i])
+                 : zoo_adelete(zh, paths[i].c_str(), -1, &OnLevelVoid, &replies[i]);
+    if (rc != ZOK) {
+      replies[i].rc = rc;
+      replies[i].done.set_value();
+    }
+  }
+  for (auto& r : replies) r.done.get_future().wait();
+  return replies;
+}
+
+// Every path below `root`, one vector per depth.
+std::vector<std::vector<std::string>> Levels(zhandle_t* zh, const std::string& root) {
+  std::vector<std::vector<std::string>> levels;
+  std::vector<std::string> level{root};
+  while (!level.empty()) {
+    std::vector<std::string> next;
+    auto replies = ForAll(zh, level, Call::kChildren);
+    for (size_t i = 0; i < level.size(); ++i) {
+      if (replies[i].rc == ZNONODE) continue;
+      Check(replies[i].rc, "list " + level[i]);
+      for (auto& c : replies[i].children) next.push_back(level[i] + "/" + c);
+    }
+    if (!next.empty()) levels.push_back(next);
+    level = std::move(next);
+  }
+  return levels;
+}
+
+}  // namespace
+
 void TestZk::DeleteTree(const std::string& path) {
-  String_vector children{};
-  int rc = zoo_get_children(zh_, path.c_str(), 0, &children);
-  if (rc == ZNONODE) return;
-  Check(rc, "list " + path);
-  for (int i = 0; i < children.count; ++i) DeleteTree(path + "/" + children.data[i]);
-  deallocate_String_vector(&children);
-  rc = zoo_delete(zh_, path.c_str(), -1);
+  auto levels = Levels(zh_, path);
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
+    auto replies = ForAll(zh_, *it, Call::kDelete);
+    for (size_t i = 0; i < it->size(); ++i) {
+      if (replies[i].rc != ZNONODE) Check(replies[i].rc, "delete " + (*it)[i]);
+    }
+  }
+  int rc = zoo_delete(zh_, path.c_str(), -1);
   if (rc != ZNONODE) Check(rc, "delete " + path);
 }
 
 Snapshot TestZk::Take(const std::string& root) {
   Snapshot snapshot;
-  std::vector<std::string> todo{root};
-  while (!todo.empty()) {
-    std::string path = todo.back();
-    todo.pop_back();
-    String_vector children{};
-    int rc = zoo_get_children(zh_, path.c_str(), 0, &children);
-    if (rc == ZNONODE) continue;
-    Check(rc, "list " + path);
-    for (int i = 0; i < children.count; ++i) todo.push_back(path + "/" + children.data[i]);
-    deallocate_String_vector(&children);
-    if (path == root) continue;
-    snapshot[path.substr(root.size())] = Get(path);
+  for (const auto& level : Levels(zh_, root)) {
+    auto replies = ForAll(zh_, level, Call::kData);
+    for (size_t i = 0; i < level.size(); ++i) {
+      Check(replies[i].rc, "get " + level[i]);
+      snapshot[level[i].substr(root.size())] = std::move(replies[i].data);
+    }
   }
   return snapshot;
 }

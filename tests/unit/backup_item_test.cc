@@ -14,14 +14,16 @@ TEST(BackupItem, ParsesItemsAndVersions) {
   EXPECT_FALSE(item.version);
   EXPECT_EQ(item.NodePath("/m/state"), "/m/state/apps/5/_prod_web");
 
-  BackupItem version = BackupItem::FromEntryName("apps/versions/_prod_web/2017-08-08T12:34:56.500Z");
+  BackupItem version =
+      BackupItem::FromEntryName("apps/versions/_prod_web/2017-08-08T12:34:56.500Z");
   ASSERT_TRUE(version.version);
   EXPECT_EQ(version.NodePath("/m/state"), "/m/state/apps/5/_prod_web/2017-08-08T12:34:56.5Z");
   EXPECT_EQ(version.EntryName(), "apps/versions/_prod_web/2017-08-08T12:34:56.500Z");
 }
 
 TEST(BackupItem, StorageVersionSitsUnderTheRoot) {
-  BackupItem item = BackupItem::FromEntryName("internal:storage:version/items/internal:storage:version");
+  BackupItem item =
+      BackupItem::FromEntryName("internal:storage:version/items/internal:storage:version");
   EXPECT_TRUE(item.is_storage_version());
   EXPECT_EQ(item.NodePath("/m/state"), "/m/state/internal:storage:version");
 }
@@ -36,12 +38,12 @@ TEST(BackupItem, RefusesNamesMarathonWouldRefuse) {
       "apps/versions/x",
       "apps/versions/x/",
       "apps/versions/x/not-a-time",
-      "apps/items/a/b",         // ids never contain '/'
-      "apps/items/..",          // not a legal node name
+      "apps/items/a/b",  // ids never contain '/'
+      "apps/items/..",   // not a legal node name
       "../items/x",
-      "apps/items/x\x01y",      // control character
-      "apps/items/\xC3",        // truncated UTF-8
-      "apps/items/\xEF\xBF\xBF",  // U+FFFF, refused by ZooKeeper
+      "apps/items/x\x01y",            // control character
+      "apps/items/\xC3",              // truncated UTF-8
+      "apps/items/\xEF\xBF\xBF",      // U+FFFF, refused by ZooKeeper
       "apps/items/\xF0\x9F\x98\x80",  // outside the BMP: refused by ZooKeeper
       "internal:storage:version/versions/internal:storage:version/2017-08-08T12:34Z",
   };

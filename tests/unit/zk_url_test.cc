@@ -25,10 +25,19 @@ TEST(ZkUrl, WithoutCredentials) {
 }
 
 TEST(ZkUrl, RefusesMalformedUrls) {
-  const char* bad[] = {"", "http://localhost:2181/m", "zk://localhost:2181", "zk://localhost:2181/",
-                       "zk:///marathon", "zk://localhost/marathon", "zk://localhost:0/m",
-                       "zk://localhost:99999/m", "zk://a:1,,b:2/m", "zk://user@h:1/m",
-                       "zk://h:1/a//b", "zk://h:1/a/../b", "zk://[::1:2181/m"};
+  const char* bad[] = {"",
+                       "http://localhost:2181/m",
+                       "zk://localhost:2181",
+                       "zk://localhost:2181/",
+                       "zk:///marathon",
+                       "zk://localhost/marathon",
+                       "zk://localhost:0/m",
+                       "zk://localhost:99999/m",
+                       "zk://a:1,,b:2/m",
+                       "zk://user@h:1/m",
+                       "zk://h:1/a//b",
+                       "zk://h:1/a/../b",
+                       "zk://[::1:2181/m"};
   for (const char* text : bad) EXPECT_THROW(ZkUrl::Parse(text), Error) << text;
 }
 
