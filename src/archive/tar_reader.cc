@@ -13,16 +13,17 @@ constexpr size_t kReadBuffer = 1 << 20;
 
 TarReader::TarReader(BackupSource& source, uint64_t max_entry_bytes)
     : source_(source), max_entry_bytes_(max_entry_bytes), buffer_(kReadBuffer, '\0') {
-  archive_ = archive_read_new();
-  if (archive_ == nullptr) throw Error("cannot allocate a tar reader");
-  if (archive_read_support_format_tar(archive_) != ARCHIVE_OK ||
-      archive_read_support_filter_all(archive_) != ARCHIVE_OK ||
-      archive_read_open(archive_, this, nullptr, &TarReader::OnRead, nullptr) != ARCHIVE_OK) {
+  archive_.reset(archive_read_new());
+  if (!archive_) throw Error("cannot allocate a tar reader");
+  struct ::archive* a = archive_.get();
+  if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+      archive_read_support_filter_all(a) != ARCHIVE_OK ||
+      archive_read_open(a, this, nullptr, &TarReader::OnRead, nullptr) != ARCHIVE_OK) {
     Fail("the backup is not a valid tar archive");
   }
 }
 
-TarReader::~TarReader() { archive_read_free(archive_); }
+TarReader::~TarReader() = default;
 
 la_ssize_t TarReader::OnRead(struct ::archive* /*a*/, void* self, const void** buffer) {
   auto* reader = static_cast<TarReader*>(self);
@@ -41,20 +42,20 @@ la_ssize_t TarReader::OnRead(struct ::archive* /*a*/, void* self, const void** b
 void TarReader::Fail(const std::string& what) {
   if (source_error_) std::rethrow_exception(source_error_);
   if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
-  const char* detail = archive_error_string(archive_);
+  const char* detail = archive_error_string(archive_.get());
   throw Error(what + (detail != nullptr ? std::string(": ") + detail : ""));
 }
 
 bool TarReader::Next(TarEntry& entry) {
   archive_entry* header = nullptr;
-  int rc = archive_read_next_header(archive_, &header);
+  int rc = archive_read_next_header(archive_.get(), &header);
   if (rc == ARCHIVE_EOF) {
     if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
     // libarchive also reports EOF when the stream stops exactly between two
     // entries; only a stream that ends with the end-of-archive blocks (or
     // with no entries at all) is complete.
     if (entries_ > 0 &&
-        static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) <= last_entry_end_) {
+        static_cast<uint64_t>(archive_filter_bytes(archive_.get(), 0)) <= last_entry_end_) {
       throw Error("the backup is truncated: it ends after entry " + std::to_string(entries_) +
                   " without the end-of-archive marker");
     }
@@ -78,11 +79,11 @@ bool TarReader::Next(TarEntry& entry) {
   // libarchive has consumed the header(s) now; the data follows, padded to
   // whole 512-byte blocks.
   last_entry_end_ =
-      static_cast<uint64_t>(archive_filter_bytes(archive_, 0)) + (size + 511) / 512 * 512;
+      static_cast<uint64_t>(archive_filter_bytes(archive_.get(), 0)) + (size + 511) / 512 * 512;
   entry.data.resize(size);
   size_t got = 0;
   while (got < size) {
-    la_ssize_t n = archive_read_data(archive_, entry.data.data() + got, size - got);
+    la_ssize_t n = archive_read_data(archive_.get(), entry.data.data() + got, size - got);
     if (n < 0) Fail("the backup is corrupt or truncated in entry '" + entry.name + "'");
     if (n == 0) {
       throw Error("the backup is truncated inside entry '" + entry.name + "'");

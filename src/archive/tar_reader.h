@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 
 #include "baton/storage.h"
@@ -38,14 +39,17 @@ class TarReader {
   static la_ssize_t OnRead(struct ::archive* a, void* self, const void** buffer);
   [[noreturn]] void Fail(const std::string& what);
 
-  struct ::archive* archive_ = nullptr;
   BackupSource& source_;
   uint64_t max_entry_bytes_;
   std::string buffer_;
   std::exception_ptr source_error_;
   uint64_t bytes_read_ = 0;
   uint64_t entries_ = 0;
-  uint64_t last_entry_end_ = 0;  // stream offset after the last entry read
+  uint64_t last_entry_end_ = 0;
+  // Last, so it is freed first.
+  // Owned, and freed even when the constructor throws.
+  std::unique_ptr<struct ::archive, decltype(&archive_read_free)> archive_{
+      nullptr, &archive_read_free};  // stream offset after the last entry read
 };
 
 }  // namespace baton::archive

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,10 +30,14 @@ class TarWriter {
   static la_ssize_t OnWrite(struct ::archive* a, void* self, const void* buffer, size_t size);
   [[noreturn]] void Fail(const std::string& what);
 
-  struct ::archive* archive_ = nullptr;
   BackupSink& sink_;
   std::time_t mtime_;
   std::exception_ptr sink_error_;
+  bool abandoned_ = false;  // set by the destructor
+  // Last, so it is freed first (freeing may call OnWrite); owned, and freed
+  // even when the constructor throws.
+  std::unique_ptr<struct ::archive, decltype(&archive_write_free)> archive_{nullptr,
+                                                                            &archive_write_free};
 };
 
 }  // namespace baton::archive

@@ -5,8 +5,9 @@
 
 MODE marathon: a GNU-format backup as Marathon writes one (long-name records,
 unicode ids, assorted ISO-8601 timestamps, binary and empty data, a 1 MB
-value, the storage version last). The other modes each hold one entry that a
-restore must refuse.
+value, the storage version last). MODE duplicates: the same with an item and
+a version written twice. The other modes each hold one entry that a restore
+must refuse.
 """
 import io
 import sys
@@ -69,6 +70,13 @@ def main():
     good = MARATHON[:3]
     if mode == "marathon":
         write(out, MARATHON)
+    elif mode == "duplicates":
+        # The same item and version twice: a restore keeps the last one.
+        write(out, MARATHON[:-1] + [
+            ("apps/items/_prod_web", b"second"),
+            ("apps/versions/_prod_web/2017-08-08T12:34:56.5Z", b"second v1"),
+            MARATHON[-1],
+        ])
     elif mode in BAD:
         write(out, good + BAD[mode])
     elif mode == "directory":

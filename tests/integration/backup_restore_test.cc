@@ -8,6 +8,7 @@
 #include "storage/file_storage.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
+#include "support/zk_test.h"
 
 namespace baton::testing {
 namespace {
@@ -40,31 +41,7 @@ std::vector<std::string> EntryNames(const std::string& tar_path) {
   return names;
 }
 
-class BackupRestoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = UniqueRoot(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    state_ = root_ + "/state";
-    dir_ = TempDir();
-    zk_url_ = "zk://" + ZkAddress() + root_;
-  }
-  void TearDown() override { zk_.DeleteTree(root_); }
-
-  void Populate(const TreeShape& shape) {
-    zk_.Create(state_, "", true);
-    zk_.CreateMany(MarathonTree(state_, shape));
-  }
-
-  RunResult Backup(const std::string& tar) {
-    return RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
-  }
-  RunResult Restore(const std::string& tar) {
-    return RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
-  }
-
-  TestZk zk_;
-  std::string root_, state_, dir_, zk_url_;
-};
+using BackupRestoreTest = ZkTest;
 
 TEST_F(BackupRestoreTest, TenThousandNodesRoundTripByteForByte) {
   TreeShape shape;

@@ -12,6 +12,7 @@
 #include "store/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
+#include "support/zk_test.h"
 
 namespace baton::testing {
 namespace {
@@ -43,24 +44,18 @@ std::string MarathonReader(const std::string& tar, int* exit_code = nullptr) {
       exit_code);
 }
 
-class CompatTest : public ::testing::Test {
+class CompatTest : public ZkTest {
  protected:
-  void SetUp() override {
-    root_ = UniqueRoot(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    state_ = root_ + "/state";
-    dir_ = TempDir();
-    zk_url_ = "zk://" + ZkAddress() + root_;
+  // Restores a tar that tests/compat/make_tar.py writes in `mode`.
+  RunResult RestorePythonTar(const std::string& mode) {
+    std::string tar = dir_ + "/" + mode + ".tar";
+    Shell(Python() + "make_tar.py " + tar + " " + mode);
+    return Restore(tar);
   }
-  void TearDown() override { zk_.DeleteTree(root_); }
-
-  TestZk zk_;
-  std::string root_, state_, dir_, zk_url_;
 };
 
 TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
-  std::string tar = dir_ + "/python.tar";
-  Shell(Python() + "make_tar.py " + tar + " marathon");
-  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  RunResult r = RestorePythonTar("marathon");
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   Snapshot s = zk_.Take(state_);
@@ -93,7 +88,7 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
 
   // And baton's backup of it reads the same with Python and the Marathon model.
   std::string again = dir_ + "/again.tar";
-  RunResult b = RunBaton({"backup", "--backup_location", "file://" + again, "--zk", zk_url_});
+  RunResult b = Backup(again);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::string python_listing = Shell(Python() + "read_tar.py " + again);
   EXPECT_EQ(MarathonReader(again), python_listing);
@@ -104,12 +99,23 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
             std::string::npos);
 }
 
+// Marathon's restore writes entries in order with setData-or-create, so a
+// repeated entry wins. Baton's batches fail on the duplicate create and are
+// replayed one op at a time, with the same result.
+TEST_F(CompatTest, RepeatedEntriesLastOneWins) {
+  RunResult r = RestorePythonTar("duplicates");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Snapshot s = zk_.Take(state_);
+  EXPECT_EQ(s.at("/apps/5/_prod_web"), "second");
+  EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:56.5Z"), "second v1");
+  EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:00Z"), "v2");
+  EXPECT_EQ(s.at("/framework-id/b/id"), "framework-1234");
+}
+
 // ZooKeeper does not show clients whether a node is a container, so this
 // checks what makes the difference: the server reaps an emptied container.
 TEST_F(CompatTest, RestoredParentsAreContainersAndValuesPersistent) {
-  std::string tar = dir_ + "/python.tar";
-  Shell(Python() + "make_tar.py " + tar + " marathon");
-  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  RunResult r = RestorePythonTar("marathon");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string only = state_ + "/pods/" + store::BucketOf("_only-versions") + "/_only-versions";
   std::string web = state_ + "/apps/5/_prod_web";
@@ -131,12 +137,11 @@ TEST_F(CompatTest, RestoredParentsAreContainersAndValuesPersistent) {
 }
 
 TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
-  zk_.Create(state_, "", true);
   TreeShape shape;
   shape.apps = 50;
-  zk_.CreateMany(MarathonTree(state_, shape));
+  Populate(shape);
   std::string tar = dir_ + "/baton.tar";
-  RunResult b = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  RunResult b = Backup(tar);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::string marathon = MarathonReader(tar);
   std::string python = Shell(Python() + "read_tar.py " + tar);
@@ -164,12 +169,9 @@ TEST_F(CompatTest, TheModelReaderRefusesPax) {
 class RefusedByRestore : public CompatTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(RefusedByRestore, LeavesTheStateAlone) {
-  zk_.Create(state_, "", true);
-  zk_.CreateMany(MarathonTree(state_, TreeShape{}));
+  Populate(TreeShape{});
   Snapshot before = zk_.Take(state_);
-  std::string tar = dir_ + "/bad.tar";
-  Shell(Python() + "make_tar.py " + tar + " " + GetParam());
-  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  RunResult r = RestorePythonTar(GetParam());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("baton: error: "), std::string::npos) << r.err;
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
