@@ -2,6 +2,7 @@
 #include "baton/storage.h"
 #include "storage/backup_location.h"
 #include "storage/file_storage.h"
+#include "storage/s3/s3_storage.h"
 
 namespace baton {
 
@@ -21,7 +22,10 @@ std::unique_ptr<StorageProvider> OpenStorage(const std::string& location) {
     }
     return std::make_unique<storage::FileStorage>(loc.path);
   }
-  throw Error("invalid backup location: unknown scheme '" + loc.scheme + "' (supported: file)");
+  if (loc.scheme == "s3") {
+    return storage::s3::S3Storage::FromLocation(location, storage::s3::ProcessEnvironment());
+  }
+  throw Error("invalid backup location: unknown scheme '" + loc.scheme + "' (supported: file, s3)");
 }
 
 }  // namespace baton
