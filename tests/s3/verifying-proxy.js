@@ -6,7 +6,10 @@
 // go on to s3rver as the S3RVER account.
 //
 //   node verifying-proxy.js LISTEN_PORT UPSTREAM_PORT KEYS.json
-//   KEYS.json: {"ACCESSKEY": {"secret": "...", "token": "optional session token"}, ...}
+//   KEYS.json: {"ACCESSKEY": {"secret": "...", "token": "optional session token",
+//                             "flaky": N (every Nth request gets 503 SlowDown),
+//                             "failParts": true (parts 2+ always get 500)}, ...}
+// GET /__proxy/events lists what was forwarded or injected, for assertions.
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -16,6 +19,8 @@ const { Sha256 } = require('@aws-crypto/sha256-js');
 
 const [listenPort, upstreamPort, keysFile] = process.argv.slice(2);
 const keys = JSON.parse(fs.readFileSync(keysFile, 'utf8'));
+const events = [];
+const counts = {};
 
 function refuse(res, status, code, message) {
   process.stderr.write(`proxy: ${status} ${code}: ${message}\n`);
@@ -69,6 +74,11 @@ async function verify(req, body) {
   }, { signingDate: date, signableHeaders: new Set(names) });
   const expected = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization)[1];
   if (expected !== signature) return [403, 'SignatureDoesNotMatch', 'the signature does not match'];
+  // Faults injected for the retry and abort tests.
+  counts[accessKey] = (counts[accessKey] || 0) + 1;
+  if (key.flaky && counts[accessKey] % key.flaky === 0) return [503, 'SlowDown', 'injected throttling'];
+  const part = /[?&]partNumber=(\d+)/.exec(req.url);
+  if (key.failParts && part && Number(part[1]) >= 2) return [500, 'InternalError', 'injected part failure'];
   return null;
 }
 
@@ -77,12 +87,17 @@ http.createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', async () => {
     const body = Buffer.concat(chunks);
+    if (req.url === '/__proxy/events') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(events));
+    }
     let verdict;
     try {
       verdict = await verify(req, body);
     } catch (e) {
       verdict = [500, 'InternalError', `proxy: ${e.message}`];
     }
+    events.push(`${verdict ? verdict[0] : 'forward'} ${req.method} ${req.url}`);
     if (verdict) return refuse(res, ...verdict);
     const headers = { ...req.headers };
     headers['authorization'] = headers['authorization'].replace(/Credential=[^/]+\//, 'Credential=S3RVER/');

@@ -61,6 +61,18 @@ std::string ZkAddress() {
   return address;
 }
 
+std::string S3Endpoint() {
+  std::string address = Env("BATON_TEST_S3");
+  if (address.empty()) {
+    std::ifstream in(BATON_TEST_S3_ADDRESS_FILE);
+    std::getline(in, address);
+  }
+  if (address.empty()) {
+    throw std::runtime_error("no test S3 server: run the tests through ctest or set BATON_TEST_S3");
+  }
+  return address;
+}
+
 std::string UniqueRoot(const std::string& name) {
   static std::atomic<int> counter{0};
   return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
@@ -82,7 +94,8 @@ std::string BatonBinary() {
   return bin.empty() ? BATON_TEST_BINARY : bin;
 }
 
-RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds) {
+RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
+                   const std::map<std::string, std::string>& env) {
   std::string dir = TempDir();
   std::string out_path = dir + "/out", err_path = dir + "/err";
   std::vector<std::string> argv_store{BatonBinary()};
@@ -98,8 +111,19 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds) {
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (!env.count(entry.substr(0, entry.find('=')))) env_store.push_back(entry);
+  }
+  for (const auto& [name, value] : env) {
+    if (!value.empty()) env_store.push_back(name + "=" + value);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv_store[0]);
 

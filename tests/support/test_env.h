@@ -14,6 +14,9 @@ namespace baton::testing {
 
 // "127.0.0.1:port[,...]" of the server the suite runs against.
 std::string ZkAddress();
+// "http://127.0.0.1:port" of the test S3 server (s3rver behind the
+// SigV4-verifying proxy), bucket "baton-test".
+std::string S3Endpoint();
 // A fresh node path for one test, e.g. "/baton-test/RoundTrip-1234-1".
 std::string UniqueRoot(const std::string& name);
 // A fresh empty directory, removed at exit.
@@ -28,8 +31,10 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-// Runs baton with `args`, no stdin, and collects its output.
-RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120);
+// Runs baton with `args`, no stdin, and collects its output. `env` entries
+// are added to (or, with an empty value, removed from) the environment.
+RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120,
+                   const std::map<std::string, std::string>& env = {});
 
 // A node to create: ZooKeeper does not tell clients whether a node is a
 // container (Stat hides it), so snapshots hold data only and container-ness

@@ -1,0 +1,290 @@
+// The s3:// provider against a real S3-compatible server (s3rver) behind a
+// proxy that checks every Signature V4 with AWS's own signer, so a signing
+// bug or a wrong secret fails here as it would against AWS.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The AWS CLI, pointed at the test server as the S3RVER account.
+int AwsCli(const std::string& args) {
+  std::string command =
+      "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
+      "aws --endpoint-url " +
+      S3Endpoint() + " " + args + " >/dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
+// What the proxy forwarded or injected so far, one "STATUS METHOD URL" a line.
+std::string ProxyEvents() {
+  std::string command = "curl -s " + S3Endpoint() + "/__proxy/events";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  return out;
+}
+
+class S3Test : public ZkTest {
+ protected:
+  void SetUp() override {
+    ZkTest::SetUp();
+    key_ = "backups" + root_ + ".tar";
+  }
+
+  std::string Location(const std::string& params) const {
+    return "s3://baton-test/" + key_ + "?endpoint=" + S3Endpoint() +
+           (params.empty() ? "" : "&" + params);
+  }
+
+  // An environment with no credentials of its own, so each test names its
+  // source; EC2 metadata is off unless a test turns it on.
+  std::map<std::string, std::string> CleanEnv() const {
+    return {{"AWS_ACCESS_KEY_ID", ""},
+            {"AWS_SECRET_ACCESS_KEY", ""},
+            {"AWS_SESSION_TOKEN", ""},
+            {"AWS_PROFILE", ""},
+            {"HOME", dir_},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"AWS_SHARED_CREDENTIALS_FILE", ""},
+            {"AWS_CONFIG_FILE", ""}};
+  }
+
+  RunResult S3Backup(const std::string& location, std::map<std::string, std::string> env = {}) {
+    auto vars = CleanEnv();
+    for (auto& [k, v] : env) vars[k] = v;
+    return RunBaton(
+        {"--log_level", "debug", "backup", "--backup_location", location, "--zk", zk_url_}, 300,
+        vars);
+  }
+
+  RunResult S3RestoreInto(const std::string& location, const std::string& zk_url,
+                          std::map<std::string, std::string> env = {}) {
+    auto vars = CleanEnv();
+    for (auto& [k, v] : env) vars[k] = v;
+    return RunBaton(
+        {"--log_level", "debug", "restore", "--backup_location", location, "--zk", zk_url}, 300,
+        vars);
+  }
+
+  // Backs the tree up with `env` credentials, restores it elsewhere, compares.
+  void ExpectRoundTrip(const std::string& location, const std::map<std::string, std::string>& env,
+                       const std::string& source) {
+    Populate(TreeShape{});
+    RunResult b = S3Backup(location, env);
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_TRUE(Contains(b.err, source)) << b.err;
+    std::string other = UniqueRoot("s3-target");
+    RunResult r = S3RestoreInto(location, "zk://" + ZkAddress() + other, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Snapshot want = zk_.Take(state_), got = zk_.Take(other + "/state");
+    want.erase("/internal:storage:version");
+    got.erase("/internal:storage:version");
+    EXPECT_EQ(Diff(want, got), "");
+    zk_.DeleteTree(other);
+  }
+
+  std::string key_;
+};
+
+const char kUriSecret[] = "uri-secret/with+special=chars";
+const char kUriParams[] = "access_key=AKIDBATONURI&secret_key=uri-secret%2Fwith%2Bspecial%3Dchars";
+
+TEST_F(S3Test, UriCredentialsRoundTripAndSecretsStayHidden) {
+  ExpectRoundTrip(Location(kUriParams), {}, "the backup location URI");
+  RunResult b = S3Backup(Location(kUriParams));
+  EXPECT_FALSE(Contains(b.out + b.err, kUriSecret));
+  EXPECT_FALSE(Contains(b.out + b.err, "uri-secret"));
+  EXPECT_FALSE(Contains(b.out + b.err, "AKIDBATONURI"));
+  RunResult help = RunBaton({"backup", "--help"});
+  EXPECT_FALSE(Contains(help.out, "secret_key="));
+}
+
+TEST_F(S3Test, WrongSecretIsRefusedAndLeavesNoObject) {
+  Populate(TreeShape{});
+  RunResult b = S3Backup(Location("access_key=AKIDBATONURI&secret_key=not-the-secret"));
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_TRUE(Contains(b.err, "SignatureDoesNotMatch")) << b.err;
+  EXPECT_TRUE(Contains(b.err, "taken from the backup location URI")) << b.err;
+  EXPECT_FALSE(Contains(b.err, "not-the-secret"));
+  EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
+}
+
+TEST_F(S3Test, MissingObjectAndBucketAreClear) {
+  RunResult r = S3RestoreInto(Location(kUriParams), zk_url_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "does not exist")) << r.err;
+  RunResult nb = S3RestoreInto(
+      "s3://no-such-bucket/x.tar?endpoint=" + S3Endpoint() + "&" + kUriParams, zk_url_);
+  EXPECT_EQ(nb.exit_code, 1);
+  EXPECT_TRUE(Contains(nb.err, "does not exist")) << nb.err;
+}
+
+TEST_F(S3Test, EnvironmentCredentialsSendTheSessionToken) {
+  std::map<std::string, std::string> env{{"AWS_ACCESS_KEY_ID", "AKIDBATONSESSION"},
+                                         {"AWS_SECRET_ACCESS_KEY", "session-secret"},
+                                         {"AWS_SESSION_TOKEN", "session-token-123"}};
+  ExpectRoundTrip(Location(""), env, "environment variables");
+  // Without the token the server refuses: it is really sent.
+  env["AWS_SESSION_TOKEN"] = "";
+  RunResult b = S3Backup(Location(""), env);
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_TRUE(Contains(b.err, "InvalidToken")) << b.err;
+}
+
+TEST_F(S3Test, SharedCredentialsFileProfile) {
+  std::ofstream(dir_ + "/creds")
+      << "[default]\naws_access_key_id=WRONG\naws_secret_access_key=WRONG\n"
+         "[baton]\naws_access_key_id = AKIDBATONPROFILE\n"
+         "aws_secret_access_key = profile-secret\n";
+  ExpectRoundTrip(Location(""),
+                  {{"AWS_SHARED_CREDENTIALS_FILE", dir_ + "/creds"}, {"AWS_PROFILE", "baton"}},
+                  "profile 'baton'");
+}
+
+TEST_F(S3Test, EndpointFromTheEnvironment) {
+  Populate(TreeShape{});
+  RunResult b = S3Backup("s3://baton-test/" + key_ + "?" + kUriParams,
+                         {{"AWS_ENDPOINT_URL_S3", S3Endpoint()}});
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
+}
+
+// The network credential sources, served on loopback by fake_aws_endpoints.py.
+class NetworkCredentialsTest : public S3Test {
+ protected:
+  void SetUp() override {
+    S3Test::SetUp();
+    std::string command = "/usr/bin/python3 " + SourceDir() +
+                          "/tests/s3/fake_aws_endpoints.py web-token-1 ecs-auth-1";
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    char buf[32] = {};
+    ssize_t n = read(out[0], buf, sizeof buf - 1);
+    close(out[0]);
+    ASSERT_GT(n, 0);
+    endpoint_ = "http://127.0.0.1:" + std::string(buf, static_cast<size_t>(n - 1));
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    S3Test::TearDown();
+  }
+  pid_t pid_ = -1;
+  std::string endpoint_;
+};
+
+TEST_F(NetworkCredentialsTest, WebIdentityThroughSts) {
+  std::ofstream(dir_ + "/token") << "web-token-1\n";
+  ExpectRoundTrip(Location(""),
+                  {{"AWS_WEB_IDENTITY_TOKEN_FILE", dir_ + "/token"},
+                   {"AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/baton"},
+                   {"AWS_ENDPOINT_URL_STS", endpoint_}},
+                  "web identity");
+}
+
+TEST_F(NetworkCredentialsTest, EcsContainerCredentials) {
+  ExpectRoundTrip(Location(""),
+                  {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint_ + "/ecs-credentials"},
+                   {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "ecs-auth-1"}},
+                  "ECS container credentials");
+}
+
+TEST_F(NetworkCredentialsTest, Ec2InstanceMetadataWithImdsV2) {
+  ExpectRoundTrip(
+      Location(""),
+      {{"AWS_EC2_METADATA_DISABLED", ""}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint_}},
+      "EC2 instance metadata (role baton-role)");
+}
+
+// Over 50 MB: a multipart upload of several 8 MiB parts; the AWS CLI reads
+// what baton wrote, and baton restores what the AWS CLI uploaded.
+TEST_F(S3Test, LargeBackupGoesMultipartAndInteroperatesWithTheAwsCli) {
+  TreeShape shape;
+  shape.big_values = 55;  // 55 values of 1000 KiB
+  Populate(shape);
+  RunResult b = S3Backup(Location(kUriParams));
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  std::string downloaded = dir_ + "/downloaded.tar";
+  ASSERT_EQ(AwsCli("s3 cp s3://baton-test/" + key_ + " " + downloaded), 0);
+  EXPECT_GT(std::filesystem::file_size(downloaded), 50u << 20);
+  EXPECT_TRUE(
+      Contains(ProxyEvents(), "forward PUT /baton-test/" + key_ + "?partNumber=7&uploadId="));
+
+  // What the CLI downloaded restores from a file; and re-uploaded by the
+  // CLI under another key, it restores from S3.
+  std::string from_file = UniqueRoot("from-file"), from_cli = UniqueRoot("from-cli");
+  RunResult f = RunBaton({"restore", "--backup_location", "file://" + downloaded, "--zk",
+                          "zk://" + ZkAddress() + from_file});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  ASSERT_EQ(AwsCli("s3 cp " + downloaded + " s3://baton-test/cli/" + key_), 0);
+  RunResult c =
+      S3RestoreInto("s3://baton-test/cli/" + key_ + "?endpoint=" + S3Endpoint() + "&" + kUriParams,
+                    "zk://" + ZkAddress() + from_cli);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  Snapshot want = zk_.Take(state_);
+  want.erase("/internal:storage:version");
+  for (const std::string& root : {from_file, from_cli}) {
+    Snapshot got = zk_.Take(root + "/state");
+    got.erase("/internal:storage:version");
+    EXPECT_EQ(Diff(want, got), "") << root;
+    zk_.DeleteTree(root);
+  }
+}
+
+TEST_F(S3Test, ThrottlingAndServerErrorsAreRetried) {
+  TreeShape shape;
+  shape.big_values = 20;  // three parts and more: many requests, every third answered 503
+  Populate(shape);
+  std::string location = Location("access_key=AKIDBATONFLAKY&secret_key=flaky-secret");
+  RunResult b = S3Backup(location);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_TRUE(Contains(b.err, "SlowDown; retrying in")) << b.err;
+  std::string other = UniqueRoot("flaky-target");
+  RunResult r = S3RestoreInto(location, "zk://" + ZkAddress() + other);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Diff(zk_.Take(state_ + "/group"), zk_.Take(other + "/state/group")), "");
+  zk_.DeleteTree(other);
+}
+
+TEST_F(S3Test, FailedMultipartUploadIsAbortedAndLeavesNoObject) {
+  TreeShape shape;
+  shape.big_values = 20;  // more than one part
+  Populate(shape);
+  RunResult b = S3Backup(Location("access_key=AKIDBATONBROKEN&secret_key=broken-secret"));
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_TRUE(Contains(b.err, "InternalError")) << b.err;
+  EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
+  std::string events = ProxyEvents();
+  EXPECT_TRUE(Contains(events, "forward DELETE /baton-test/" + key_ + "?uploadId=")) << events;
+}
+
+}  // namespace
+}  // namespace baton::testing

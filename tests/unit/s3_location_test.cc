@@ -1,0 +1,40 @@
+#include <gtest/gtest.h>
+
+#include "baton/error.h"
+#include "storage/s3/s3_client.h"
+#include "storage/s3/s3_storage.h"
+
+namespace baton::storage::s3 {
+namespace {
+
+Environment NoEnv() {
+  return [](const std::string&) { return std::string(); };
+}
+
+TEST(S3Location, NeedsBucketAndKey) {
+  EXPECT_EQ(S3Storage::FromLocation("s3://bucket-name/key/in/bucket", NoEnv())->Describe(),
+            "s3://bucket-name/key/in/bucket");
+  for (const char* bad : {"s3://bucket-only", "s3://bucket/", "s3:///key", "s3://b/dir/"}) {
+    EXPECT_THROW(S3Storage::FromLocation(bad, NoEnv()), Error) << bad;
+  }
+}
+
+TEST(S3Location, RefusesUnknownParametersWithoutEchoingSecrets) {
+  try {
+    S3Storage::FromLocation("s3://b/k?secret_key=hunter2&acess_key=typo", NoEnv());
+    FAIL();
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("unknown parameter 'acess_key'"), std::string::npos) << what;
+    EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
+  }
+  EXPECT_THROW(S3Storage::FromLocation("s3://b/k?sse=rot13", NoEnv()), Error);
+}
+
+TEST(S3Location, ErrorDocumentsAreRead) {
+  EXPECT_EQ(XmlValue("<Error><Code>NoSuchKey</Code></Error>", "Code"), "NoSuchKey");
+  EXPECT_EQ(XmlValue("<a></a>", "Code"), "");
+}
+
+}  // namespace
+}  // namespace baton::storage::s3
