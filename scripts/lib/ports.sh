@@ -17,12 +17,12 @@ free_port() {
   return 1
 }
 
-stop_pidfile() {  # pidfile: TERM, wait up to 5 s, then KILL
+stop_pidfile() {  # pidfile: TERM its process group (setsid made it the leader), then KILL
   local pid
   [[ -f "$1" ]] || return 0
   pid=$(cat "$1")
-  kill "$pid" 2>/dev/null || true
+  kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
+  kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   rm -f "$1"
 }

@@ -23,11 +23,10 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 }
 
 // The AWS CLI, pointed at the test server as the S3RVER account.
-int AwsCli(const std::string& args) {
-  std::string command =
-      "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
-      "aws --endpoint-url " +
-      S3Endpoint() + " " + args + " >/dev/null 2>&1";
+int AwsCli(const std::string& args, const std::string& secret = "S3RVER") {
+  std::string command = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=" + secret +
+                        " AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url " + S3Endpoint() + " " +
+                        args + " >/dev/null 2>&1";
   return std::system(command.c_str());
 }
 
@@ -103,6 +102,19 @@ class S3Test : public ZkTest {
 
   std::string key_;
 };
+
+// The proof that the test server checks signatures: AWS's own client passes
+// with the right secret and is refused with a wrong one.
+TEST(S3TestServer, ChecksSignaturesOfTheAwsCli) {
+  std::string file = TempDir() + "/probe.txt";
+  std::ofstream(file) << "probe";
+  std::string key = "probe" + UniqueRoot("cli");
+  EXPECT_EQ(AwsCli("s3 cp " + file + " s3://baton-test/" + key), 0);
+  EXPECT_EQ(AwsCli("s3api head-object --bucket baton-test --key " + key), 0);
+  EXPECT_NE(AwsCli("s3 cp " + file + " s3://baton-test/" + key + "-wrong", "wrong-secret"), 0);
+  EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key, "wrong-secret"), 0);
+  EXPECT_NE(ProxyEvents().find("403 PUT /baton-test/" + key + "-wrong"), std::string::npos);
+}
 
 const char kUriSecret[] = "uri-secret/with+special=chars";
 const char kUriParams[] = "access_key=AKIDBATONURI&secret_key=uri-secret%2Fwith%2Bspecial%3Dchars";
