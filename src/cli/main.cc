@@ -7,6 +7,7 @@
 
 #include "baton/error.h"
 #include "cli/commands.h"
+#include "cli/process_title.h"
 
 int main(int argc, char** argv) {
   CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  baton::cli::HideSecretsInProcessTitle(argc, argv);
 
   // Logs go to stderr so that stdout carries only results.
   auto logger = spdlog::stderr_color_mt("baton");

@@ -1,6 +1,7 @@
 // The s3:// provider against a real S3-compatible server (s3rver) behind a
 // proxy that checks every Signature V4 with AWS's own signer, so a signing
 // bug or a wrong secret fails here as it would against AWS.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
@@ -139,6 +141,42 @@ TEST_F(S3Test, WrongSecretIsRefusedAndLeavesNoObject) {
   EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
 }
 
+TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
+  std::string location = Location(kUriParams);
+  std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";  // never connects
+  std::vector<std::string> args{BatonBinary(), "backup", "--backup_location", location,
+                                "--zk",        zk,       "--zk_timeout",      "3000"};
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 1);
+    dup2(null, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string cmdline(std::istreambuf_iterator<char>(in), {});
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(Contains(cmdline, "backup")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "uri-secret")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "AKIDBATONURI")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "zk-password-42")) << cmdline;
+  EXPECT_TRUE(Contains(cmdline, "zk://alice:")) << cmdline;
+}
+
+TEST_F(S3Test, ServerSideEncryptionAndContentMd5AreSent) {
+  Populate(TreeShape{});
+  RunResult b = S3Backup(Location(std::string(kUriParams) + "&sse=AES256"));
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_TRUE(Contains(ProxyEvents(), "forward PUT /baton-test/" + key_ + " sse=AES256 md5"))
+      << ProxyEvents();
+}
+
 TEST_F(S3Test, MissingObjectAndBucketAreClear) {
   RunResult r = S3RestoreInto(Location(kUriParams), zk_url_);
   EXPECT_EQ(r.exit_code, 1);
@@ -196,11 +234,12 @@ class NetworkCredentialsTest : public S3Test {
       _exit(127);
     }
     close(out[1]);
-    char buf[32] = {};
-    ssize_t n = read(out[0], buf, sizeof buf - 1);
+    std::string port;  // one line: the port, maybe in several writes
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') port += c;
     close(out[0]);
-    ASSERT_GT(n, 0);
-    endpoint_ = "http://127.0.0.1:" + std::string(buf, static_cast<size_t>(n - 1));
+    ASSERT_FALSE(port.empty());
+    endpoint_ = "http://127.0.0.1:" + port;
   }
   void TearDown() override {
     if (pid_ > 0) {

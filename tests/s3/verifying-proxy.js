@@ -55,6 +55,10 @@ async function verify(req, body) {
   if (/^[0-9a-f]{64}$/.test(claimed) && crypto.createHash('sha256').update(body).digest('hex') !== claimed) {
     return [400, 'XAmzContentSHA256Mismatch', 'payload hash does not match'];
   }
+  const md5 = req.headers['content-md5'];
+  if (md5 !== undefined && crypto.createHash('md5').update(body).digest('base64') !== md5) {
+    return [400, 'BadDigest', 'Content-MD5 does not match the body'];
+  }
   const names = signedHeaders.split(';');
   const headers = {};
   for (const name of names) {
@@ -97,7 +101,9 @@ http.createServer((req, res) => {
     } catch (e) {
       verdict = [500, 'InternalError', `proxy: ${e.message}`];
     }
-    events.push(`${verdict ? verdict[0] : 'forward'} ${req.method} ${req.url}`);
+    const sse = req.headers['x-amz-server-side-encryption'];
+    const md5 = req.headers['content-md5'] ? ' md5' : '';
+    events.push(`${verdict ? verdict[0] : 'forward'} ${req.method} ${req.url}${sse ? ' sse=' + sse : ''}${md5}`);
     if (verdict) return refuse(res, ...verdict);
     const headers = { ...req.headers };
     headers['authorization'] = headers['authorization'].replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
