@@ -47,30 +47,27 @@ struct TempDirs {
 
 }  // namespace
 
-std::string ZkAddress() {
-  std::string address = Env("BATON_TEST_ZK");
+// A test server's address: from `variable` if set, else from the file its
+// CTest fixture wrote.
+std::string ServerAddress(const char* variable, const char* file, const std::string& what) {
+  std::string address = Env(variable);
   if (address.empty()) {
-    std::ifstream in(BATON_TEST_ZK_ADDRESS_FILE);
+    std::ifstream in(file);
     std::getline(in, address);
   }
   if (address.empty()) {
-    throw std::runtime_error(
-        "no test ZooKeeper: run the tests through ctest (which starts one) or set "
-        "BATON_TEST_ZK=host:port");
+    throw std::runtime_error("no test " + what +
+                             ": run the tests through ctest (which starts one) or set " + variable);
   }
   return address;
 }
 
+std::string ZkAddress() {
+  return ServerAddress("BATON_TEST_ZK", BATON_TEST_ZK_ADDRESS_FILE, "ZooKeeper");
+}
+
 std::string S3Endpoint() {
-  std::string address = Env("BATON_TEST_S3");
-  if (address.empty()) {
-    std::ifstream in(BATON_TEST_S3_ADDRESS_FILE);
-    std::getline(in, address);
-  }
-  if (address.empty()) {
-    throw std::runtime_error("no test S3 server: run the tests through ctest or set BATON_TEST_S3");
-  }
-  return address;
+  return ServerAddress("BATON_TEST_S3", BATON_TEST_S3_ADDRESS_FILE, "S3 server");
 }
 
 std::string UniqueRoot(const std::string& name) {
