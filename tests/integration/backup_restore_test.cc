@@ -121,6 +121,19 @@ TEST_F(BackupRestoreTest, EmptyStateMakesAValidEmptyBackup) {
   EXPECT_TRUE(zk_.Take(state_).empty());
 }
 
+TEST_F(BackupRestoreTest, NodesOutsideTheLayoutFailTheBackupClearly) {
+  Populate(TreeShape{});
+  zk_.Create(state_ + "/apps/3/_x/not-a-timestamp", "?");
+  std::string tar = dir_ + "/backup.tar";
+  RunResult b = Backup(tar);
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.err.find("unexpected node " + state_ + "/apps/3/_x/not-a-timestamp"),
+            std::string::npos)
+      << b.err;
+  EXPECT_FALSE(std::filesystem::exists(tar));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_));
+}
+
 // Every refused backup leaves the state exactly as it was.
 class RefusedBackupTest : public BackupRestoreTest {
  protected:
