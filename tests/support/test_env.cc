@@ -66,6 +66,11 @@ std::string ZkAddress() {
   return ServerAddress("BATON_TEST_ZK", BATON_TEST_ZK_ADDRESS_FILE, "ZooKeeper");
 }
 
+std::string EnsembleAddress() {
+  return ServerAddress("BATON_TEST_ENSEMBLE", BATON_TEST_ENSEMBLE_ADDRESS_FILE,
+                       "ZooKeeper ensemble");
+}
+
 std::string S3Endpoint() {
   return ServerAddress("BATON_TEST_S3", BATON_TEST_S3_ADDRESS_FILE, "S3 server");
 }
@@ -167,9 +172,10 @@ std::string Diff(const Snapshot& expected, const Snapshot& actual) {
   return out;
 }
 
-TestZk::TestZk() {
+TestZk::TestZk(const std::string& hosts) {
   zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR);
-  zh_ = zookeeper_init(ZkAddress().c_str(), nullptr, 15000, nullptr, nullptr, 0);
+  zh_ = zookeeper_init((hosts.empty() ? ZkAddress() : hosts).c_str(), nullptr, 15000, nullptr,
+                       nullptr, 0);
   if (zh_ == nullptr) throw std::runtime_error("zookeeper_init failed");
   for (int i = 0; i < 200 && zoo_state(zh_) != ZOO_CONNECTED_STATE; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -308,6 +314,15 @@ std::vector<std::vector<std::string>> Levels(zhandle_t* zh, const std::string& r
 }
 
 }  // namespace
+
+void TestZk::Sync(const std::string& path) {
+  std::promise<int> done;
+  auto completion = [](int rc, const char*, const void* ctx) {
+    static_cast<std::promise<int>*>(const_cast<void*>(ctx))->set_value(rc);
+  };
+  Check(zoo_async(zh_, path.c_str(), completion, &done), "sync " + path);
+  Check(done.get_future().get(), "sync " + path);
+}
 
 void TestZk::DeleteTree(const std::string& path) {
   auto levels = Levels(zh_, path);

@@ -14,6 +14,8 @@ namespace baton::testing {
 
 // "127.0.0.1:port[,...]" of the server the suite runs against.
 std::string ZkAddress();
+// "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3": the 3-server test ensemble.
+std::string EnsembleAddress();
 // "http://127.0.0.1:port" of the test S3 server (s3rver behind the
 // SigV4-verifying proxy), bucket "baton-test".
 std::string S3Endpoint();
@@ -52,7 +54,8 @@ std::string Diff(const Snapshot& expected, const Snapshot& actual);
 
 class TestZk {
  public:
-  TestZk();
+  // Connects to the standalone test server, or to `hosts` when given.
+  explicit TestZk(const std::string& hosts = "");
   ~TestZk();
   zhandle_t* handle() { return zh_; }
 
@@ -63,6 +66,8 @@ class TestZk {
   // must come after their parents.
   void CreateMany(const std::vector<NewNode>& nodes);
   bool Exists(const std::string& path);
+  // Makes the connected server catch up with the ensemble's leader.
+  void Sync(const std::string& path);
   std::string Get(const std::string& path);
   void DeleteTree(const std::string& path);
   // Every node below `root` (relative paths) with its data.
