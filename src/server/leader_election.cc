@@ -1,0 +1,178 @@
+#include "server/leader_election.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "baton/error.h"
+
+namespace baton::server {
+namespace {
+
+constexpr char kLatch[] = "-latch-";
+
+// The sequence number ZooKeeper appended: the last ten digits.
+std::string Sequence(const std::string& name) {
+  return name.size() >= 10 ? name.substr(name.size() - 10) : name;
+}
+
+std::string RandomId() {
+  std::mt19937_64 random(std::random_device{}());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return buf;
+}
+
+}  // namespace
+
+LeaderElection::LeaderElection(zk::ZkSession& session, std::string election_path,
+                               std::string participant)
+    : session_(session), path_(std::move(election_path)), participant_(std::move(participant)) {
+  session_.EnsureContainers(path_);
+  worker_ = std::thread([this] { Run(); });
+}
+
+LeaderElection::~LeaderElection() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+  // A watch still registered would call back into a destroyed object.
+  if (!watched_.empty()) {
+    zoo_remove_watches(session_.handle(), watched_.c_str(), ZWATCHTYPE_ANY,
+                       &LeaderElection::OnWatch, this, 1);
+  }
+  try {
+    Leave();
+  } catch (const std::exception& e) {
+    spdlog::warn("leaving the election at {}: {}", path_, e.what());
+  }
+}
+
+void LeaderElection::Join() {
+  std::string prefix = path_ + "/_c_" + RandomId() + kLatch;
+  char created[512];
+  int rc = zoo_create(session_.handle(), prefix.c_str(), participant_.data(),
+                      static_cast<int>(participant_.size()), session_.acl(),
+                      ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created);
+  if (rc != ZOK) session_.Fail(rc, "join the election at", path_);
+  std::string full(created);
+  {
+    std::lock_guard lock(mu_);
+    node_ = full.substr(full.rfind('/') + 1);
+    recheck_ = true;
+  }
+  cv_.notify_all();
+}
+
+void LeaderElection::Leave() {
+  std::string node;
+  {
+    std::lock_guard lock(mu_);
+    node.swap(node_);
+  }
+  leader_ = false;
+  if (!node.empty()) session_.Delete(path_ + "/" + node);
+}
+
+bool LeaderElection::WaitForLeadership(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return leader_.load(); });
+}
+
+std::optional<std::string> LeaderElection::Leader() {
+  auto children = session_.Children(path_);
+  if (!children) return std::nullopt;
+  std::vector<std::string> latches;
+  std::copy_if(children->begin(), children->end(), std::back_inserter(latches),
+               [](const std::string& n) { return n.find(kLatch) != std::string::npos; });
+  std::sort(latches.begin(), latches.end(),
+            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
+  for (const std::string& name : latches) {
+    if (auto data = session_.Get(path_ + "/" + name)) return data;  // the lowest that still exists
+  }
+  return std::nullopt;
+}
+
+void LeaderElection::OnWatch(zhandle_t* /*zh*/, int type, int /*state*/, const char* /*path*/,
+                             void* context) {
+  if (type == ZOO_SESSION_EVENT) return;
+  auto* self = static_cast<LeaderElection*>(context);
+  {
+    std::lock_guard lock(self->mu_);
+    self->recheck_ = true;
+  }
+  self->cv_.notify_all();
+}
+
+void LeaderElection::Run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return recheck_ || stopping_; });
+      if (stopping_) return;
+      recheck_ = false;
+    }
+    try {
+      Check();
+    } catch (const std::exception& e) {
+      spdlog::error("leader election at {}: {}", path_, e.what());
+    }
+  }
+}
+
+void LeaderElection::Check() {
+  std::string node;
+  {
+    std::lock_guard lock(mu_);
+    node = node_;
+  }
+  if (node.empty()) return;
+  auto children = session_.Children(path_);
+  std::vector<std::string> latches;
+  for (const auto& name : children.value_or(std::vector<std::string>{})) {
+    if (name.find(kLatch) != std::string::npos) latches.push_back(name);
+  }
+  std::sort(latches.begin(), latches.end(),
+            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
+  auto me = std::find(latches.begin(), latches.end(), node);
+  if (me == latches.end()) {
+    // Our node is gone (session expiry or removed by an operator).
+    leader_ = false;
+    spdlog::warn("election node {}/{} disappeared; not a candidate any more", path_, node);
+    return;
+  }
+  if (me == latches.begin()) {
+    {
+      std::lock_guard lock(mu_);
+      if (node_ != node) return;  // left meanwhile
+      if (!leader_.exchange(true)) spdlog::info("elected leader at {} as {}", path_, participant_);
+    }
+    cv_.notify_all();
+    return;
+  }
+  leader_ = false;
+  // Watch only the predecessor; if it vanished meanwhile, look again.
+  std::string predecessor = path_ + "/" + *(me - 1);
+  Stat stat{};
+  if (!watched_.empty() && watched_ != predecessor) {
+    zoo_remove_watches(session_.handle(), watched_.c_str(), ZWATCHTYPE_ANY,
+                       &LeaderElection::OnWatch, this, 1);
+  }
+  watched_ = predecessor;
+  int rc =
+      zoo_wexists(session_.handle(), predecessor.c_str(), &LeaderElection::OnWatch, this, &stat);
+  if (rc == ZNONODE) {
+    std::lock_guard lock(mu_);
+    recheck_ = true;
+  } else if (rc != ZOK) {
+    session_.Fail(rc, "watch", predecessor);
+  }
+}
+
+}  // namespace baton::server
