@@ -18,6 +18,17 @@ std::string Sequence(const std::string& name) {
   return name.size() >= 10 ? name.substr(name.size() - 10) : name;
 }
 
+// The candidates' nodes among `children`, lowest sequence (the leader) first.
+std::vector<std::string> SortedLatches(const std::optional<std::vector<std::string>>& children) {
+  std::vector<std::string> latches;
+  for (const auto& name : children.value_or(std::vector<std::string>{})) {
+    if (name.find(kLatch) != std::string::npos) latches.push_back(name);
+  }
+  std::sort(latches.begin(), latches.end(),
+            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
+  return latches;
+}
+
 std::string RandomId() {
   std::mt19937_64 random(std::random_device{}());
   char buf[40];
@@ -86,14 +97,7 @@ bool LeaderElection::WaitForLeadership(std::chrono::milliseconds timeout) {
 }
 
 std::optional<std::string> LeaderElection::Leader() {
-  auto children = session_.Children(path_);
-  if (!children) return std::nullopt;
-  std::vector<std::string> latches;
-  std::copy_if(children->begin(), children->end(), std::back_inserter(latches),
-               [](const std::string& n) { return n.find(kLatch) != std::string::npos; });
-  std::sort(latches.begin(), latches.end(),
-            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
-  for (const std::string& name : latches) {
+  for (const std::string& name : SortedLatches(session_.Children(path_))) {
     if (auto data = session_.Get(path_ + "/" + name)) return data;  // the lowest that still exists
   }
   return std::nullopt;
@@ -133,13 +137,7 @@ void LeaderElection::Check() {
     node = node_;
   }
   if (node.empty()) return;
-  auto children = session_.Children(path_);
-  std::vector<std::string> latches;
-  for (const auto& name : children.value_or(std::vector<std::string>{})) {
-    if (name.find(kLatch) != std::string::npos) latches.push_back(name);
-  }
-  std::sort(latches.begin(), latches.end(),
-            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
+  std::vector<std::string> latches = SortedLatches(session_.Children(path_));
   auto me = std::find(latches.begin(), latches.end(), node);
   if (me == latches.end()) {
     // Our node is gone (session expiry or removed by an operator).
