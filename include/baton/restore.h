@@ -19,6 +19,8 @@ struct RestoreOptions {
   int max_batch_ops = 1000;
   // Multi-ops in flight at once.
   int max_in_flight = 8;
+  // Listing requests in flight at once while the old state is walked.
+  int max_reads_in_flight = 2000;
 };
 
 struct RestoreStats {

@@ -53,7 +53,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
   session.EnsureContainers(state);
-  stats.deleted_nodes = zk::DeleteDescendants(session, writer, state, 2000);
+  stats.deleted_nodes = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
   spdlog::info("removed {} nodes under {}", stats.deleted_nodes, state);
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
