@@ -14,5 +14,6 @@ struct Command {
 
 Command AddBackupCommand(CLI::App& app);
 Command AddRestoreCommand(CLI::App& app);
+Command AddServeCommand(CLI::App& app);
 
 }  // namespace baton::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   const baton::cli::Command commands[] = {
       baton::cli::AddBackupCommand(app),
       baton::cli::AddRestoreCommand(app),
+      baton::cli::AddServeCommand(app),
   };
 
   try {

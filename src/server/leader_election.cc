@@ -68,9 +68,17 @@ LeaderElection::~LeaderElection() {
 void LeaderElection::Join() {
   std::string prefix = path_ + "/_c_" + RandomId() + kLatch;
   char created[512];
-  int rc = zoo_create(session_.handle(), prefix.c_str(), participant_.data(),
+  auto create = [&] {
+    return zoo_create(session_.handle(), prefix.c_str(), participant_.data(),
                       static_cast<int>(participant_.size()), session_.acl(),
                       ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created);
+  };
+  int rc = create();
+  if (rc == ZNONODE) {
+    // The election node is a container: the server removes it once empty.
+    session_.EnsureContainers(path_);
+    rc = create();
+  }
   if (rc != ZOK) session_.Fail(rc, "join the election at", path_);
   std::string full(created);
   {

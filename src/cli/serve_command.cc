@@ -1,0 +1,61 @@
+#include <signal.h>
+
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/zk_flags.h"
+#include "server/server.h"
+
+namespace baton::cli {
+
+Command AddServeCommand(CLI::App& app) {
+  struct Flags {
+    ZkFlags zk;
+    std::string hostname = "127.0.0.1";
+    int http_port = 8080;
+    std::string backup_location;
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Join the leader election and serve the leader endpoint (GET/DELETE /v2/leader)");
+  flags->zk.AddTo(*cmd);
+  cmd->add_option("--hostname", flags->hostname, "Address to listen on and to announce")
+      ->capture_default_str();
+  cmd->add_option("--http_port", flags->http_port, "HTTP port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option(
+      "--backup_location", flags->backup_location,
+      "Back up here before every storage migration, e.g. file:///var/backups/baton.tar");
+  cmd->footer(
+      "Examples:\n"
+      "  baton serve --zk zk://127.0.0.1:2181/baton --http_port 8080\n"
+      "  curl -X DELETE 'http://127.0.0.1:8080/v2/leader?backup=file:///tmp/b.tar'\n"
+      "\nThe next leader backs up (or restores) before it serves.");
+  return {cmd, [flags] {
+            server::ServerOptions options;
+            options.zk = flags->zk.url();
+            options.timeouts = flags->zk.timeouts();
+            options.hostname = flags->hostname;
+            options.http_port = flags->http_port;
+            options.backup_location = flags->backup_location;
+            server::Server server(options);
+            // SIGTERM/SIGINT are taken by a thread with sigwait, so no handler
+            // and no global are needed; the server leaves the election cleanly.
+            sigset_t signals;
+            sigemptyset(&signals);
+            sigaddset(&signals, SIGTERM);
+            sigaddset(&signals, SIGINT);
+            pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+            std::thread waiter([&] {
+              int sig = 0;
+              sigwait(&signals, &sig);
+              server.Stop();
+            });
+            waiter.detach();
+            server.Run();
+          }};
+}
+
+}  // namespace baton::cli

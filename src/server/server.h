@@ -1,0 +1,38 @@
+// baton serve: joins the leader election under <zk path>/leader and serves
+// Marathon's leader endpoint. On taking leadership it first does what the
+// previous leader was asked to leave for it (the runtime configuration's
+// backup and restore), then migrates the storage (backing up to
+// --backup_location first when there is something to migrate), and only then
+// serves as leader.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "baton/zk_url.h"
+
+namespace baton::server {
+
+struct ServerOptions {
+  ZkUrl zk;
+  ZkTimeouts timeouts;
+  std::string hostname = "127.0.0.1";
+  int http_port = 8080;
+  std::string backup_location;  // optional
+  int abdicate_delay_ms = 500;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  // Serves until Stop() (or SIGTERM through the CLI). Throws baton::Error when
+  // it cannot start.
+  void Run();
+  void Stop();
+
+ private:
+  ServerOptions options_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace baton::server
