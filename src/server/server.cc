@@ -99,7 +99,10 @@ void Server::Run() {
 
   election.Join();
   while (!stopping_) {
-    if (!election.WaitForLeadership(std::chrono::milliseconds(200))) continue;
+    if (!election.WaitForLeadership(std::chrono::milliseconds(200))) {
+      serving = false;  // lost or never had it: a new term starts with a takeover
+      continue;
+    }
     if (!serving) {
       // Take over: first what the previous leader left for us, then migrate.
       store::RuntimeConfiguration config = store::RuntimeConfiguration::Read(session, state);
@@ -116,8 +119,8 @@ void Server::Run() {
         });
         serving = true;
       } catch (const Error& e) {
-        // Nothing half-done is served: give up leadership and let the next
-        // candidate (maybe this one again) try.
+        // A failed takeover is not served: give up leadership and let the
+        // next candidate (maybe this one again) take over without it.
         spdlog::error("taking over leadership failed: {}; abdicating", e.what());
         election.Leave();
         std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -125,17 +128,15 @@ void Server::Run() {
         continue;
       }
     }
-    if (!abdicate) {
+    if (!abdicate.exchange(false)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
-    if (abdicate.exchange(false)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(options_.abdicate_delay_ms));
-      serving = false;
-      election.Leave();
-      spdlog::info("abdicated; rejoining the election");
-      election.Join();
-    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.abdicate_delay_ms));
+    serving = false;
+    election.Leave();
+    spdlog::info("abdicated; rejoining the election");
+    election.Join();
   }
   election.Leave();
 }
