@@ -43,6 +43,14 @@ void HideSecretsInProcessTitle(int argc, char** argv) {
     MaskParameter(argv[i], "secret_key=");
     MaskParameter(argv[i], "access_key=");
     MaskZkPassword(argv[i]);
+    // --http_credentials user:password, as one or two arguments.
+    if (std::strncmp(argv[i], "--http_credentials=", 19) == 0) {
+      char* colon = std::strchr(argv[i] + 19, ':');
+      if (colon != nullptr) Mask(colon + 1, colon + 1 + std::strlen(colon + 1));
+    } else if (std::strcmp(argv[i], "--http_credentials") == 0 && i + 1 < argc) {
+      char* colon = std::strchr(argv[i + 1], ':');
+      if (colon != nullptr) Mask(colon + 1, colon + 1 + std::strlen(colon + 1));
+    }
   }
 }
 

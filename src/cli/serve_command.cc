@@ -15,6 +15,7 @@ Command AddServeCommand(CLI::App& app) {
     std::string hostname = "127.0.0.1";
     int http_port = 8080;
     std::string backup_location;
+    std::string http_credentials;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -28,6 +29,8 @@ Command AddServeCommand(CLI::App& app) {
   cmd->add_option(
       "--backup_location", flags->backup_location,
       "Back up here before every storage migration, e.g. file:///var/backups/baton.tar");
+  cmd->add_option("--http_credentials", flags->http_credentials,
+                  "user:password; every endpoint then requires HTTP basic auth");
   cmd->footer(
       "Examples:\n"
       "  baton serve --zk zk://127.0.0.1:2181/baton --http_port 8080\n"
@@ -40,6 +43,7 @@ Command AddServeCommand(CLI::App& app) {
             options.hostname = flags->hostname;
             options.http_port = flags->http_port;
             options.backup_location = flags->backup_location;
+            options.http_credentials = flags->http_credentials;
             server::Server server(options);
             // SIGTERM/SIGINT are taken by a thread with sigwait, so no handler
             // and no global are needed; the server leaves the election cleanly.

@@ -1,6 +1,8 @@
 #include "server/server.h"
 
 #include <httplib.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -20,6 +22,59 @@ namespace baton::server {
 namespace {
 
 using nlohmann::json;
+
+// What /metrics reports, in Prometheus' text format.
+struct Metrics {
+  struct Job {
+    std::atomic<uint64_t> ok{0}, failed{0}, bytes{0};
+    std::atomic<double> seconds{0}, last_success{0};
+  };
+  Job backup, restore;
+  std::atomic<bool> leader{false};
+
+  // Runs `job`, which returns the bytes it moved, and records the outcome.
+  template <typename Fn>
+  void Record(Job& m, Fn job) {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      m.bytes += job();
+      m.ok++;
+      m.last_success = static_cast<double>(std::time(nullptr));
+    } catch (...) {
+      m.failed++;
+      throw;
+    }
+    m.seconds =
+        m.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  std::string Text() const {
+    std::string out;
+    for (auto [name, m] : {std::pair{"backup", &backup}, std::pair{"restore", &restore}}) {
+      std::string n(name);
+      out += "# TYPE baton_" + n + "s_total counter\n";
+      out += "baton_" + n + "s_total{result=\"success\"} " + std::to_string(m->ok) + "\n";
+      out += "baton_" + n + "s_total{result=\"failure\"} " + std::to_string(m->failed) + "\n";
+      out += "# TYPE baton_" + n + "_seconds_total counter\nbaton_" + n + "_seconds_total " +
+             std::to_string(m->seconds.load()) + "\n";
+      out += "# TYPE baton_" + n + "_bytes_total counter\nbaton_" + n + "_bytes_total " +
+             std::to_string(m->bytes) + "\n";
+      out += "# TYPE baton_" + n + "_last_success_timestamp_seconds gauge\nbaton_" + n +
+             "_last_success_timestamp_seconds " + std::to_string(m->last_success.load()) + "\n";
+    }
+    out += "# TYPE baton_leader gauge\nbaton_leader " + std::string(leader ? "1" : "0") + "\n";
+    return out;
+  }
+};
+
+std::string Base64(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
 
 void Reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
@@ -49,7 +104,25 @@ void Server::Run() {
   std::atomic<bool> serving{false};
   std::atomic<bool> abdicate{false};
 
+  Metrics metrics;
   httplib::Server http;
+  if (!options_.http_credentials.empty()) {
+    const std::string expected = "Basic " + Base64(options_.http_credentials);
+    http.set_pre_routing_handler([expected](const httplib::Request& req, httplib::Response& res) {
+      const std::string given = req.get_header_value("Authorization");
+      if (given.size() == expected.size() &&
+          CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      res.set_header("WWW-Authenticate", "Basic realm=\"baton\"");
+      Reply(res, 401, {{"message", "Unauthorized"}});
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+  http.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    metrics.leader = serving.load();
+    res.set_content(metrics.Text(), "text/plain; version=0.0.4");
+  });
   http.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("pong", "text/plain");
   });
@@ -108,13 +181,22 @@ void Server::Run() {
       store::RuntimeConfiguration config = store::RuntimeConfiguration::Read(session, state);
       store::RuntimeConfiguration{}.Write(session, state);
       try {
-        if (config.backup) Backup({options_.zk, options_.timeouts, *config.backup});
-        if (config.restore)
-          Restore(RestoreOptions{options_.zk, options_.timeouts, *config.restore});
+        if (config.backup) {
+          metrics.Record(metrics.backup, [&] {
+            return Backup({options_.zk, options_.timeouts, *config.backup}).bytes;
+          });
+        }
+        if (config.restore) {
+          metrics.Record(metrics.restore, [&] {
+            return Restore(RestoreOptions{options_.zk, options_.timeouts, *config.restore}).bytes;
+          });
+        }
         bool just_saved = config.backup || config.restore;
         MakeMigration().Run(session, state, [&] {
           if (!options_.backup_location.empty() && !just_saved) {
-            Backup({options_.zk, options_.timeouts, options_.backup_location});
+            metrics.Record(metrics.backup, [&] {
+              return Backup({options_.zk, options_.timeouts, options_.backup_location}).bytes;
+            });
           }
         });
         serving = true;

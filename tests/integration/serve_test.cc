@@ -66,13 +66,14 @@ class ServeTest : public ZkTest {
     std::string log;
   };
 
-  Instance& Start() {
+  Instance& Start(const std::vector<std::string>& extra = {}) {
     Instance s;
     s.port = FreePort();
     s.log = dir_ + "/serve-" + std::to_string(s.port) + ".log";
     std::vector<std::string> args{
         BatonBinary(),          "serve", "--zk", zk_url_, "--http_port", std::to_string(s.port),
         "--zk_session_timeout", "4000"};
+    args.insert(args.end(), extra.begin(), extra.end());
     s.pid = fork();
     if (s.pid == 0) {
       std::vector<char*> argv;
@@ -218,6 +219,48 @@ TEST_F(ServeTest, ABadRestoreLeavesTheStateAloneAndALeaderServes) {
   std::ifstream log(servers_[0].log);
   std::string text(std::istreambuf_iterator<char>(log), {});
   EXPECT_NE(text.find("taking over leadership failed"), std::string::npos) << text;
+}
+
+TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
+  Instance a = Start({"--http_credentials", "ops:s3cret"});
+  httplib::Client anonymous("127.0.0.1", a.port);
+  httplib::Client wrong("127.0.0.1", a.port);
+  wrong.set_basic_auth("ops", "guess");
+  httplib::Client ops("127.0.0.1", a.port);
+  ops.set_basic_auth("ops", "s3cret");
+  for (httplib::Client* c : {&anonymous, &wrong}) {
+    EXPECT_EQ(c->Get("/v2/leader")->status, 401);
+    EXPECT_EQ(c->Get("/metrics")->status, 401);
+    EXPECT_EQ(c->Delete(("/v2/leader?backup=file://" + dir_ + "/x.tar").c_str())->status, 401);
+  }
+  // Wait for leadership with the right credentials.
+  bool leading = false;
+  for (int i = 0; i < 150 && !leading; ++i) {
+    auto r = ops.Get("/metrics");
+    leading = r && r->body.find("baton_leader 1") != std::string::npos;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(leading);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/x.tar"));  // the refused DELETE did nothing
+  std::string tar = dir_ + "/metrics.tar";
+  ASSERT_EQ(ops.Delete(("/v2/leader?backup=file://" + tar).c_str())->status, 200);
+  std::string metrics;
+  for (int i = 0; i < 150 && metrics.empty(); ++i) {
+    auto r = ops.Get("/metrics");
+    if (r && r->body.find("baton_backups_total{result=\"success\"} 1") != std::string::npos &&
+        r->body.find("baton_leader 1") != std::string::npos) {
+      metrics = r->body;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(metrics.find("baton_backup_bytes_total"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("baton_restores_total{result=\"success\"} 0"), std::string::npos)
+      << metrics;
+  EXPECT_TRUE(std::filesystem::exists(tar));
+  // The password is not in the process title.
+  std::ifstream in("/proc/" + std::to_string(a.pid) + "/cmdline");
+  std::string cmdline(std::istreambuf_iterator<char>(in), {});
+  EXPECT_EQ(cmdline.find("s3cret"), std::string::npos);
 }
 
 }  // namespace
