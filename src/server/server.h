@@ -18,7 +18,7 @@ struct ServerOptions {
   ZkTimeouts timeouts;
   std::string hostname = "127.0.0.1";
   int http_port = 8080;
-  std::string backup_location;  // optional
+  std::string backup_location;   // optional
   std::string http_credentials;  // "user:password": basic auth on every endpoint
   int abdicate_delay_ms = 500;
 };
