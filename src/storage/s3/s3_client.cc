@@ -102,26 +102,26 @@ void S3Client::Fail(const HttpResponse& response, const std::string& key, const 
   throw Error("cannot " + what + " " + Describe(key) + ": " + detail);
 }
 
-void S3Client::PutObject(const std::string& key, std::string_view data) {
-  std::map<std::string, std::string> headers{{"content-md5", Md5Base64(data.data(), data.size())},
-                                             {"content-type", "application/x-tar"},
-                                             {"x-amz-acl", "bucket-owner-read"}};
-  if (!config_.sse.empty()) headers["x-amz-server-side-encryption"] = config_.sse;
-  if (!config_.sse_kms_key_id.empty()) {
-    headers["x-amz-server-side-encryption-aws-kms-key-id"] = config_.sse_kms_key_id;
-  }
-  Call("PUT", key, {}, std::move(headers), data, "upload");
-}
-
-std::string S3Client::CreateMultipartUpload(const std::string& key) {
+std::map<std::string, std::string> S3Client::NewObjectHeaders() const {
+  // Canned ACL bucket-owner-read, as Marathon's uploads use.
   std::map<std::string, std::string> headers{{"content-type", "application/x-tar"},
                                              {"x-amz-acl", "bucket-owner-read"}};
   if (!config_.sse.empty()) headers["x-amz-server-side-encryption"] = config_.sse;
   if (!config_.sse_kms_key_id.empty()) {
     headers["x-amz-server-side-encryption-aws-kms-key-id"] = config_.sse_kms_key_id;
   }
+  return headers;
+}
+
+void S3Client::PutObject(const std::string& key, std::string_view data) {
+  std::map<std::string, std::string> headers = NewObjectHeaders();
+  headers["content-md5"] = Md5Base64(data.data(), data.size());
+  Call("PUT", key, {}, std::move(headers), data, "upload");
+}
+
+std::string S3Client::CreateMultipartUpload(const std::string& key) {
   HttpResponse r =
-      Call("POST", key, {{"uploads", ""}}, std::move(headers), {}, "start an upload of");
+      Call("POST", key, {{"uploads", ""}}, NewObjectHeaders(), {}, "start an upload of");
   std::string id = XmlValue(r.body, "UploadId");
   if (id.empty()) throw Error("S3 gave no upload id for " + Describe(key));
   return id;

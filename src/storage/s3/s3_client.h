@@ -59,6 +59,8 @@ class S3Client {
                     std::map<std::string, std::string> query,
                     std::map<std::string, std::string> headers, std::string_view body,
                     const std::string& what);
+  // Headers for a new object: content type, ACL, server-side encryption.
+  std::map<std::string, std::string> NewObjectHeaders() const;
   [[noreturn]] void Fail(const HttpResponse& response, const std::string& key,
                          const std::string& what);
 
