@@ -3,10 +3,13 @@
 
 port_in_use() { ( (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null); }
 
+# Ports are drawn below the kernel's ephemeral range, so an outgoing
+# connection cannot take one between this check and the server's bind.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! port_in_use "$p" && ! grep -qs ":$p\$" "$ALLOCATED"; then
       echo ":$p" >>"$ALLOCATED"
       echo "$p"
