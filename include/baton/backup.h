@@ -12,6 +12,8 @@ namespace baton {
 struct BackupOptions {
   ZkUrl zk;
   ZkTimeouts timeouts;
+  // May contain {timestamp}, replaced by the time of the backup in UTC
+  // ("20261125T011737.123Z"), so that each backup keeps its own file.
   std::string backup_location;
   // Requests in flight at once while reading the tree.
   int max_in_flight = 2000;
@@ -22,6 +24,7 @@ struct BackupStats {
   uint64_t versions = 0;  // version entries
   uint64_t bytes = 0;     // node data bytes written
   bool has_storage_version = false;
+  std::string location;  // where it went, placeholder filled in, secrets redacted
 };
 
 BackupStats Backup(const BackupOptions& options);

@@ -8,6 +8,7 @@
 #include "archive/tar_writer.h"
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "storage/backup_location.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
@@ -21,7 +22,9 @@ constexpr size_t kMaxBytesInFlight = 64 << 20;
 
 BackupStats Backup(const BackupOptions& options) {
   // Refuse a bad location before connecting to anything.
-  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
+  const std::string location =
+      storage::ExpandTimePlaceholder(options.backup_location, std::chrono::system_clock::now());
+  std::unique_ptr<StorageProvider> storage = OpenStorage(location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();
   auto started = std::chrono::steady_clock::now();
@@ -34,6 +37,7 @@ BackupStats Backup(const BackupOptions& options) {
   spdlog::info("backing up {} to {}", state, storage->Describe());
 
   BackupStats stats;
+  stats.location = storage->Describe();
   archive::TarWriter tar(*sink, std::time(nullptr));
   zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight);
   reader.Read(state, [&](store::BackupItem&& item) {

@@ -7,6 +7,7 @@
 #include "backup/staged_backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "storage/backup_location.h"
 #include "store/backup_item.h"
 #include "store/storage_version.h"
 #include "store/store_writer.h"
@@ -24,6 +25,10 @@ constexpr uint64_t kMaxEntryBytes = 64 << 20;
 }  // namespace
 
 RestoreStats Restore(const RestoreOptions& options) {
+  if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
+    throw Error("the restore location contains " + std::string(storage::kTimePlaceholder) +
+                ": name the one backup to restore");
+  }
   std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
   auto started = std::chrono::steady_clock::now();
   zk::ZkSession session(options.zk, options.timeouts);

@@ -17,7 +17,8 @@ Command AddBackupCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "backup", "Write the state under <zk path>/state to one tar file at a backup location");
   cmd->add_option("--backup_location", flags->location,
-                  "Where to write the backup, e.g. file:///var/backups/marathon.tar")
+                  "Where to write the backup, e.g. file:///var/backups/marathon.tar; "
+                  "{timestamp} in it becomes the time of the backup")
       ->required();
   flags->zk.AddTo(*cmd);
   cmd->add_option("--format", flags->format,
@@ -36,8 +37,8 @@ Command AddBackupCommand(CLI::App& app) {
             options.timeouts = flags->zk.timeouts();
             options.backup_location = flags->location;
             BackupStats stats = Backup(options);
-            std::printf("backup written: %llu items, %llu versions, %llu bytes%s\n",
-                        static_cast<unsigned long long>(stats.items),
+            std::printf("backup written to %s: %llu items, %llu versions, %llu bytes%s\n",
+                        stats.location.c_str(), static_cast<unsigned long long>(stats.items),
                         static_cast<unsigned long long>(stats.versions),
                         static_cast<unsigned long long>(stats.bytes),
                         stats.has_storage_version ? ", with storage version" : "");

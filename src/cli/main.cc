@@ -7,6 +7,7 @@
 
 #include "baton/error.h"
 #include "cli/commands.h"
+#include "cli/json_log_formatter.h"
 #include "cli/process_title.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log_level", log_level, "Log level: debug, info, warn, error, off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  std::string log_format = "text";
+  app.add_option("--log_format", log_format,
+                 "Log format on stderr: text, or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
   const baton::cli::Command commands[] = {
@@ -36,7 +42,11 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("baton");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (log_format == "json") {
+    spdlog::set_formatter(std::make_unique<baton::cli::JsonLogFormatter>());
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  }
 
   try {
     for (const auto& command : commands) {

@@ -111,6 +111,11 @@ std::optional<std::string> LeaderElection::Leader() {
   return std::nullopt;
 }
 
+std::string LeaderElection::NodePath() {
+  std::lock_guard lock(mu_);
+  return node_.empty() ? std::string() : path_ + "/" + node_;
+}
+
 void LeaderElection::OnWatch(zhandle_t* /*zh*/, int type, int /*state*/, const char* /*path*/,
                              void* context) {
   if (type == ZOO_SESSION_EVENT) return;

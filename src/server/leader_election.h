@@ -35,6 +35,9 @@ class LeaderElection {
   bool WaitForLeadership(std::chrono::milliseconds timeout);
   // The participant data of the current leader, if there is one.
   std::optional<std::string> Leader();
+  // The full path of this candidate's node, empty when not a candidate. While
+  // it exists, this candidate has not left; writes of a term check it.
+  std::string NodePath();
 
  private:
   static void OnWatch(zhandle_t* zh, int type, int state, const char* path, void* context);

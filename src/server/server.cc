@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -13,8 +14,13 @@
 #include "baton/error.h"
 #include "baton/restore.h"
 #include "baton/storage.h"
+#include "server/app_migrations.h"
+#include "server/app_repository.h"
+#include "server/app_resource.h"
 #include "server/leader_election.h"
-#include "store/migration.h"
+#include "server/leader_proxy.h"
+#include "server/metrics.h"
+#include "storage/backup_location.h"
 #include "store/runtime_configuration.h"
 #include "zk/zk_session.h"
 
@@ -22,50 +28,6 @@ namespace baton::server {
 namespace {
 
 using nlohmann::json;
-
-// What /metrics reports, in Prometheus' text format.
-struct Metrics {
-  struct Job {
-    std::atomic<uint64_t> ok{0}, failed{0}, bytes{0};
-    std::atomic<double> seconds{0}, last_success{0};
-  };
-  Job backup, restore;
-  std::atomic<bool> leader{false};
-
-  // Runs `job`, which returns the bytes it moved, and records the outcome.
-  template <typename Fn>
-  void Record(Job& m, Fn job) {
-    auto start = std::chrono::steady_clock::now();
-    try {
-      m.bytes += job();
-      m.ok++;
-      m.last_success = static_cast<double>(std::time(nullptr));
-    } catch (...) {
-      m.failed++;
-      throw;
-    }
-    m.seconds =
-        m.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-
-  std::string Text() const {
-    std::string out;
-    for (auto [name, m] : {std::pair{"backup", &backup}, std::pair{"restore", &restore}}) {
-      std::string n(name);
-      out += "# TYPE baton_" + n + "s_total counter\n";
-      out += "baton_" + n + "s_total{result=\"success\"} " + std::to_string(m->ok) + "\n";
-      out += "baton_" + n + "s_total{result=\"failure\"} " + std::to_string(m->failed) + "\n";
-      out += "# TYPE baton_" + n + "_seconds_total counter\nbaton_" + n + "_seconds_total " +
-             std::to_string(m->seconds.load()) + "\n";
-      out += "# TYPE baton_" + n + "_bytes_total counter\nbaton_" + n + "_bytes_total " +
-             std::to_string(m->bytes) + "\n";
-      out += "# TYPE baton_" + n + "_last_success_timestamp_seconds gauge\nbaton_" + n +
-             "_last_success_timestamp_seconds " + std::to_string(m->last_success.load()) + "\n";
-    }
-    out += "# TYPE baton_leader gauge\nbaton_leader " + std::string(leader ? "1" : "0") + "\n";
-    return out;
-  }
-};
 
 std::string Base64(const std::string& text) {
   std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
@@ -77,16 +39,18 @@ std::string Base64(const std::string& text) {
 }
 
 void Reply(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
+  ReplyJson(res, status, body.dump());
 }
 
-// The storage versions this build knows. Steps that rewrite data arrive with
-// the app API; until then the target is the first persistence-store version.
-store::Migration MakeMigration() {
-  store::StorageVersion first{1, 0, 0, 1};
-  return store::Migration(first,
-                          {{first, "initial layout", [](zk::ZkSession&, const std::string&) {}}});
+// Checks a location given to the leader endpoint or on the command line;
+// returns it with secrets redacted, for the log. Throws baton::Error.
+std::string CheckLocation(const std::string& uri, bool for_restore) {
+  if (for_restore && uri.find(storage::kTimePlaceholder) != std::string::npos) {
+    throw Error("a restore location names one backup; it cannot contain " +
+                std::string(storage::kTimePlaceholder));
+  }
+  return OpenStorage(storage::ExpandTimePlaceholder(uri, std::chrono::system_clock::now()))
+      ->Describe();
 }
 
 }  // namespace
@@ -96,15 +60,31 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {}
 void Server::Stop() { stopping_ = true; }
 
 void Server::Run() {
+  if (!options_.backup_location.empty()) CheckLocation(options_.backup_location, false);
   const std::string me = options_.hostname + ":" + std::to_string(options_.http_port);
   zk::ZkSession session(options_.zk, options_.timeouts);
   const std::string state = options_.zk.state_path();
   session.EnsureContainers(state);
   LeaderElection election(session, options_.zk.leader_path(), me);
-  std::atomic<bool> serving{false};
+
+  // The current term: while this instance serves as leader, the path of its
+  // election node, which every write of the term checks.
+  std::mutex term_mu;
+  std::string fence;
+  auto term = [&]() -> std::optional<std::string> {
+    std::lock_guard lock(term_mu);
+    return fence.empty() ? std::nullopt : std::optional(fence);
+  };
+  auto set_term = [&](std::string path) {
+    std::lock_guard lock(term_mu);
+    fence = std::move(path);
+  };
   std::atomic<bool> abdicate{false};
 
   Metrics metrics;
+  LeaderProxy proxy(election, me, term);
+  AppRepository apps(session, state);
+  AppResource app_resource(apps, proxy);
   httplib::Server http;
   if (!options_.http_credentials.empty()) {
     const std::string expected = "Basic " + Base64(options_.http_credentials);
@@ -119,8 +99,14 @@ void Server::Run() {
       return httplib::Server::HandlerResponse::Handled;
     });
   }
+  // Requests are logged without their query, which may carry S3 keys.
+  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    auto level = req.method == "GET" ? spdlog::level::debug : spdlog::level::info;
+    spdlog::log(level, "http {} {} -> {} from {}", req.method, req.path, res.status,
+                req.remote_addr);
+  });
   http.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    metrics.leader = serving.load();
+    metrics.leader = term().has_value();
     res.set_content(metrics.Text(), "text/plain; version=0.0.4");
   });
   http.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
@@ -132,19 +118,16 @@ void Server::Run() {
     Reply(res, 200, {{"leader", *leader}});
   });
   http.Delete("/v2/leader", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!serving) {
-      auto leader = election.Leader();
-      if (!leader) return Reply(res, 503, {{"message", "There is no leader"}});
-      res.set_redirect("http://" + *leader + req.target, 307);
-      return;
-    }
+    if (!proxy.Route(req, res)) return;
     store::RuntimeConfiguration config;
+    std::string plan;
     for (auto [name, field] :
          {std::pair{"backup", &config.backup}, std::pair{"restore", &config.restore}}) {
       if (!req.has_param(name)) continue;
       std::string uri = req.get_param_value(name);
       try {
-        OpenStorage(uri);
+        plan +=
+            std::string(plan.empty() ? "" : ", ") + name + " " + CheckLocation(uri, *name == 'r');
       } catch (const Error& e) {
         return Reply(res, 400, {{"message", std::string("Invalid ") + name + " URI: " + e.what()}});
       }
@@ -152,9 +135,11 @@ void Server::Run() {
     }
     config.Write(session, state);
     abdicate = true;
+    spdlog::info("leader endpoint: abdicating{}{}", plan.empty() ? "" : "; the next leader will ",
+                 plan);
     Reply(res, 200, {{"message", "Leadership abdicated"}});
   });
-
+  app_resource.Register(http);
   if (!http.bind_to_port(options_.hostname, options_.http_port)) {
     throw Error("cannot listen on " + me);
   }
@@ -173,10 +158,10 @@ void Server::Run() {
   election.Join();
   while (!stopping_) {
     if (!election.WaitForLeadership(std::chrono::milliseconds(200))) {
-      serving = false;  // lost or never had it: a new term starts with a takeover
+      set_term("");  // lost or never had it: a new term starts with a takeover
       continue;
     }
-    if (!serving) {
+    if (!term()) {
       // Take over: first what the previous leader left for us, then migrate.
       store::RuntimeConfiguration config = store::RuntimeConfiguration::Read(session, state);
       store::RuntimeConfiguration{}.Write(session, state);
@@ -192,14 +177,18 @@ void Server::Run() {
           });
         }
         bool just_saved = config.backup || config.restore;
-        MakeMigration().Run(session, state, [&] {
+        AppStoreMigration().Run(session, state, [&] {
           if (!options_.backup_location.empty() && !just_saved) {
             metrics.Record(metrics.backup, [&] {
-              return Backup({options_.zk, options_.timeouts, options_.backup_location}).bytes;
+              BackupStats stats =
+                  Backup({options_.zk, options_.timeouts, options_.backup_location});
+              spdlog::info("backup before the migration written to {}", stats.location);
+              return stats.bytes;
             });
           }
         });
-        serving = true;
+        set_term(election.NodePath());
+        spdlog::info("serving as leader");
       } catch (const Error& e) {
         // A failed takeover is not served: give up leadership and let the
         // next candidate (maybe this one again) take over without it.
@@ -215,7 +204,7 @@ void Server::Run() {
       continue;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(options_.abdicate_delay_ms));
-    serving = false;
+    set_term("");
     election.Leave();
     spdlog::info("abdicated; rejoining the election");
     election.Join();

@@ -1,8 +1,10 @@
 // A backup location URI split into its parts: scheme://authority/path?query.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace baton::storage {
 
@@ -18,6 +20,15 @@ struct BackupLocation {
   // The URI with secret parameter values replaced by "***".
   std::string Redacted() const;
 };
+
+// The placeholder a backup location may carry so that each backup keeps its
+// own file, e.g. file:///var/backups/baton-{timestamp}.tar.
+inline constexpr std::string_view kTimePlaceholder = "{timestamp}";
+// Replaces every {timestamp} with `now` in UTC, ISO 8601 basic format with
+// milliseconds ("20261125T011737.123Z": sorts by time, no ':' for S3 keys or
+// file systems that mind it).
+std::string ExpandTimePlaceholder(const std::string& location,
+                                  std::chrono::system_clock::time_point now);
 
 // Percent-decodes `text` ('+' stays '+'); throws baton::Error on a bad escape.
 std::string PercentDecode(const std::string& text);

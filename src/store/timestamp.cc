@@ -1,6 +1,7 @@
 #include "store/timestamp.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 namespace baton::store {
@@ -136,6 +137,30 @@ std::string OffsetTimestamp::ToString() const {
     }
   }
   return out + FormatOffset(offset_seconds);
+}
+
+OffsetTimestamp OffsetTimestamp::FromUnixMillis(int64_t millis) {
+  using namespace std::chrono;
+  sys_time<milliseconds> time{milliseconds(millis)};
+  sys_days midnight = floor<days>(time);
+  year_month_day date(midnight);
+  hh_mm_ss clock(time - midnight);
+  OffsetTimestamp t;
+  t.year = static_cast<int>(date.year());
+  t.month = static_cast<int>(static_cast<unsigned>(date.month()));
+  t.day = static_cast<int>(static_cast<unsigned>(date.day()));
+  t.hour = static_cast<int>(clock.hours().count());
+  t.minute = static_cast<int>(clock.minutes().count());
+  t.second = static_cast<int>(clock.seconds().count());
+  t.nanos = static_cast<int>(clock.subseconds().count()) * 1000000;
+  return t;
+}
+
+int64_t OffsetTimestamp::UnixMillis() const {
+  using namespace std::chrono;
+  sys_days date{std::chrono::year(year) / month / day};
+  auto time = date + hours(hour) + minutes(minute) + seconds(second) - seconds(offset_seconds);
+  return duration_cast<milliseconds>(time.time_since_epoch()).count() + nanos / 1000000;
 }
 
 }  // namespace baton::store

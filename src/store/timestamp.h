@@ -3,6 +3,7 @@
 // both spellings live here.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,11 @@ struct OffsetTimestamp {
   // The tar entry spelling: Java's OffsetDateTime.toString() ("12:34Z" when
   // seconds and fraction are zero, fractions in groups of 3 digits).
   std::string ToString() const;
+
+  // A UTC timestamp from milliseconds since the epoch, and back (the offset is
+  // taken into account, the sub-millisecond part dropped).
+  static OffsetTimestamp FromUnixMillis(int64_t millis);
+  int64_t UnixMillis() const;
 
   bool operator==(const OffsetTimestamp&) const = default;
 };

@@ -28,6 +28,15 @@ TEST(BackupLocation, FileUris) {
   EXPECT_EQ(storage::BackupLocation::Parse("file:/abs/path.tar").path, "/abs/path.tar");
 }
 
+TEST(BackupLocation, TimePlaceholderBecomesTheUtcTime) {
+  auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1502195696789));
+  EXPECT_EQ(storage::ExpandTimePlaceholder("file:///b/baton-{timestamp}.tar", at),
+            "file:///b/baton-20170808T123456.789Z.tar");
+  EXPECT_EQ(storage::ExpandTimePlaceholder("s3://b/{timestamp}/{timestamp}.tar?region=x", at),
+            "s3://b/20170808T123456.789Z/20170808T123456.789Z.tar?region=x");
+  EXPECT_EQ(storage::ExpandTimePlaceholder("file:///b/plain.tar", at), "file:///b/plain.tar");
+}
+
 TEST(OpenStorage, AcceptsAbsoluteFilePaths) {
   EXPECT_EQ(OpenStorage("file:///tmp/b.tar")->Describe(), "file:///tmp/b.tar");
   EXPECT_EQ(OpenStorage("FILE:/tmp/b.tar")->Describe(), "file:///tmp/b.tar");

@@ -63,6 +63,17 @@ TEST(OffsetTimestamp, RefusesWhatJavaRefuses) {
   for (const char* input : bad) EXPECT_FALSE(OffsetTimestamp::Parse(input).has_value()) << input;
 }
 
+TEST(OffsetTimestamp, UnixMillisBothWays) {
+  // 1502195696789 ms is 2017-08-08T12:34:56.789Z (date -d @1502195696.789 -u).
+  OffsetTimestamp t = OffsetTimestamp::FromUnixMillis(1502195696789);
+  EXPECT_EQ(t.NodeName(), "2017-08-08T12:34:56.789Z");
+  EXPECT_EQ(t.UnixMillis(), 1502195696789);
+  EXPECT_EQ(OffsetTimestamp::FromUnixMillis(0).ToString(), "1970-01-01T00:00Z");
+  // The offset counts: 14:34:56.789+02:00 is the same instant.
+  EXPECT_EQ(OffsetTimestamp::Parse("2017-08-08T14:34:56.789+02:00")->UnixMillis(), 1502195696789);
+  EXPECT_EQ(OffsetTimestamp::FromUnixMillis(951782400000).NodeName(), "2000-02-29T00:00:00Z");
+}
+
 TEST(OffsetTimestamp, NodeNameAndEntryNameRoundTrip) {
   auto t = OffsetTimestamp::Parse("2017-08-08T12:34:56.5Z");
   ASSERT_TRUE(t);
