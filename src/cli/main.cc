@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
   app.set_version_flag("--version", "baton 0.1.0");
   app.require_subcommand(1);
+  // Global options (--log_level, --log_format) may also follow the subcommand.
+  app.fallthrough();
   std::string log_level = "info";
   app.add_option("--log_level", log_level, "Log level: debug, info, warn, error, off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))

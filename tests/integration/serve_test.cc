@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "store/storage_version.h"
+#include "support/app_store.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -86,9 +88,9 @@ class ServeTest : public ZkTest {
       _exit(127);
     }
     servers_.push_back(s);
-    // Up once it answers /ping.
+    // Up once it answers /ping (with 401 when it wants credentials).
     for (int i = 0; i < 100; ++i) {
-      if (auto r = httplib::Client("127.0.0.1", s.port).Get("/ping"); r && r->status == 200) break;
+      if (httplib::Client("127.0.0.1", s.port).Get("/ping")) break;
       std::this_thread::sleep_for(100ms);
     }
     return servers_.back();
@@ -119,22 +121,84 @@ class ServeTest : public ZkTest {
     return "";
   }
 
-  // Waits until the server on `port` says it is leader and serving: a
-  // DELETE with a bad URI gets 400 only from a serving leader.
-  bool AwaitServing(int port, std::chrono::seconds limit = 15s) {
+  // Waits until the server on `port` says it is leader and serving (its
+  // /metrics report baton_leader 1).
+  bool AwaitServing(int port, std::chrono::seconds limit = 15s, const std::string& user = "",
+                    const std::string& password = "") {
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
       httplib::Client c("127.0.0.1", port);
-      if (auto r = c.Delete("/v2/leader?backup=nope:relative"); r && r->status == 400) return true;
+      if (!user.empty()) c.set_basic_auth(user.c_str(), password.c_str());
+      auto r = c.Get("/metrics");
+      if (r && r->body.find("baton_leader 1") != std::string::npos) return true;
       std::this_thread::sleep_for(100ms);
     }
     return false;
+  }
+
+  // Waits until the /metrics of the server on `port` contain `line`.
+  bool AwaitMetric(int port, const std::string& line, std::chrono::seconds limit = 20s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = httplib::Client("127.0.0.1", port).Get("/metrics");
+      if (r && r->body.find(line) != std::string::npos) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  // The log of server `i` so far.
+  std::string Log(size_t i) {
+    std::ifstream log(servers_[i].log);
+    return std::string(std::istreambuf_iterator<char>(log), {});
   }
 
   std::vector<Instance> servers_;
 };
 
 std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+using nlohmann::json;
+
+json Body(const httplib::Result& r) { return r ? json::parse(r->body) : json(); }
+
+// Percent-encodes a query parameter value (a location with its own query).
+std::string Encode(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// The files in `dir` whose names start with `prefix`.
+std::vector<std::string> FilesStartingWith(const std::string& dir, const std::string& prefix) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+  }
+  return files;
+}
+
+// The app list as the API gives it, by id.
+std::map<std::string, json> Apps(int port) {
+  std::map<std::string, json> apps;
+  auto r = httplib::Client("127.0.0.1", port).Get("/v2/apps");
+  EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  json body = Body(r);
+  for (const json& app : body["apps"]) {
+    apps[app["id"]] = app;
+  }
+  return apps;
+}
+
+const char kJson[] = "application/json";
 
 TEST_F(ServeTest, LeaderEndpointBackupIsTakenByTheNextLeader) {
   Populate(Shape());
@@ -216,9 +280,7 @@ TEST_F(ServeTest, ABadRestoreLeavesTheStateAloneAndALeaderServes) {
   std::this_thread::sleep_for(1s);
   ASSERT_TRUE(AwaitServing(a.port, 20s));
   EXPECT_EQ(Diff(AppState(before), AppState(zk_.Take(state_))), "");
-  std::ifstream log(servers_[0].log);
-  std::string text(std::istreambuf_iterator<char>(log), {});
-  EXPECT_NE(text.find("taking over leadership failed"), std::string::npos) << text;
+  EXPECT_NE(Log(0).find("taking over leadership failed"), std::string::npos) << Log(0);
 }
 
 TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
@@ -232,6 +294,10 @@ TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
     EXPECT_EQ(c->Get("/v2/leader")->status, 401);
     EXPECT_EQ(c->Get("/metrics")->status, 401);
     EXPECT_EQ(c->Delete(("/v2/leader?backup=file://" + dir_ + "/x.tar").c_str())->status, 401);
+    EXPECT_EQ(c->Post("/v2/apps", R"({"id": "/sneaky"})", kJson)->status, 401);
+    EXPECT_EQ(c->Put("/v2/apps/sneaky", "{}", kJson)->status, 401);
+    EXPECT_EQ(c->Delete("/v2/apps/web")->status, 401);
+    EXPECT_EQ(c->Get("/v2/apps")->status, 401);
   }
   // Wait for leadership with the right credentials.
   bool leading = false;
@@ -241,7 +307,8 @@ TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
     std::this_thread::sleep_for(100ms);
   }
   ASSERT_TRUE(leading);
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/x.tar"));  // the refused DELETE did nothing
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/x.tar"));       // the refused DELETE did nothing
+  EXPECT_EQ(Body(ops.Get("/v2/apps"))["apps"], json::array());  // nor did the refused writes
   std::string tar = dir_ + "/metrics.tar";
   ASSERT_EQ(ops.Delete(("/v2/leader?backup=file://" + tar).c_str())->status, 200);
   std::string metrics;
@@ -261,6 +328,209 @@ TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
   std::ifstream in("/proc/" + std::to_string(a.pid) + "/cmdline");
   std::string cmdline(std::istreambuf_iterator<char>(in), {});
   EXPECT_EQ(cmdline.find("s3cret"), std::string::npos);
+}
+
+TEST_F(ServeTest, AppApiThroughAStandbyIsAnsweredByTheLeaderInMarathonsLayout) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  Instance b = Start();
+  ASSERT_EQ(AwaitLeader(b), Address(a.port));
+  httplib::Client standby("127.0.0.1", b.port);
+
+  auto created = standby.Post(
+      "/v2/apps", R"({"id": "/prod/web", "cmd": "serve", "mem": 64, "ports": [80]})", kJson);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(created->get_header_value("X-Baton-Leader"), Address(a.port));
+  EXPECT_EQ(created->get_header_value("Location"), "/v2/apps/prod/web");
+  json v1 = Body(created);
+  EXPECT_EQ(v1["resources"]["mem"], 64);  // the old layout, accepted and brought up to date
+  EXPECT_EQ(v1["portDefinitions"][0]["port"], 80);
+  EXPECT_EQ(standby.Post("/v2/apps", R"({"id": "/prod/web"})", kJson)->status, 409);
+  EXPECT_EQ(standby.Post("/v2/apps", "{not json", kJson)->status, 400);
+  EXPECT_EQ(standby.Post("/v2/apps", R"({"id": "/Prod"})", kJson)->status, 422);
+  EXPECT_EQ(standby.Post("/v2/apps", R"({"id": "/x", "instances": -1})", kJson)->status, 422);
+
+  auto updated = standby.Put("/v2/apps/prod/web", R"({"cmd": "serve --fast"})", kJson);
+  ASSERT_EQ(updated->status, 200) << updated->body;
+  json v2 = Body(updated)["app"];
+  EXPECT_EQ(Body(standby.Get("/v2/apps/prod/web"))["app"], v2);
+  EXPECT_EQ(Body(standby.Get("/v2/apps/prod/web/versions"))["versions"],
+            json::array({v2["version"], v1["version"]}));
+  EXPECT_EQ(
+      Body(standby.Get(("/v2/apps/prod/web/versions/" + v1["version"].get<std::string>()).c_str())),
+      v1);
+  // Marathon's layout: bucket 5 holds "_prod_web" (Java hashCode), the
+  // current value in the id node, each version in a child node.
+  EXPECT_EQ(json::parse(zk_.Get(state_ + "/apps/5/_prod_web")), v2);
+  EXPECT_EQ(zk_.Take(state_ + "/apps/5/_prod_web").size(), 2u);
+
+  EXPECT_EQ(standby.Delete("/v2/apps/prod/web")->status, 200);
+  EXPECT_EQ(standby.Get("/v2/apps/prod/web")->status, 404);
+  EXPECT_EQ(standby.Delete("/v2/apps/prod/web")->status, 404);
+  EXPECT_EQ(standby.Get("/v2/apps/prod/web/versions")->status, 404);
+  EXPECT_FALSE(zk_.Exists(state_ + "/apps/5/_prod_web"));
+}
+
+TEST_F(ServeTest, RestoreThroughTheLeaderEndpointBringsBackTheAppsAsAtBackupTime) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  Instance b = Start();
+  httplib::Client ca("127.0.0.1", a.port);
+  ASSERT_EQ(ca.Post("/v2/apps", R"({"id": "/keep", "cmd": "v1"})", kJson)->status, 201);
+  ASSERT_EQ(ca.Put("/v2/apps/keep", R"({"cmd": "v2"})", kJson)->status, 200);
+  ASSERT_EQ(ca.Post("/v2/apps", R"({"id": "/gone/later", "cmd": "x"})", kJson)->status, 201);
+  std::map<std::string, json> at_backup = Apps(a.port);
+  ASSERT_EQ(at_backup.size(), 2u);
+  json keep_versions = Body(ca.Get("/v2/apps/keep/versions"));
+
+  // The next leader (b) backs up to a file named by the time.
+  std::string location = "file://" + dir_ + "/apps-{timestamp}.tar";
+  ASSERT_EQ(ca.Delete(("/v2/leader?backup=" + Encode(location)).c_str())->status, 200);
+  ASSERT_EQ(AwaitLeader(b, Address(a.port)), Address(b.port));
+  ASSERT_TRUE(AwaitMetric(b.port, "baton_backups_total{result=\"success\"} 1"));
+  ASSERT_TRUE(AwaitServing(b.port));
+  std::vector<std::string> tars = FilesStartingWith(dir_, "apps-2");
+  ASSERT_EQ(tars.size(), 1u);
+
+  // Change everything, then restore through the leader endpoint.
+  httplib::Client cb("127.0.0.1", b.port);
+  ASSERT_EQ(cb.Post("/v2/apps", R"({"id": "/new", "cmd": "x"})", kJson)->status, 201);
+  ASSERT_EQ(cb.Put("/v2/apps/keep", R"({"cmd": "v3"})", kJson)->status, 200);
+  ASSERT_EQ(cb.Delete("/v2/apps/gone/later")->status, 200);
+  ASSERT_EQ(cb.Delete(("/v2/leader?restore=" + Encode("file://" + tars[0])).c_str())->status, 200);
+  ASSERT_EQ(AwaitLeader(a, Address(b.port)), Address(a.port));
+  ASSERT_TRUE(AwaitMetric(a.port, "baton_restores_total{result=\"success\"} 1"));
+  ASSERT_TRUE(AwaitServing(a.port));
+  EXPECT_EQ(Apps(a.port), at_backup);
+  EXPECT_EQ(Body(ca.Get("/v2/apps/keep/versions")), keep_versions);
+  EXPECT_EQ(ca.Get("/v2/apps/new")->status, 404);
+}
+
+TEST_F(ServeTest, AnOldVersionBackupIsMigratedOnRestore) {
+  // A backup of a store at storage version 1.0.0 (the old app layout).
+  std::string old_root = UniqueRoot("old-store");
+  zk_.Create(old_root + "/state", "", true);
+  zk_.CreateMany(AppStoreV1(old_root + "/state", SampleOldApps()));
+  std::string tar = dir_ + "/old.tar";
+  ASSERT_EQ(RunBaton({"backup", "--backup_location", "file://" + tar, "--zk",
+                      "zk://" + ZkAddress() + old_root})
+                .exit_code,
+            0);
+  zk_.DeleteTree(old_root);
+
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  ASSERT_EQ(client.Post("/v2/apps", R"({"id": "/after"})", kJson)->status, 201);
+  ASSERT_EQ(client.Delete(("/v2/leader?restore=file://" + tar).c_str())->status, 200);
+  ASSERT_TRUE(AwaitMetric(a.port, "baton_restores_total{result=\"success\"} 1"));
+  ASSERT_TRUE(AwaitServing(a.port));
+
+  std::map<std::string, json> apps = Apps(a.port);
+  ASSERT_EQ(apps.size(), 2u);
+  EXPECT_EQ(apps["/legacy"]["resources"], json::parse(R"({"cpus": 0.5, "mem": 256})"));
+  EXPECT_EQ(apps["/legacy"]["portDefinitions"].size(), 2u);
+  EXPECT_FALSE(apps["/legacy"].contains("ports"));
+  EXPECT_EQ(apps["/old/api"]["resources"], json::parse(R"({"mem": 64})"));
+  EXPECT_EQ(store::StorageVersion::Parse(
+                store::UnwrapStoreEntry(zk_.Get(state_ + "/internal:storage:version")))
+                .ToString(),
+            "1.2.0");
+  EXPECT_NE(Log(0).find("migrating storage from 1.0.0 to 1.2.0"), std::string::npos) << Log(0);
+}
+
+TEST_F(ServeTest, BackupLocationTakesABackupBeforeEachMigration) {
+  zk_.Create(state_, "", true);
+  zk_.CreateMany(AppStoreV1(state_, SampleOldApps()));
+  Snapshot old = zk_.Take(state_);
+  Instance a = Start({"--backup_location", "file://" + dir_ + "/pre-{timestamp}.tar"});
+  ASSERT_TRUE(AwaitServing(a.port));
+  EXPECT_EQ(Apps(a.port)["/legacy"]["resources"]["mem"], 256);  // migrated
+
+  // The backup holds the store as it was before the migration.
+  std::vector<std::string> tars = FilesStartingWith(dir_, "pre-2");
+  ASSERT_EQ(tars.size(), 1u);
+  std::string copy = UniqueRoot("pre-migration");
+  RunResult r = RunBaton(
+      {"restore", "--backup_location", "file://" + tars[0], "--zk", "zk://" + ZkAddress() + copy});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Snapshot before = zk_.Take(copy + "/state");
+  zk_.DeleteTree(copy);
+  EXPECT_EQ(Diff(AppState(old), AppState(before)), "");
+  // The storage version entry is re-wrapped with a new uuid: compare what it says.
+  EXPECT_EQ(
+      store::StorageVersion::Parse(store::UnwrapStoreEntry(before.at("/internal:storage:version")))
+          .ToString(),
+      "1.0.0");
+
+  // An up-to-date store is not backed up again.
+  Kill(servers_[0], SIGTERM);
+  Instance again = Start({"--backup_location", "file://" + dir_ + "/pre-{timestamp}.tar"});
+  ASSERT_TRUE(AwaitServing(again.port));
+  EXPECT_EQ(FilesStartingWith(dir_, "pre-2").size(), 1u);
+}
+
+TEST_F(ServeTest, InvalidLocationsAreRejected) {
+  RunResult bad = RunBaton({"serve", "--zk", zk_url_, "--http_port", std::to_string(FreePort()),
+                            "--backup_location", "file:relative.tar"},
+                           30);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("baton: error:"), std::string::npos) << bad.err;
+
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  for (const std::string& query : std::vector<std::string>{
+           std::string("restore=relative/path.tar"),
+           "restore=" + Encode("file://" + dir_ + "/b-{timestamp}.tar"),
+           "backup=" + Encode("s3://bucket-only"), "backup=file%3A%2F%2F",
+           "backup=" + Encode("file://" + dir_ + "/ok.tar") + "&restore=ftp%3A%2F%2Fh%2Fx"}) {
+    auto r = client.Delete(("/v2/leader?" + query).c_str());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << query;
+    std::string which = query.find("restore=") != std::string::npos ? "restore" : "backup";
+    EXPECT_NE(r->body.find("Invalid " + which + " URI"), std::string::npos) << r->body;
+  }
+  EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
+}
+
+TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
+  zk_url_ = "zk://alice:zk-password@" + ZkAddress() + root_;
+  Instance a = Start({"--http_credentials", "ops:http-password", "--log_format", "json"});
+  ASSERT_TRUE(AwaitServing(a.port, 15s, "ops", "http-password"));
+  httplib::Client client("127.0.0.1", a.port);
+  client.set_basic_auth("ops", "http-password");
+  ASSERT_EQ(client.Post("/v2/apps", R"({"id": "/web"})", kJson)->status, 201);
+  std::string location = "s3://baton-test/serve-" + std::to_string(a.port) +
+                         ".tar?endpoint=" + S3Endpoint() +
+                         "&access_key=AKIDBATONURI&secret_key=uri-secret%2Fwith%2Bspecial%3Dchars";
+  ASSERT_EQ(client.Delete(("/v2/leader?backup=" + Encode(location)).c_str())->status, 200);
+  bool backed_up = false;
+  for (int i = 0; i < 150 && !backed_up; ++i) {
+    auto r = client.Get("/metrics");
+    backed_up = r && r->body.find("baton_backups_total{result=\"success\"} 1") != std::string::npos;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(backed_up) << Log(0);
+  Kill(servers_[0], SIGTERM);
+
+  std::istringstream lines(Log(0));
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    json entry = json::parse(line, nullptr, false);
+    ASSERT_TRUE(entry.is_object()) << line;
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("message"))
+        << line;
+    for (const char* secret : {"zk-password", "http-password", "uri-secret", "AKIDBATONURI"}) {
+      EXPECT_EQ(line.find(secret), std::string::npos) << line;
+    }
+  }
+  EXPECT_GT(count, 5);
+  EXPECT_NE(Log(0).find("the next leader will backup s3://baton-test/"), std::string::npos)
+      << Log(0);
+  // Nodes carry alice's ACL; the fixture's session needs her to clean up.
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:zk-password", 17, nullptr, nullptr), ZOK);
 }
 
 }  // namespace
