@@ -19,7 +19,9 @@ Command AddServeCommand(CLI::App& app) {
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Join the leader election and serve the leader endpoint (GET/DELETE /v2/leader)");
+      "serve",
+      "Join the leader election; serve the app API (/v2/apps) and the leader endpoint "
+      "(GET/DELETE /v2/leader)");
   flags->zk.AddTo(*cmd);
   cmd->add_option("--hostname", flags->hostname, "Address to listen on and to announce")
       ->capture_default_str();
@@ -28,14 +30,17 @@ Command AddServeCommand(CLI::App& app) {
       ->check(CLI::Range(1, 65535));
   cmd->add_option(
       "--backup_location", flags->backup_location,
-      "Back up here before every storage migration, e.g. file:///var/backups/baton.tar");
+      "Back up here before every storage migration, e.g. "
+      "'file:///var/backups/baton-{timestamp}.tar' ({timestamp}: the UTC time of the backup)");
   cmd->add_option("--http_credentials", flags->http_credentials,
                   "user:password; every endpoint then requires HTTP basic auth");
   cmd->footer(
       "Examples:\n"
       "  baton serve --zk zk://127.0.0.1:2181/baton --http_port 8080\n"
+      "  curl -X POST http://127.0.0.1:8080/v2/apps -d '{\"id\": \"/web\", \"cmd\": \"./web\"}'\n"
       "  curl -X DELETE 'http://127.0.0.1:8080/v2/leader?backup=file:///tmp/b.tar'\n"
-      "\nThe next leader backs up (or restores) before it serves.");
+      "\nThe next leader backs up (or restores), migrates the storage, and only then serves.\n"
+      "Standbys forward /v2 requests to the leader.");
   return {cmd, [flags] {
             server::ServerOptions options;
             options.zk = flags->zk.url();

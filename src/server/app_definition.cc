@@ -128,4 +128,19 @@ json NormalizeApp(json app, const AppId& id) {
   return app;
 }
 
+json ApplyAppUpdate(json current, json update) {
+  if (!update.is_object()) throw Error("an app definition must be a JSON object");
+  UpgradePortsToPortDefinitions(update);
+  UpgradeGroupResources(update);
+  current.erase("version");
+  for (auto& [field, value] : update.items()) {
+    if (field == "resources" && value.is_object() && current["resources"].is_object()) {
+      current["resources"].update(value);
+    } else {
+      current[field] = value;
+    }
+  }
+  return current;
+}
+
 }  // namespace baton::server

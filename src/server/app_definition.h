@@ -43,4 +43,9 @@ void UpgradeGroupResources(nlohmann::json& app);
 // Throws baton::Error saying which field is wrong.
 nlohmann::json NormalizeApp(nlohmann::json app, const AppId& id);
 
+// An update as PUT gives it, applied to the stored definition: the fields it
+// names replace the stored ones ("resources" field by field), the others
+// stay. The result still needs NormalizeApp. Throws baton::Error.
+nlohmann::json ApplyAppUpdate(nlohmann::json current, nlohmann::json update);
+
 }  // namespace baton::server

@@ -80,6 +80,7 @@ void AppResource::Replace(const httplib::Request& req, httplib::Response& res,
 
 void AppResource::Write(const httplib::Request& req, httplib::Response& res,
                         const std::string& fence, const std::string* id, bool create_only) {
+  std::lock_guard lock(write_mu_);  // a PUT reads, merges and writes
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return Reply(res, 400, {{"message", "The body is not valid JSON"}});
   json app;
@@ -92,7 +93,10 @@ void AppResource::Write(const httplib::Request& req, httplib::Response& res,
     } else {
       return Reply(res, 422, {{"message", "The app needs an \"id\""}});
     }
-    app = NormalizeApp(std::move(body), *app_id);
+    // PUT on an existing app updates the fields it names, as Marathon's does.
+    std::optional<json> current = create_only ? std::nullopt : apps_.Get(*app_id);
+    app = NormalizeApp(
+        current ? ApplyAppUpdate(std::move(*current), std::move(body)) : std::move(body), *app_id);
   } catch (const Error& e) {
     return Reply(res, 422, {{"message", e.what()}});
   }

@@ -11,6 +11,8 @@
 
 #include <httplib.h>
 
+#include <mutex>
+
 #include "server/app_repository.h"
 #include "server/leader_proxy.h"
 
@@ -37,6 +39,7 @@ class AppResource {
 
   AppRepository& apps_;
   LeaderProxy& proxy_;
+  std::mutex write_mu_;
 };
 
 }  // namespace baton::server

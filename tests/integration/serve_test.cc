@@ -354,6 +354,7 @@ TEST_F(ServeTest, AppApiThroughAStandbyIsAnsweredByTheLeaderInMarathonsLayout) {
   auto updated = standby.Put("/v2/apps/prod/web", R"({"cmd": "serve --fast"})", kJson);
   ASSERT_EQ(updated->status, 200) << updated->body;
   json v2 = Body(updated)["app"];
+  EXPECT_EQ(v2["resources"]["mem"], 64);  // a PUT changes only the fields it names
   EXPECT_EQ(Body(standby.Get("/v2/apps/prod/web"))["app"], v2);
   EXPECT_EQ(Body(standby.Get("/v2/apps/prod/web/versions"))["versions"],
             json::array({v2["version"], v1["version"]}));
@@ -531,6 +532,37 @@ TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
       << Log(0);
   // Nodes carry alice's ACL; the fixture's session needs her to clean up.
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:zk-password", 17, nullptr, nullptr), ZOK);
+}
+
+TEST_F(ServeTest, TheReadmeWalkthroughRunsAsWritten) {
+  std::ifstream readme(SourceDir() + "/README.md");
+  std::string text(std::istreambuf_iterator<char>(readme), {});
+  size_t begin = text.find("<!-- walkthrough:begin -->\n```sh\n");
+  size_t end = text.find("```\n<!-- walkthrough:end -->");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  begin = text.find("```sh\n", begin) + 6;
+  std::ofstream(dir_ + "/walkthrough.sh") << text.substr(begin, end - begin);
+
+  zk_.DeleteTree("/walkthrough");
+  std::string a = Address(FreePort()), b = Address(FreePort());
+  std::string command = "cd " + dir_ + " && ZK=" + ZkAddress() + " A=" + a + " B=" + b +
+                        " DIR=" + dir_ + " BATON=" + BatonBinary() +
+                        " timeout 60 bash -e walkthrough.sh > out.txt 2>&1 < /dev/null";
+  int rc = std::system(command.c_str());
+  std::ifstream out_file(dir_ + "/out.txt");
+  std::string out(std::istreambuf_iterator<char>(out_file), {});
+  zk_.DeleteTree("/walkthrough");
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find(R"({"leader":")" + a + "\"}"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"({"leader":")" + b + "\"}"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"({"message":"Leadership abdicated"})"), std::string::npos) << out;
+  // The last answer is the app list after the restore.
+  std::string last = out.substr(out.rfind(R"({"apps":)"));
+  json apps = json::parse(last.substr(0, last.find('\n')))["apps"];
+  ASSERT_EQ(apps.size(), 1u) << out;
+  EXPECT_EQ(apps[0]["id"], "/prod/web");
+  EXPECT_EQ(apps[0]["cmd"], "./web");
 }
 
 }  // namespace

@@ -64,5 +64,17 @@ TEST(AppLayoutTest, NormalizeRefusesWhatIsWrong) {
   }
 }
 
+TEST(AppLayoutTest, AnUpdateReplacesTheFieldsItNames) {
+  json current =
+      NormalizeApp(json::parse(R"({"cmd": "a", "mem": 64, "ports": [80]})"), AppId::Parse("/web"));
+  current["version"] = "2020-01-01T00:00Z";
+  json updated = NormalizeApp(ApplyAppUpdate(current, json::parse(R"({"cmd": "b", "cpus": 2})")),
+                              AppId::Parse("/web"));
+  EXPECT_EQ(updated, json::parse(R"({"id": "/web", "cmd": "b", "instances": 1,
+      "resources": {"cpus": 2, "mem": 64, "disk": 0.0},
+      "portDefinitions": [{"port": 80, "protocol": "tcp"}]})"));
+  EXPECT_THROW(ApplyAppUpdate(current, json::array()), Error);
+}
+
 }  // namespace
 }  // namespace baton::server
