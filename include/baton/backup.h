@@ -9,12 +9,19 @@
 
 namespace baton {
 
+// baton: checksummed entries and a manifest, optionally compressed;
+// marathon: the plain tar Marathon 1.5+ restores. Both restore with Baton.
+enum class ArchiveFormat { kBaton, kMarathon };
+
 struct BackupOptions {
   ZkUrl zk;
   ZkTimeouts timeouts;
   // May contain {timestamp}, replaced by the time of the backup in UTC
   // ("20261125T011737.123Z"), so that each backup keeps its own file.
   std::string backup_location;
+  ArchiveFormat format = ArchiveFormat::kBaton;
+  // none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst).
+  std::string compression = "auto";
   // Requests in flight at once while reading the tree.
   int max_in_flight = 2000;
 };

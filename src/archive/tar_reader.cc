@@ -75,6 +75,14 @@ bool TarReader::Next(TarEntry& entry) {
     throw Error("backup entry '" + entry.name + "' is larger than the limit of " +
                 std::to_string(max_entry_bytes_) + " bytes");
   }
+  entry.attributes.clear();
+  archive_entry_xattr_reset(header);
+  const char* key = nullptr;
+  const void* value = nullptr;
+  size_t value_size = 0;
+  while (archive_entry_xattr_next(header, &key, &value, &value_size) == ARCHIVE_OK) {
+    entry.attributes.emplace_back(key, std::string(static_cast<const char*>(value), value_size));
+  }
   size_t size = static_cast<size_t>(archive_entry_size(header));
   // libarchive has consumed the header(s) now; the data follows, padded to
   // whole 512-byte blocks.

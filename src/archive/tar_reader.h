@@ -10,6 +10,9 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "baton/storage.h"
 
@@ -18,6 +21,16 @@ namespace baton::archive {
 struct TarEntry {
   std::string name;
   std::string data;
+  // PAX xattr records (see TarWriter); empty in Marathon's tars.
+  std::vector<std::pair<std::string, std::string>> attributes;
+
+  // The value of attribute `key`, or nullptr.
+  const std::string* Attribute(std::string_view key) const {
+    for (const auto& [k, v] : attributes) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
 };
 
 class TarReader {

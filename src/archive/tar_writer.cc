@@ -9,12 +9,41 @@
 
 namespace baton::archive {
 
-TarWriter::TarWriter(BackupSink& sink, std::time_t mtime) : sink_(sink), mtime_(mtime) {
+namespace {
+
+int AddFilter(struct ::archive* a, Compression compression) {
+  switch (compression) {
+    case Compression::kGzip:
+      return archive_write_add_filter_gzip(a);
+    case Compression::kZstd:
+      return archive_write_add_filter_zstd(a);
+    case Compression::kNone:
+      break;
+  }
+  return archive_write_add_filter_none(a);
+}
+
+}  // namespace
+
+TarWriter::TarWriter(BackupSink& sink, std::time_t mtime, TarFormat format, Compression compression)
+    : sink_(sink), mtime_(mtime) {
   archive_.reset(archive_write_new());
   if (!archive_) throw Error("cannot allocate a tar writer");
   struct ::archive* a = archive_.get();
-  if (archive_write_set_format_gnutar(a) != ARCHIVE_OK ||
-      archive_write_add_filter_none(a) != ARCHIVE_OK ||
+  if (format == TarFormat::kGnu && compression != Compression::kNone) {
+    throw Error("Marathon's tar format is never compressed");
+  }
+  int rc = format == TarFormat::kGnu ? archive_write_set_format_gnutar(a)
+                                     : archive_write_set_format_pax_restricted(a);
+  // Node names are UTF-8 already: stored as they are, whatever the locale.
+  if (format == TarFormat::kPax &&
+      archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
+    Fail("cannot configure the tar writer");
+  }
+  // A compressed stream must end where the compressor ends: zero padding
+  // after it is garbage to zstd.
+  if (compression != Compression::kNone) archive_write_set_bytes_in_last_block(a, 1);
+  if (rc != ARCHIVE_OK || AddFilter(a, compression) != ARCHIVE_OK ||
       archive_write_open2(a, this, nullptr, &TarWriter::OnWrite, nullptr, nullptr) != ARCHIVE_OK) {
     Fail("cannot start the tar stream");
   }
@@ -45,7 +74,7 @@ void TarWriter::Fail(const std::string& what) {
   throw Error(what + (detail != nullptr ? std::string(": ") + detail : ""));
 }
 
-void TarWriter::Add(std::string_view name, std::string_view data) {
+void TarWriter::Add(std::string_view name, std::string_view data, const TarAttributes& attributes) {
   std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
                                                                       &archive_entry_free);
   std::string path(name);
@@ -54,6 +83,9 @@ void TarWriter::Add(std::string_view name, std::string_view data) {
   archive_entry_set_perm(entry.get(), 0644);
   archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
   archive_entry_set_mtime(entry.get(), mtime_, 0);
+  for (const auto& [key, value] : attributes) {
+    archive_entry_xattr_add_entry(entry.get(), key.c_str(), value.data(), value.size());
+  }
   if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK) {
     Fail("cannot write tar entry " + path);
   }

@@ -1,5 +1,8 @@
-// Writes a tar stream that Marathon's reader accepts: GNU format with 'L'
-// long-name records, no PAX headers, regular files with mode 0644.
+// Writes a tar stream of regular files with mode 0644. Two flavours:
+//  - GNU: what Marathon's reader accepts ('L' long-name records, no PAX
+//    headers), uncompressed;
+//  - PAX: entries may carry attributes (stored as PAX xattr records, which
+//    libarchive reads back), and the stream may be compressed.
 #pragma once
 
 #include <archive.h>
@@ -9,20 +12,30 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "archive/compression.h"
 #include "baton/storage.h"
 
 namespace baton::archive {
 
+enum class TarFormat { kGnu, kPax };
+
+// Name and value of an entry attribute ("baton.sha256", ...).
+using TarAttributes = std::vector<std::pair<std::string, std::string>>;
+
 class TarWriter {
  public:
   // Writes to `sink`; entries get `mtime` (the time of the backup).
-  TarWriter(BackupSink& sink, std::time_t mtime);
+  TarWriter(BackupSink& sink, std::time_t mtime, TarFormat format = TarFormat::kGnu,
+            Compression compression = Compression::kNone);
   ~TarWriter();
   TarWriter(const TarWriter&) = delete;
   TarWriter& operator=(const TarWriter&) = delete;
 
-  void Add(std::string_view name, std::string_view data);
+  // `attributes` only in the PAX format.
+  void Add(std::string_view name, std::string_view data, const TarAttributes& attributes = {});
   // Writes the end-of-archive blocks and flushes; the sink is not committed.
   void Finish();
 

@@ -5,9 +5,10 @@
 #include <chrono>
 #include <ctime>
 
-#include "archive/tar_writer.h"
+#include "archive/backup_writer.h"
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "baton/version.h"
 #include "storage/backup_location.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"
@@ -18,6 +19,27 @@ namespace {
 // Replies may hold this many bytes at once while the tree is read.
 constexpr size_t kMaxBytesInFlight = 64 << 20;
 
+archive::Compression ChooseCompression(const BackupOptions& options, const std::string& location) {
+  if (options.compression != "auto") {
+    archive::Compression chosen = archive::ParseCompression(options.compression);
+    if (options.format == ArchiveFormat::kMarathon && chosen != archive::Compression::kNone) {
+      throw Error("--format marathon writes a plain tar (Marathon reads no compression)");
+    }
+    return chosen;
+  }
+  if (options.format == ArchiveFormat::kMarathon) return archive::Compression::kNone;
+  return archive::CompressionForPath(storage::BackupLocation::Parse(location).path);
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
 }  // namespace
 
 BackupStats Backup(const BackupOptions& options) {
@@ -25,6 +47,7 @@ BackupStats Backup(const BackupOptions& options) {
   const std::string location =
       storage::ExpandTimePlaceholder(options.backup_location, std::chrono::system_clock::now());
   std::unique_ptr<StorageProvider> storage = OpenStorage(location);
+  archive::Compression compression = ChooseCompression(options, location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();
   auto started = std::chrono::steady_clock::now();
@@ -38,20 +61,19 @@ BackupStats Backup(const BackupOptions& options) {
 
   BackupStats stats;
   stats.location = storage->Describe();
-  archive::TarWriter tar(*sink, std::time(nullptr));
+  archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
   zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight);
-  reader.Read(state, [&](store::BackupItem&& item) {
-    tar.Add(item.EntryName(), item.data);
-    stats.bytes += item.data.size();
-    if (item.is_storage_version()) {
-      stats.has_storage_version = true;
-    } else if (item.version) {
-      ++stats.versions;
-    } else {
-      ++stats.items;
-    }
-  });
-  tar.Finish();
+  reader.Read(state, [&](store::BackupItem&& item) { archive.Add(item); });
+  archive::Manifest manifest;
+  manifest.tool = std::string("baton ") + kVersion;
+  manifest.created = UtcNow();
+  manifest.zk_hosts = options.zk.hosts;
+  manifest.zk_path = options.zk.path;
+  manifest = archive.Finish(std::move(manifest));
+  stats.items = manifest.items;
+  stats.versions = manifest.versions;
+  stats.bytes = manifest.bytes;
+  stats.has_storage_version = manifest.storage_version.has_value();
   sink->Commit();
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

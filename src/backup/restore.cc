@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "backup/backup_check.h"
 #include "backup/staged_backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
@@ -16,13 +17,7 @@
 #include "zk/zk_session.h"
 
 namespace baton {
-namespace {
-
-// No ZooKeeper node can hold more than jute.maxbuffer; an entry far larger
-// than any sane setting is refused before its bytes are read.
-constexpr uint64_t kMaxEntryBytes = 64 << 20;
-
-}  // namespace
+namespace {}  // namespace
 
 RestoreStats Restore(const RestoreOptions& options) {
   if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
@@ -37,22 +32,18 @@ RestoreStats Restore(const RestoreOptions& options) {
   // Pass 1: the whole backup must be readable and every entry acceptable
   // before anything is deleted.
   spdlog::info("validating {}", storage->Describe());
+  backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
+  BackupSummary summary;
+  std::optional<archive::Manifest> manifest =
+      staged.Validate([&summary](archive::TarEntry& entry) { backup::CheckEntry(entry, summary); });
   RestoreStats stats;
-  backup::StagedBackup staged(*storage, kMaxEntryBytes);
-  staged.Validate([&stats](archive::TarEntry& entry) {
-    store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
-    if (item.is_storage_version()) {
-      store::StorageVersion::Parse(entry.data);
-      stats.has_storage_version = true;
-    } else if (item.version) {
-      ++stats.versions;
-    } else {
-      ++stats.items;
-    }
-    stats.bytes += entry.data.size();
-  });
-  spdlog::info("backup is valid: {} items, {} versions, {} bytes", stats.items, stats.versions,
-               stats.bytes);
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+  spdlog::info("backup is valid: {} items, {} versions, {} bytes{}", stats.items, stats.versions,
+               stats.bytes,
+               manifest ? ", checksums and manifest verified" : " (Marathon format: no checksums)");
 
   // Pass 2: replace the state.
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
@@ -62,7 +53,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   spdlog::info("removed {} nodes under {}", stats.deleted_nodes, state);
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
-  archive::TarReader tar(*source, kMaxEntryBytes);
+  archive::BackupReader tar(*source, backup::kMaxEntryBytes);
   store::StoreWriter store(writer, state);
   archive::TarEntry entry;
   while (tar.Next(entry)) {

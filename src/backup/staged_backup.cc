@@ -54,7 +54,8 @@ StagedBackup::~StagedBackup() {
   if (copy_ != nullptr) std::fclose(copy_);
 }
 
-void StagedBackup::Validate(const std::function<void(archive::TarEntry&)>& check) {
+std::optional<archive::Manifest> StagedBackup::Validate(
+    const std::function<void(archive::TarEntry&)>& check) {
   std::unique_ptr<BackupSource> tee;
   BackupSource* input = source_.get();
   if (!source_->Rewind()) {
@@ -63,7 +64,7 @@ void StagedBackup::Validate(const std::function<void(archive::TarEntry&)>& check
     tee = std::make_unique<TeeSource>(*source_, copy_);
     input = tee.get();
   }
-  archive::TarReader reader(*input, max_entry_bytes_);
+  archive::BackupReader reader(*input, max_entry_bytes_);
   archive::TarEntry entry;
   while (reader.Next(entry)) check(entry);
   // Read to the very end, so a copy holds every byte.
@@ -73,6 +74,7 @@ void StagedBackup::Validate(const std::function<void(archive::TarEntry&)>& check
   if (copy_ != nullptr && std::fflush(copy_) != 0) {
     throw Error("cannot stage the backup to a local temporary file");
   }
+  return reader.manifest();
 }
 
 std::unique_ptr<BackupSource> StagedBackup::Reopen() {

@@ -7,8 +7,9 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
-#include "archive/tar_reader.h"
+#include "archive/backup_reader.h"
 #include "baton/storage.h"
 
 namespace baton::backup {
@@ -18,8 +19,10 @@ class StagedBackup {
   StagedBackup(StorageProvider& storage, uint64_t max_entry_bytes);
   ~StagedBackup();
 
-  // Pass 1: reads every entry and passes it to `check`, which throws to refuse.
-  void Validate(const std::function<void(archive::TarEntry&)>& check);
+  // Pass 1: reads every entry (checksums and manifest verified, see
+  // BackupReader) and passes it to `check`, which throws to refuse. Returns
+  // the manifest of a backup in Baton's format.
+  std::optional<archive::Manifest> Validate(const std::function<void(archive::TarEntry&)>& check);
   // Pass 2: the same bytes again. Only after Validate().
   std::unique_ptr<BackupSource> Reopen();
 

@@ -11,7 +11,8 @@ Command AddBackupCommand(CLI::App& app) {
   struct Flags {
     ZkFlags zk;
     std::string location;
-    std::string format = "marathon";
+    std::string format = "baton";
+    std::string compression = "auto";
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -22,13 +23,21 @@ Command AddBackupCommand(CLI::App& app) {
       ->required();
   flags->zk.AddTo(*cmd);
   cmd->add_option("--format", flags->format,
-                  "Archive format: marathon (a plain tar that Marathon 1.5+ can restore)")
-      ->check(CLI::IsMember({"marathon"}))
+                  "Archive format: baton (checksummed entries and a manifest; restorable with "
+                  "baton), or marathon (the plain tar that Marathon 1.5+ restores)")
+      ->check(CLI::IsMember({"baton", "marathon"}))
+      ->capture_default_str();
+  cmd->add_option("--compression", flags->compression,
+                  "none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst); "
+                  "baton format only")
+      ->check(CLI::IsMember({"auto", "none", "gzip", "zstd"}))
       ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  baton backup --backup_location file:///var/backups/marathon.tar \\\n"
       "               --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
+      "  baton backup --backup_location 'file:///var/backups/baton-{timestamp}.tar.zst'\n"
+      "  baton backup --format marathon --backup_location file:///tmp/for-marathon.tar\n"
       "\nRun it while no leader writes to the store: the backup is read from a live tree.\n"
       "The file appears under its final name only once it is complete.");
   return {cmd, [flags] {
@@ -36,6 +45,9 @@ Command AddBackupCommand(CLI::App& app) {
             options.zk = flags->zk.url();
             options.timeouts = flags->zk.timeouts();
             options.backup_location = flags->location;
+            options.format =
+                flags->format == "marathon" ? ArchiveFormat::kMarathon : ArchiveFormat::kBaton;
+            options.compression = flags->compression;
             BackupStats stats = Backup(options);
             std::printf("backup written to %s: %llu items, %llu versions, %llu bytes%s\n",
                         stats.location.c_str(), static_cast<unsigned long long>(stats.items),

@@ -6,13 +6,14 @@
 #include <cstdio>
 
 #include "baton/error.h"
+#include "baton/version.h"
 #include "cli/commands.h"
 #include "cli/json_log_formatter.h"
 #include "cli/process_title.h"
 
 int main(int argc, char** argv) {
   CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
-  app.set_version_flag("--version", "baton 0.1.0");
+  app.set_version_flag("--version", std::string("baton ") + baton::kVersion);
   app.require_subcommand(1);
   // Global options (--log_level, --log_format) may also follow the subcommand.
   app.fallthrough();
@@ -27,9 +28,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   const baton::cli::Command commands[] = {
-      baton::cli::AddBackupCommand(app),
-      baton::cli::AddRestoreCommand(app),
-      baton::cli::AddServeCommand(app),
+      baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
+      baton::cli::AddServeCommand(app),   baton::cli::AddVerifyCommand(app),
+      baton::cli::AddInspectCommand(app),
   };
 
   try {

@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -22,21 +21,13 @@
 #include "server/metrics.h"
 #include "storage/backup_location.h"
 #include "store/runtime_configuration.h"
+#include "util/digest.h"
 #include "zk/zk_session.h"
 
 namespace baton::server {
 namespace {
 
 using nlohmann::json;
-
-std::string Base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 void Reply(httplib::Response& res, int status, const json& body) {
   ReplyJson(res, status, body.dump());
@@ -87,7 +78,7 @@ void Server::Run() {
   AppResource app_resource(apps, proxy);
   httplib::Server http;
   if (!options_.http_credentials.empty()) {
-    const std::string expected = "Basic " + Base64(options_.http_credentials);
+    const std::string expected = "Basic " + util::Base64(options_.http_credentials);
     http.set_pre_routing_handler([expected](const httplib::Request& req, httplib::Response& res) {
       const std::string given = req.get_header_value("Authorization");
       if (given.size() == expected.size() &&

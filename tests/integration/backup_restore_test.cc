@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "archive/tar_reader.h"
+#include "archive/backup_reader.h"
 #include "storage/file_storage.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
@@ -34,7 +34,7 @@ Snapshot Comparable(Snapshot snapshot) {
 std::vector<std::string> EntryNames(const std::string& tar_path) {
   storage::FileStorage file(tar_path);
   auto source = file.Open();
-  archive::TarReader reader(*source, 64 << 20);
+  archive::BackupReader reader(*source, 64 << 20);
   archive::TarEntry entry;
   std::vector<std::string> names;
   while (reader.Next(entry)) names.push_back(entry.name);

@@ -52,6 +52,10 @@ class CompatTest : public ZkTest {
     Shell(Python() + "make_tar.py " + tar + " " + mode);
     return Restore(tar);
   }
+  RunResult MarathonBackup(const std::string& tar) {
+    return RunBaton(
+        {"backup", "--format", "marathon", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  }
 };
 
 TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
@@ -88,7 +92,7 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
 
   // And baton's backup of it reads the same with Python and the Marathon model.
   std::string again = dir_ + "/again.tar";
-  RunResult b = Backup(again);
+  RunResult b = MarathonBackup(again);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::string python_listing = Shell(Python() + "read_tar.py " + again);
   EXPECT_EQ(MarathonReader(again), python_listing);
@@ -141,7 +145,7 @@ TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
   shape.apps = 50;
   Populate(shape);
   std::string tar = dir_ + "/baton.tar";
-  RunResult b = Backup(tar);
+  RunResult b = MarathonBackup(tar);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::string marathon = MarathonReader(tar);
   std::string python = Shell(Python() + "read_tar.py " + tar);
@@ -153,6 +157,27 @@ TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
                 .rfind("internal:storage:version", 0),
             0u);
   EXPECT_NE(marathon.find("apps/items/_" + std::string(200, 'l') + "\t"), std::string::npos);
+}
+
+// Baton's own format is a standard tar too: Python's tarfile alone can check
+// every checksum and the manifest, plain and gzip-compressed.
+TEST_F(CompatTest, PythonVerifiesBatonsFormatIndependently) {
+  TreeShape shape;
+  shape.apps = 50;
+  Populate(shape);
+  for (const char* name : {"/baton.tar", "/baton.tar.gz"}) {
+    std::string tar = dir_ + name;
+    RunResult b = Backup(tar);
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    std::string out = Shell(Python() + "check_baton_tar.py " + tar);
+    EXPECT_TRUE(out.starts_with("ok ")) << out;
+  }
+  // A Marathon-format backup has nothing of the kind.
+  std::string plain = dir_ + "/plain.tar";
+  ASSERT_EQ(MarathonBackup(plain).exit_code, 0);
+  int code = 0;
+  Shell(Python() + "check_baton_tar.py " + plain + " 2>/dev/null", &code);
+  EXPECT_NE(code, 0);
 }
 
 TEST_F(CompatTest, TheModelReaderRefusesPax) {

@@ -497,6 +497,9 @@ TEST_F(ServeTest, InvalidLocationsAreRejected) {
 }
 
 TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
+  // Made here, openly: nodes alice creates are hers alone, and the parents
+  // of every test's root must stay open.
+  zk_.Create(root_, "", false);
   zk_url_ = "zk://alice:zk-password@" + ZkAddress() + root_;
   Instance a = Start({"--http_credentials", "ops:http-password", "--log_format", "json"});
   ASSERT_TRUE(AwaitServing(a.port, 15s, "ops", "http-password"));

@@ -5,35 +5,19 @@
 #include "archive/tar_reader.h"
 #include "archive/tar_writer.h"
 #include "baton/error.h"
+#include "support/memory_storage.h"
 
 namespace baton::archive {
 namespace {
 
-class MemorySink : public BackupSink {
- public:
-  void Write(const void* data, size_t size) override {
-    bytes.append(static_cast<const char*>(data), size);
-  }
-  void Commit() override {}
-  std::string bytes;
+using testing::MemorySink;
+using testing::MemorySource;
+
+struct NameData {
+  std::string name, data;
 };
 
-class MemorySource : public BackupSource {
- public:
-  explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
-  size_t Read(void* buffer, size_t size) override {
-    size_t n = std::min(size, bytes_.size() - pos_);
-    std::memcpy(buffer, bytes_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string bytes_;
-  size_t pos_ = 0;
-};
-
-std::string Write(const std::vector<TarEntry>& entries) {
+std::string Write(const std::vector<NameData>& entries) {
   MemorySink sink;
   TarWriter writer(sink, 1500000000);
   for (const auto& e : entries) writer.Add(e.name, e.data);
@@ -65,7 +49,7 @@ std::string TypeFlags(const std::string& tar) {
 
 TEST(Tar, RoundTripsNamesAndBinaryData) {
   std::string long_name = "apps/versions/_" + std::string(200, 'l') + "/2017-08-08T12:34:56.500Z";
-  std::vector<TarEntry> entries = {
+  std::vector<NameData> entries = {
       {"apps/items/_prod_web", std::string("\0\x01\xff\n", 4)},
       {"apps/items/caf\xC3\xA9", ""},
       {long_name, "long"},

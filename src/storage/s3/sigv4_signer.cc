@@ -8,20 +8,10 @@
 #include <vector>
 
 #include "baton/error.h"
+#include "util/digest.h"
 
 namespace baton::storage::s3 {
 namespace {
-
-std::string Hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 0xF];
-  }
-  return out;
-}
 
 std::string Hmac(const std::string& key, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -48,21 +38,6 @@ std::string Trim(const std::string& value) {
 }
 
 }  // namespace
-
-std::string Sha256Hex(const void* data, size_t size) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(static_cast<const unsigned char*>(data), size, digest);
-  return Hex(digest, sizeof digest);
-}
-
-std::string Md5Base64(const void* data, size_t size) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data, size, digest, &len, EVP_md5(), nullptr) != 1) throw Error("MD5 failed");
-  unsigned char out[64];
-  int n = EVP_EncodeBlock(out, digest, static_cast<int>(len));
-  return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-}
 
 SigV4Signer::SigV4Signer(Credentials credentials, std::string region, std::string service)
     : credentials_(std::move(credentials)),
@@ -132,7 +107,7 @@ void SigV4Signer::Sign(SignableRequest& request, std::time_t now) const {
   request.headers["authorization"] =
       "AWS4-HMAC-SHA256 Credential=" + credentials_.access_key + "/" + scope +
       ", SignedHeaders=" + signed_headers + ", Signature=" +
-      Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+      util::Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
 }  // namespace baton::storage::s3

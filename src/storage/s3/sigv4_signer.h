@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "util/digest.h"
+
 namespace baton::storage::s3 {
 
 struct Credentials {
@@ -43,11 +45,7 @@ class SigV4Signer {
   std::string service_;
 };
 
-std::string Sha256Hex(const void* data, size_t size);
-inline std::string Sha256Hex(const std::string& data) {
-  return Sha256Hex(data.data(), data.size());
-}
-// Base64 of the MD5 digest, for Content-MD5.
-std::string Md5Base64(const void* data, size_t size);
+using util::Md5Base64;
+using util::Sha256Hex;
 
 }  // namespace baton::storage::s3

@@ -1,0 +1,64 @@
+#include "archive/backup_reader.h"
+
+#include "baton/error.h"
+
+namespace baton::archive {
+
+BackupReader::BackupReader(BackupSource& source, uint64_t max_entry_bytes)
+    : tar_(source, max_entry_bytes) {}
+
+bool BackupReader::Next(TarEntry& entry) {
+  if (!tar_.Next(entry)) {
+    if (checksummed_ > 0) {
+      throw Error("the backup has no manifest, so it is incomplete (Baton writes it last)");
+    }
+    return false;
+  }
+  if (entry.name == kManifestEntry) {
+    CheckManifest(entry.data);
+    if (tar_.Next(entry)) {
+      throw Error("the backup has entries after its manifest ('" + entry.name + "')");
+    }
+    return false;
+  }
+  const std::string* expected = entry.Attribute(kSha256Attribute);
+  if (expected == nullptr && checksummed_ > 0) {
+    throw Error("backup entry '" + entry.name + "' has no checksum, unlike the entries before it");
+  }
+  if (expected != nullptr) {
+    if (checksummed_ != entries_) {
+      throw Error("backup entry '" + entry.name + "' has a checksum, unlike the entries before it");
+    }
+    std::string actual = util::Sha256Hex(entry.data);
+    if (actual != *expected) {
+      throw Error("backup entry '" + entry.name + "' is corrupt: its SHA-256 is " + actual +
+                  ", the backup recorded " + *expected);
+    }
+    chain_.Update(entry.name + "\n" + actual + "\n");
+    ++checksummed_;
+  }
+  ++entries_;
+  bytes_ += entry.data.size();
+  return true;
+}
+
+void BackupReader::CheckManifest(const std::string& json) {
+  Manifest manifest = Manifest::FromJson(json);
+  std::string digest = chain_.HexDigest();
+  if (checksummed_ != entries_) {
+    throw Error("the backup has a manifest but entries without checksums");
+  }
+  if (manifest.entries != entries_ || manifest.bytes != bytes_) {
+    throw Error("the backup holds " + std::to_string(entries_) + " entries and " +
+                std::to_string(bytes_) + " bytes, its manifest says " +
+                std::to_string(manifest.entries) + " and " + std::to_string(manifest.bytes));
+  }
+  if (manifest.entries_sha256 != digest) {
+    throw Error(
+        "the backup's entries do not match its manifest's digest (entries were changed, "
+        "added, removed or reordered)");
+  }
+  manifest_ = std::move(manifest);
+}
+
+}  // namespace baton::archive

@@ -1,0 +1,71 @@
+#include "archive/manifest.h"
+
+#include <nlohmann/json.hpp>
+
+#include "baton/error.h"
+
+namespace baton::archive {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kNewestFormat = 1;
+
+}  // namespace
+
+std::string Manifest::ToJson() const {
+  json j = {
+      {"format", "baton"},
+      {"format_version", format_version},
+      {"tool", tool},
+      {"created", created},
+      {"source", {{"zk_hosts", zk_hosts}, {"zk_path", zk_path}}},
+      {"zxid",
+       {{"start", zxid_start ? json(*zxid_start) : json()},
+        {"end", zxid_end ? json(*zxid_end) : json()}}},
+      {"storage_version", storage_version ? json(*storage_version) : json()},
+      {"compression", compression},
+      {"entries", entries},
+      {"items", items},
+      {"versions", versions},
+      {"bytes", bytes},
+      {"entries_sha256", entries_sha256},
+  };
+  return j.dump(2) + "\n";
+}
+
+Manifest Manifest::FromJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.value("format", "") != "baton") {
+    throw Error("the backup's manifest is not a Baton manifest");
+  }
+  try {
+    Manifest m;
+    m.format_version = j.at("format_version").get<int>();
+    if (m.format_version > kNewestFormat) {
+      throw Error("the backup was written in format version " + std::to_string(m.format_version) +
+                  ", newer than this build reads (" + std::to_string(kNewestFormat) + ")");
+    }
+    m.tool = j.at("tool").get<std::string>();
+    m.created = j.at("created").get<std::string>();
+    m.zk_hosts = j.at("source").at("zk_hosts").get<std::string>();
+    m.zk_path = j.at("source").at("zk_path").get<std::string>();
+    const json& zxid = j.at("zxid");
+    if (!zxid.at("start").is_null()) m.zxid_start = zxid.at("start").get<int64_t>();
+    if (!zxid.at("end").is_null()) m.zxid_end = zxid.at("end").get<int64_t>();
+    if (!j.at("storage_version").is_null()) {
+      m.storage_version = j.at("storage_version").get<std::string>();
+    }
+    m.compression = j.at("compression").get<std::string>();
+    m.entries = j.at("entries").get<uint64_t>();
+    m.items = j.at("items").get<uint64_t>();
+    m.versions = j.at("versions").get<uint64_t>();
+    m.bytes = j.at("bytes").get<uint64_t>();
+    m.entries_sha256 = j.at("entries_sha256").get<std::string>();
+    return m;
+  } catch (const json::exception& e) {
+    throw Error(std::string("the backup's manifest is incomplete: ") + e.what());
+  }
+}
+
+}  // namespace baton::archive

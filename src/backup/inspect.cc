@@ -1,0 +1,23 @@
+#include "baton/inspect.h"
+
+#include "archive/backup_reader.h"
+#include "backup/backup_check.h"
+#include "baton/storage.h"
+
+namespace baton {
+
+BackupSummary Inspect(const std::string& backup_location) {
+  std::unique_ptr<StorageProvider> storage = OpenStorage(backup_location);
+  std::unique_ptr<BackupSource> source = storage->Open();
+  archive::BackupReader reader(*source, backup::kMaxEntryBytes);
+  BackupSummary summary;
+  summary.location = storage->Describe();
+  archive::TarEntry entry;
+  while (reader.Next(entry)) backup::CheckEntry(entry, summary);
+  summary.format = reader.format();
+  if (reader.manifest()) summary.manifest_json = reader.manifest()->ToJson();
+  summary.archive_bytes = reader.bytes_read();
+  return summary;
+}
+
+}  // namespace baton

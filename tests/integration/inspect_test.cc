@@ -1,0 +1,102 @@
+// baton verify / inspect / list, and checksums checked before a restore
+// deletes anything, against backups taken from the real ZooKeeper.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using nlohmann::json;
+using InspectTest = ZkTest;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(InspectTest, VerifyAndInspectABatonBackup) {
+  TreeShape shape;
+  shape.apps = 20;
+  Populate(shape);
+  std::string tar = dir_ + "/b.tar.zst";
+  RunResult b = Backup(tar);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+
+  RunResult verify = RunBaton({"verify", "file://" + tar});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("OK file://" + tar + ": baton format"), std::string::npos)
+      << verify.out;
+  EXPECT_NE(verify.out.find("checksums verified"), std::string::npos);
+
+  RunResult inspect = RunBaton({"inspect", "--json", "file://" + tar});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  json j = json::parse(inspect.out);
+  EXPECT_EQ(j["format"], "baton");
+  EXPECT_EQ(j["manifest"]["compression"], "zstd");
+  EXPECT_EQ(j["manifest"]["source"]["zk_path"], root_);
+  EXPECT_EQ(j["storage_version"], "1.10.100");
+  EXPECT_EQ(j["categories"]["apps"]["items"].get<int>(), 20 + 2);  // + a unicode and a long id
+  EXPECT_EQ(j["manifest"]["entries"], j["items"].get<int>() + j["versions"].get<int>() + 1);
+
+  RunResult list = RunBaton({"list", "file://" + tar});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("format           baton"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("apps "), std::string::npos) << list.out;
+
+  // And it restores, compressed as it is.
+  zk_.DeleteTree(state_);
+  ASSERT_EQ(Restore(tar).exit_code, 0);
+  ASSERT_EQ(Backup(dir_ + "/again.tar").exit_code, 0);
+  RunResult again = RunBaton({"inspect", "--json", "file://" + dir_ + "/again.tar"});
+  EXPECT_EQ(json::parse(again.out)["manifest"]["entries_sha256"], j["manifest"]["entries_sha256"]);
+}
+
+TEST_F(InspectTest, ACorruptBackupFailsVerifyAndRestoreLeavesTheStateAlone) {
+  Populate(TreeShape{});
+  std::string tar = dir_ + "/b.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  // One byte of node data changes; the tar structure stays intact.
+  std::string bytes = ReadFile(tar);
+  size_t at = bytes.find("framework-1234");  // the data, not the entry name
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'F';
+  std::ofstream(tar, std::ios::binary | std::ios::trunc) << bytes;
+
+  RunResult verify = RunBaton({"verify", "file://" + tar});
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_NE(verify.err.find("is corrupt: its SHA-256 is"), std::string::npos) << verify.err;
+
+  zk_.Create(state_ + "/apps/0/_after-backup", "still here");
+  Snapshot before = zk_.Take(state_);
+  RunResult restore = Restore(tar);
+  EXPECT_EQ(restore.exit_code, 1);
+  EXPECT_NE(restore.err.find("corrupt"), std::string::npos) << restore.err;
+  EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
+}
+
+TEST_F(InspectTest, MarathonFormatVerifiesWithoutChecksums) {
+  Populate(TreeShape{});
+  std::string tar = dir_ + "/m.tar";
+  ASSERT_EQ(RunBaton({"backup", "--format", "marathon", "--backup_location", "file://" + tar,
+                      "--zk", zk_url_})
+                .exit_code,
+            0);
+  RunResult verify = RunBaton({"verify", "--backup_location", "file://" + tar});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("marathon format"), std::string::npos) << verify.out;
+  RunResult bad = RunBaton({"backup", "--format", "marathon", "--compression", "gzip",
+                            "--backup_location", "file://" + tar + ".gz", "--zk", zk_url_});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("plain tar"), std::string::npos) << bad.err;
+  RunResult missing = RunBaton({"verify", "file://" + dir_ + "/nope.tar"});
+  EXPECT_EQ(missing.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace baton::testing
