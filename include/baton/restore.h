@@ -13,6 +13,16 @@ struct RestoreOptions {
   ZkUrl zk;
   ZkTimeouts timeouts;
   std::string backup_location;
+  // Restore even while a leader is alive under <path>/leader or
+  // <path>/leader-curator (baton serve's own takeover does).
+  bool force = false;
+  // Validate everything, write nothing.
+  bool dry_run = false;
+  // Save the current state before replacing it (to safety_backup_dir). A
+  // restore refuses when the state cannot be saved, unless this is false;
+  // without it, an interrupted restore can only be completed, not rolled back.
+  bool safety_backup = true;
+  std::string safety_backup_dir = "/var/tmp/baton";
   // Upper bound on the request bytes of one multi-op; ZooKeeper rejects
   // requests over jute.maxbuffer (1 MiB by default).
   size_t max_batch_bytes = 512 * 1024;
@@ -29,8 +39,18 @@ struct RestoreStats {
   uint64_t bytes = 0;
   uint64_t deleted_nodes = 0;
   bool has_storage_version = false;
+  std::string safety_backup;          // where the replaced state was saved ("" if none)
+  bool rolled_back_previous = false;  // an interrupted restore was rolled back first
 };
 
+// Validates the whole backup, saves the current state to a safety backup,
+// marks <path>/restore-in-progress, replaces the state, and unmarks. Rolls
+// back from the safety backup on failure; an interrupted earlier restore is
+// rolled back first. Throws baton::Error.
 RestoreStats Restore(const RestoreOptions& options);
+
+// If a restore into options.zk was interrupted (its marker remains), rolls it
+// back from its safety backup and returns true.
+bool RecoverInterruptedRestore(const RestoreOptions& options);
 
 }  // namespace baton

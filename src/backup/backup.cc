@@ -10,6 +10,8 @@
 #include "baton/storage.h"
 #include "baton/version.h"
 #include "storage/backup_location.h"
+#include "store/restore_marker.h"
+#include "util/time_text.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
@@ -31,15 +33,6 @@ archive::Compression ChooseCompression(const BackupOptions& options, const std::
   return archive::CompressionForPath(storage::BackupLocation::Parse(location).path);
 }
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 }  // namespace
 
 BackupStats Backup(const BackupOptions& options) {
@@ -57,6 +50,11 @@ BackupStats Backup(const BackupOptions& options) {
     throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
                 " (check the path in --zk)");
   }
+  if (session.Exists(store::RestoreMarker::NodePath(options.zk.path))) {
+    throw Error("a restore into " + options.zk.path +
+                " did not finish, so the state may be half-written: run baton recover (or baton "
+                "restore) first");
+  }
   spdlog::info("backing up {} to {}", state, storage->Describe());
 
   BackupStats stats;
@@ -66,7 +64,7 @@ BackupStats Backup(const BackupOptions& options) {
   reader.Read(state, [&](store::BackupItem&& item) { archive.Add(item); });
   archive::Manifest manifest;
   manifest.tool = std::string("baton ") + kVersion;
-  manifest.created = UtcNow();
+  manifest.created = util::UtcText(std::chrono::system_clock::now());
   manifest.zk_hosts = options.zk.hosts;
   manifest.zk_path = options.zk.path;
   manifest = archive.Finish(std::move(manifest));

@@ -14,6 +14,7 @@ struct Command {
 
 Command AddBackupCommand(CLI::App& app);
 Command AddRestoreCommand(CLI::App& app);
+Command AddRecoverCommand(CLI::App& app);
 Command AddServeCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);

@@ -1,24 +1,13 @@
 #include "cli/json_log_formatter.h"
 
-#include <chrono>
-#include <cstdio>
 #include <nlohmann/json.hpp>
+
+#include "util/time_text.h"
 
 namespace baton::cli {
 
 void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-  using namespace std::chrono;
-  auto millis = floor<milliseconds>(msg.time);
-  auto midnight = floor<days>(millis);
-  year_month_day date(midnight);
-  hh_mm_ss clock(millis - midnight);
-  char time[32];
-  std::snprintf(time, sizeof time, "%04d-%02u-%02uT%02d:%02d:%02lld.%03lldZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()),
-                static_cast<long long>(clock.seconds().count()),
-                static_cast<long long>(clock.subseconds().count()));
+  const std::string time = util::UtcText(msg.time);
   spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
   nlohmann::json line = {
       {"time", time},

@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
 
   const baton::cli::Command commands[] = {
       baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
-      baton::cli::AddServeCommand(app),   baton::cli::AddVerifyCommand(app),
-      baton::cli::AddInspectCommand(app),
+      baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
+      baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
   };
 
   try {

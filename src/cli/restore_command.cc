@@ -11,6 +11,10 @@ Command AddRestoreCommand(CLI::App& app) {
   struct Flags {
     ZkFlags zk;
     std::string location;
+    bool force = false;
+    bool dry_run = false;
+    bool no_safety_backup = false;
+    std::string safety_backup_dir = "/var/tmp/baton";
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -19,24 +23,74 @@ Command AddRestoreCommand(CLI::App& app) {
                   "The backup to restore, e.g. file:///var/backups/marathon.tar")
       ->required();
   flags->zk.AddTo(*cmd);
+  cmd->add_flag(
+      "--force", flags->force,
+      "Restore even while a leader is alive under <path>/leader or <path>/leader-curator");
+  cmd->add_flag("--dry_run,--dry-run", flags->dry_run,
+                "Check everything (backup, leader, interrupted restores), write nothing");
+  cmd->add_flag("--no_safety_backup", flags->no_safety_backup,
+                "Replace the state without saving it first (when it cannot be backed up); an "
+                "interrupted restore can then only be completed, not rolled back");
+  cmd->add_option("--safety_backup_dir", flags->safety_backup_dir,
+                  "Where the current state is saved before it is replaced")
+      ->envname("BATON_SAFETY_BACKUP_DIR")
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  baton restore --backup_location file:///var/backups/marathon.tar \\\n"
       "                --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
-      "\nThe whole backup is read and checked before anything in ZooKeeper is deleted.\n"
-      "Stop every Marathon (or baton serve) instance using this path first.");
+      "\nThe whole backup is read and checked (checksums, manifest) before anything is touched;\n"
+      "then the current state is saved to a safety backup, <path>/restore-in-progress marks the\n"
+      "restore, and a failure rolls back. If the process dies, the next restore, baton recover\n"
+      "or baton serve rolls back. A live leader (Marathon or baton serve) is refused.");
   return {cmd, [flags] {
             RestoreOptions options;
             options.zk = flags->zk.url();
             options.timeouts = flags->zk.timeouts();
             options.backup_location = flags->location;
+            options.force = flags->force;
+            options.dry_run = flags->dry_run;
+            options.safety_backup_dir = flags->safety_backup_dir;
+            options.safety_backup = !flags->no_safety_backup;
             RestoreStats stats = Restore(options);
+            if (stats.rolled_back_previous) {
+              std::printf("an interrupted restore was rolled back first\n");
+            }
             std::printf(
-                "restore complete: %llu items, %llu versions, %llu bytes (replaced %llu nodes)\n",
+                "%s: %llu items, %llu versions, %llu bytes",
+                options.dry_run ? "dry run, nothing written; would restore" : "restore complete",
                 static_cast<unsigned long long>(stats.items),
                 static_cast<unsigned long long>(stats.versions),
-                static_cast<unsigned long long>(stats.bytes),
-                static_cast<unsigned long long>(stats.deleted_nodes));
+                static_cast<unsigned long long>(stats.bytes));
+            if (!options.dry_run) {
+              std::printf(" (replaced %llu nodes; the previous state is saved in %s)",
+                          static_cast<unsigned long long>(stats.deleted_nodes),
+                          stats.safety_backup.empty() ? "no file: there was none"
+                                                      : stats.safety_backup.c_str());
+            }
+            std::printf("\n");
+          }};
+}
+
+Command AddRecoverCommand(CLI::App& app) {
+  auto flags = std::make_shared<ZkFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "recover", "Roll back a restore that was interrupted (its marker remains), if any");
+  flags->AddTo(*cmd);
+  cmd->footer(
+      "Examples:\n"
+      "  baton recover --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
+      "\nPuts back the state saved in the interrupted restore's safety backup (a file on the\n"
+      "host that ran it) and removes <path>/restore-in-progress.");
+  return {cmd, [flags] {
+            RestoreOptions options;
+            options.zk = flags->url();
+            options.timeouts = flags->timeouts();
+            if (RecoverInterruptedRestore(options)) {
+              std::printf("rolled back an interrupted restore\n");
+            } else {
+              std::printf("nothing to recover: no restore was interrupted\n");
+            }
           }};
 }
 

@@ -16,6 +16,7 @@ Command AddServeCommand(CLI::App& app) {
     int http_port = 8080;
     std::string backup_location;
     std::string http_credentials;
+    std::string safety_backup_dir = "/var/tmp/baton";
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -34,6 +35,10 @@ Command AddServeCommand(CLI::App& app) {
       "'file:///var/backups/baton-{timestamp}.tar' ({timestamp}: the UTC time of the backup)");
   cmd->add_option("--http_credentials", flags->http_credentials,
                   "user:password; every endpoint then requires HTTP basic auth");
+  cmd->add_option("--safety_backup_dir", flags->safety_backup_dir,
+                  "Where a restore through the leader endpoint saves the state it replaces")
+      ->envname("BATON_SAFETY_BACKUP_DIR")
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  baton serve --zk zk://127.0.0.1:2181/baton --http_port 8080\n"
@@ -49,6 +54,7 @@ Command AddServeCommand(CLI::App& app) {
             options.http_port = flags->http_port;
             options.backup_location = flags->backup_location;
             options.http_credentials = flags->http_credentials;
+            options.safety_backup_dir = flags->safety_backup_dir;
             server::Server server(options);
             // SIGTERM/SIGINT are taken by a thread with sigwait, so no handler
             // and no global are needed; the server leaves the election cleanly.

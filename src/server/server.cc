@@ -156,7 +156,16 @@ void Server::Run() {
       // Take over: first what the previous leader left for us, then migrate.
       store::RuntimeConfiguration config = store::RuntimeConfiguration::Read(session, state);
       store::RuntimeConfiguration{}.Write(session, state);
+      RestoreOptions restore_options;
+      restore_options.zk = options_.zk;
+      restore_options.timeouts = options_.timeouts;
+      restore_options.force = true;  // this server leads, and restores before it serves
+      restore_options.safety_backup_dir = options_.safety_backup_dir;
       try {
+        // A restore that died half-way is rolled back before anything else.
+        if (RecoverInterruptedRestore(restore_options)) {
+          spdlog::warn("rolled back an interrupted restore before taking over");
+        }
         if (config.backup) {
           metrics.Record(metrics.backup, [&] {
             return Backup({options_.zk, options_.timeouts, *config.backup}).bytes;
@@ -164,7 +173,8 @@ void Server::Run() {
         }
         if (config.restore) {
           metrics.Record(metrics.restore, [&] {
-            return Restore(RestoreOptions{options_.zk, options_.timeouts, *config.restore}).bytes;
+            restore_options.backup_location = *config.restore;
+            return Restore(restore_options).bytes;
           });
         }
         bool just_saved = config.backup || config.restore;

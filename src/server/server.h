@@ -20,6 +20,7 @@ struct ServerOptions {
   int http_port = 8080;
   std::string backup_location;   // optional
   std::string http_credentials;  // "user:password": basic auth on every endpoint
+  std::string safety_backup_dir = "/var/tmp/baton";  // for restores through the leader endpoint
   int abdicate_delay_ms = 500;
 };
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "baton/error.h"
+#include "util/time_text.h"
 
 namespace baton::storage {
 namespace {
@@ -93,18 +94,7 @@ std::string BackupLocation::Redacted() const {
 
 std::string ExpandTimePlaceholder(const std::string& location,
                                   std::chrono::system_clock::time_point now) {
-  using namespace std::chrono;
-  auto millis = floor<milliseconds>(now);
-  auto midnight = floor<days>(millis);
-  year_month_day date(midnight);
-  hh_mm_ss clock(millis - midnight);
-  char stamp[32];
-  std::snprintf(stamp, sizeof stamp, "%04d%02u%02uT%02d%02d%02lld.%03lldZ",
-                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-                static_cast<int>(clock.minutes().count()),
-                static_cast<long long>(clock.seconds().count()),
-                static_cast<long long>(clock.subseconds().count()));
+  const std::string stamp = util::CompactUtcText(now);
   std::string out = location;
   for (size_t at = out.find(kTimePlaceholder); at != std::string::npos;
        at = out.find(kTimePlaceholder, at)) {

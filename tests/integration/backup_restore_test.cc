@@ -13,22 +13,9 @@
 namespace baton::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-// The storage version node gets a fresh UUID on every restore (as Marathon's
-// restore does); compare what it wraps.
-Snapshot Comparable(Snapshot snapshot) {
-  auto it = snapshot.find("/internal:storage:version");
-  if (it != snapshot.end()) it->second = UnwrappedStorageVersion(it->second);
-  return snapshot;
 }
 
 std::vector<std::string> EntryNames(const std::string& tar_path) {
@@ -72,7 +59,15 @@ TEST_F(BackupRestoreTest, TenThousandNodesRoundTripByteForByte) {
             6000 + 3);
 
   zk_.DeleteTree(state_);
-  RunResult restore = Restore(tar);
+  // The election nodes say a leader is alive: refused without --force.
+  RunResult refused = Restore(tar);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("a leader is alive under " + root_ + "/leader (127.0.0.1:8080)"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(zk_.Exists(state_));
+  RunResult restore =
+      RunBaton({"restore", "--force", "--backup_location", "file://" + tar, "--zk", zk_url_});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
 
   Snapshot after = zk_.Take(state_);
@@ -96,7 +91,15 @@ TEST_F(BackupRestoreTest, RestoreReplacesWhateverStateIsThere) {
   zk_.DeleteTree(state_ + "/framework-id");
   ASSERT_EQ(zoo_set(zk_.handle(), (state_ + "/internal:storage:version").c_str(), "x", 1, -1), ZOK);
 
-  RunResult restore = Restore(tar);
+  // A state that is not Marathon's layout cannot be saved first: refused...
+  Snapshot changed = zk_.Take(state_);
+  RunResult refused = Restore(tar);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("cannot save the current state"), std::string::npos) << refused.err;
+  EXPECT_EQ(Diff(changed, zk_.Take(state_)), "");
+  // ...unless the operator says so.
+  RunResult restore = RunBaton(
+      {"restore", "--no_safety_backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   EXPECT_EQ(Diff(Comparable(before), Comparable(zk_.Take(state_))), "");
 }

@@ -15,11 +15,6 @@ namespace {
 using nlohmann::json;
 using InspectTest = ZkTest;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 TEST_F(InspectTest, VerifyAndInspectABatonBackup) {
   TreeShape shape;
   shape.apps = 20;

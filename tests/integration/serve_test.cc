@@ -73,20 +73,10 @@ class ServeTest : public ZkTest {
     s.port = FreePort();
     s.log = dir_ + "/serve-" + std::to_string(s.port) + ".log";
     std::vector<std::string> args{
-        BatonBinary(),          "serve", "--zk", zk_url_, "--http_port", std::to_string(s.port),
-        "--zk_session_timeout", "4000"};
+        "serve", "--zk", zk_url_, "--http_port", std::to_string(s.port), "--zk_session_timeout",
+        "4000"};
     args.insert(args.end(), extra.begin(), extra.end());
-    s.pid = fork();
-    if (s.pid == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      FILE* log = std::fopen(s.log.c_str(), "w");
-      dup2(fileno(log), 1);
-      dup2(fileno(log), 2);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    s.pid = StartBaton(args, s.log);
     servers_.push_back(s);
     // Up once it answers /ping (with 401 when it wants credentials).
     for (int i = 0; i < 100; ++i) {
@@ -566,6 +556,23 @@ TEST_F(ServeTest, TheReadmeWalkthroughRunsAsWritten) {
   ASSERT_EQ(apps.size(), 1u) << out;
   EXPECT_EQ(apps[0]["id"], "/prod/web");
   EXPECT_EQ(apps[0]["cmd"], "./web");
+}
+
+TEST_F(ServeTest, AnInterruptedRestoreIsRolledBackBeforeServing) {
+  Populate(Shape());
+  Snapshot before = zk_.Take(state_);
+  std::string safety = dir_ + "/safety.tar";
+  ASSERT_EQ(Backup(safety).exit_code, 0);
+  // What a restore killed half-way leaves: its marker and part of a state.
+  zk_.Create(root_ + "/restore-in-progress",
+             R"({"safety_backup": "file://)" + safety +
+                 R"(", "restoring": "file:///elsewhere.tar", "started": "x", "host": "h"})");
+  zk_.DeleteTree(state_ + "/apps");
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  EXPECT_FALSE(zk_.Exists(root_ + "/restore-in-progress"));
+  EXPECT_EQ(Diff(AppState(before), AppState(zk_.Take(state_))), "");
+  EXPECT_NE(Log(0).find("rolled back an interrupted restore"), std::string::npos) << Log(0);
 }
 
 }  // namespace

@@ -118,4 +118,10 @@ std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape
   return b.Take();
 }
 
+Snapshot Comparable(Snapshot snapshot) {
+  auto it = snapshot.find("/internal:storage:version");
+  if (it != snapshot.end()) it->second = UnwrappedStorageVersion(it->second);
+  return snapshot;
+}
+
 }  // namespace baton::testing

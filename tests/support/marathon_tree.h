@@ -28,5 +28,8 @@ std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape
 std::string WrappedStorageVersion(unsigned major, unsigned minor, unsigned patch);
 // The StorageVersion inside a wrapped one.
 std::string UnwrappedStorageVersion(const std::string& node_data);
+// The storage version node gets a fresh UUID on every restore (as Marathon's
+// restore does): a snapshot with what it wraps instead, for comparisons.
+Snapshot Comparable(Snapshot snapshot);
 
 }  // namespace baton::testing

@@ -1,6 +1,7 @@
 #include "support/test_env.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -91,9 +92,45 @@ std::string TempDir() {
 
 std::string SourceDir() { return BATON_TEST_SOURCE_DIR; }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+namespace {
+
+// Every baton the tests start (restores take safety backups) writes them into
+// a temp dir of this run, not into /var/tmp/baton.
+class SafetyBackupDir : public ::testing::Environment {
+ public:
+  void SetUp() override { setenv("BATON_SAFETY_BACKUP_DIR", (TempDir() + "/safety").c_str(), 0); }
+};
+const auto* const kSafetyBackupDir = ::testing::AddGlobalTestEnvironment(new SafetyBackupDir);
+
+}  // namespace
+
 std::string BatonBinary() {
   std::string bin = Env("BATON_BIN");
   return bin.empty() ? BATON_TEST_BINARY : bin;
+}
+
+pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_path) {
+  std::vector<std::string> argv_store{BatonBinary()};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_store[0]);
+  return pid;
 }
 
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,

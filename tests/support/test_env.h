@@ -4,6 +4,7 @@
 // under test, to build trees and to take snapshots of them.
 #pragma once
 
+#include <sys/types.h>
 #include <zookeeper/zookeeper.h>
 
 #include <map>
@@ -25,6 +26,8 @@ std::string UniqueRoot(const std::string& name);
 std::string TempDir();
 // The repository's top directory.
 std::string SourceDir();
+// The whole content of a file ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
 // Path of the baton executable.
 std::string BatonBinary();
 
@@ -37,6 +40,10 @@ struct RunResult {
 // are added to (or, with an empty value, removed from) the environment.
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120,
                    const std::map<std::string, std::string>& env = {});
+
+// Starts baton with `args` in the background, stdin from /dev/null, stdout
+// and stderr to `log_path`; returns its pid.
+pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_path);
 
 // A node to create: ZooKeeper does not tell clients whether a node is a
 // container (Stat hides it), so snapshots hold data only and container-ness

@@ -1,0 +1,30 @@
+// The marker of a restore in progress: node <zk path>/restore-in-progress,
+// beside the state (so the restore's own delete leaves it alone) and outside
+// what a backup covers. It exists from just before the old state is deleted
+// until the new one is completely written, and names the safety backup of the
+// old state, so that whoever finds it (baton restore, baton recover, baton
+// serve) can roll back instead of running on a half-written state.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "zk/zk_session.h"
+
+namespace baton::store {
+
+struct RestoreMarker {
+  std::string safety_backup;  // location of the old state; empty: there was none
+  std::string restoring;      // the backup being restored, secrets redacted
+  std::string started;        // UTC, ISO 8601
+  std::string host;           // where the restore ran (the safety backup is local there)
+  bool no_rollback = false;   // run with --no_safety_backup: only completing it helps
+
+  static std::string NodePath(const std::string& zk_path);
+  static std::optional<RestoreMarker> Read(zk::ZkSession& session, const std::string& zk_path);
+  // Creates the marker, or replaces an interrupted restore's.
+  void Write(zk::ZkSession& session, const std::string& zk_path) const;
+  static void Remove(zk::ZkSession& session, const std::string& zk_path);
+};
+
+}  // namespace baton::store

@@ -1,0 +1,192 @@
+// Restores that cannot lose data, against the real ZooKeeper: the safety
+// backup, rollback on failure, the restore-in-progress marker, recovery after
+// the process is killed at random points, dry runs.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "store/bucket.h"
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SafeRestoreTest : public ZkTest {
+ protected:
+  // The state as a restore must leave it: old or new, compared by content.
+  Snapshot State() { return Comparable(zk_.Take(state_)); }
+
+  // A backup of the current state, and the state itself.
+  Snapshot Save(const std::string& tar) {
+    RunResult b = Backup(tar);
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+    return State();
+  }
+
+  RunResult Recover() { return RunBaton({"recover", "--zk", zk_url_}); }
+  bool Marked() { return zk_.Exists(root_ + "/restore-in-progress"); }
+};
+
+TEST_F(SafeRestoreTest, TheReplacedStateIsSavedAndNamed) {
+  Populate(TreeShape{});
+  std::string tar = dir_ + "/backup.tar";
+  Save(tar);
+  zk_.Create(state_ + "/apps/3/_made-after", "kept in the safety backup");  // its bucket: 3
+  Snapshot replaced = State();
+
+  RunResult r = Restore(tar);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t at = r.out.find("the previous state is saved in file://");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  at = r.out.find("file://", at);
+  std::string safety = r.out.substr(at, r.out.find(')', at) - at);
+  EXPECT_NE(safety.find("/safety/safety-"), std::string::npos) << safety;
+  EXPECT_FALSE(Marked());
+  EXPECT_FALSE(zk_.Exists(state_ + "/apps/3/_made-after"));
+
+  EXPECT_EQ(RunBaton({"verify", safety}).exit_code, 0);
+  ASSERT_EQ(RunBaton({"restore", "--backup_location", safety, "--zk", zk_url_}).exit_code, 0);
+  EXPECT_EQ(Diff(replaced, State()), "");
+}
+
+TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {
+  Populate(TreeShape{});
+  Snapshot before = State();
+  // Valid as a backup, but ZooKeeper refuses a 2 MiB node (jute.maxbuffer is
+  // 1 MiB): the write fails after the old state was deleted.
+  std::string tar = dir_ + "/huge.tar";
+  std::string script =
+      "import io, tarfile\n"
+      "with tarfile.open('" +
+      tar +
+      "', 'w', format=tarfile.GNU_FORMAT) as t:\n"
+      "    for name, size in [('apps/items/_a', 10), ('apps/items/_huge', 2 << 20)]:\n"
+      "        info = tarfile.TarInfo(name); info.size = size; info.mode = 0o644\n"
+      "        t.addfile(info, io.BytesIO(b'x' * size))\n";
+  std::ofstream(dir_ + "/make.py") << script;
+  ASSERT_EQ(std::system(("python3 " + dir_ + "/make.py").c_str()), 0);
+
+  RunResult r = Restore(tar);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rolled back to the state before the restore"), std::string::npos) << r.err;
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(before, State()), "");
+}
+
+TEST_F(SafeRestoreTest, DryRunChecksEverythingAndWritesNothing) {
+  Populate(TreeShape{});
+  std::string tar = dir_ + "/backup.tar";
+  Snapshot before = Save(tar);
+  zk_.Create(state_ + "/apps/3/_made-after", "x");
+  Snapshot changed = State();
+  RunResult r =
+      RunBaton({"restore", "--dry-run", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("dry run, nothing written"), std::string::npos) << r.out;
+  EXPECT_EQ(Diff(changed, State()), "");
+  RunResult bad = RunBaton({"restore", "--dry-run", "--backup_location",
+                            "file://" + dir_ + "/nope.tar", "--zk", zk_url_});
+  EXPECT_EQ(bad.exit_code, 1);
+}
+
+TEST_F(SafeRestoreTest, AnInterruptedRestoreBlocksBackupsUntilRecovered) {
+  Populate(TreeShape{});
+  Snapshot before = State();
+  std::string safety = dir_ + "/safety.tar";
+  Save(safety);
+  // What a restore killed half-way leaves: its marker and part of a state.
+  zk_.Create(root_ + "/restore-in-progress",
+             R"({"safety_backup": "file://)" + safety +
+                 R"(", "restoring": "file:///elsewhere.tar", "started": "x", "host": "h"})");
+  zk_.DeleteTree(state_ + "/apps");
+
+  RunResult backup = Backup(dir_ + "/half.tar");
+  EXPECT_EQ(backup.exit_code, 1);
+  EXPECT_NE(backup.err.find("did not finish"), std::string::npos) << backup.err;
+
+  RunResult r = Recover();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("rolled back an interrupted restore"), std::string::npos);
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(before, State()), "");
+  EXPECT_NE(Recover().out.find("nothing to recover"), std::string::npos);
+}
+
+// Kills restores at random points; afterwards (once recovered) the state is
+// the old one or the new one, never a mix.
+TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
+  TreeShape shape;
+  shape.apps = 300;
+  shape.instances = 300;
+  Populate(shape);
+  std::string old_tar = dir_ + "/old.tar";
+  Snapshot old_state = Save(old_tar);
+  for (int i = 0; i < 300; ++i) {
+    std::string id = "_new-" + std::to_string(i);
+    zk_.Create(state_ + "/apps/" + store::BucketOf(id) + "/" + id, "new " + std::to_string(i));
+  }
+  zk_.DeleteTree(state_ + "/framework-id");
+  std::string new_tar = dir_ + "/new.tar";
+  Snapshot new_state = Save(new_tar);
+  ASSERT_EQ(Restore(old_tar).exit_code, 0);
+
+  // How long an undisturbed restore takes, to spread the kills over it.
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(Restore(new_tar).exit_code, 0);
+  auto full = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  ASSERT_EQ(Restore(old_tar).exit_code, 0);
+
+  std::mt19937 random(12345);
+  int old_seen = 0, new_seen = 0, recovered = 0;
+  const int kRounds = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    auto delay = std::chrono::milliseconds(random() % (full.count() + 1));
+    pid_t pid = StartBaton({"restore", "--backup_location", "file://" + new_tar, "--zk", zk_url_},
+                           dir_ + "/killed.log");
+    std::this_thread::sleep_for(delay);
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    if (Marked()) {
+      ++recovered;
+      // Every other round the next restore finds the marker; else recover.
+      if (round % 2 == 0) {
+        RunResult r = Recover();
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+      } else {
+        RunResult r = Restore(new_tar);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_NE(r.out.find("an interrupted restore was rolled back first"), std::string::npos);
+      }
+    }
+    ASSERT_FALSE(Marked());
+    Snapshot now = State();
+    if (Diff(old_state, now).empty()) {
+      ++old_seen;
+    } else {
+      ASSERT_EQ(Diff(new_state, now), "")
+          << "round " << round << ", killed after " << delay.count()
+          << " ms: neither the old nor the new state. Old vs now: " << Diff(old_state, now)
+          << "\nlog: " << ReadFile(dir_ + "/killed.log");
+      ++new_seen;
+      ASSERT_EQ(Restore(old_tar).exit_code, 0);
+    }
+  }
+  // The kills landed inside restores, not only before or after them.
+  EXPECT_GT(recovered, 0) << "a full restore took " << full.count() << " ms";
+  std::printf("killed %d restores (a full one takes %lld ms): %d old, %d new, %d recovered\n",
+              kRounds, static_cast<long long>(full.count()), old_seen, new_seen, recovered);
+}
+
+}  // namespace
+}  // namespace baton::testing
