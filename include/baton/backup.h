@@ -24,6 +24,10 @@ struct BackupOptions {
   std::string compression = "auto";
   // Requests in flight at once while reading the tree.
   int max_in_flight = 2000;
+  // A backup is the tree at one point in time: after reading it, Baton checks
+  // that nothing it read has changed, and reads again if something did, at
+  // most this many times in all.
+  int consistency_attempts = 5;
 };
 
 struct BackupStats {
@@ -32,6 +36,8 @@ struct BackupStats {
   uint64_t bytes = 0;     // node data bytes written
   bool has_storage_version = false;
   std::string location;  // where it went, placeholder filled in, secrets redacted
+  int64_t zxid = 0;      // the backup is the tree as of this ZooKeeper transaction
+  int attempts = 0;      // reads of the tree it took to get a consistent one
 };
 
 BackupStats Backup(const BackupOptions& options);

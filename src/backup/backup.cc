@@ -12,6 +12,7 @@
 #include "storage/backup_location.h"
 #include "store/restore_marker.h"
 #include "util/time_text.h"
+#include "zk/fingerprints.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
@@ -59,24 +60,52 @@ BackupStats Backup(const BackupOptions& options) {
 
   BackupStats stats;
   stats.location = storage->Describe();
-  archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
   zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight);
-  reader.Read(state, [&](store::BackupItem&& item) { archive.Add(item); });
-  archive::Manifest manifest;
-  manifest.tool = std::string("baton ") + kVersion;
-  manifest.created = util::UtcText(std::chrono::system_clock::now());
-  manifest.zk_hosts = options.zk.hosts;
-  manifest.zk_path = options.zk.path;
-  manifest = archive.Finish(std::move(manifest));
-  stats.items = manifest.items;
-  stats.versions = manifest.versions;
-  stats.bytes = manifest.bytes;
-  stats.has_storage_version = manifest.storage_version.has_value();
+  for (int attempt = 1;; ++attempt) {
+    if (!sink) sink = storage->Create();  // the last attempt's was discarded
+    // Point in time: read everything, then check that nothing read has
+    // changed since. If so, the backup is the tree as of the newest zxid read.
+    session.Sync(state);
+    zk::Fingerprints prints;
+    archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
+    reader.Read(
+        state, [&](store::BackupItem&& item) { archive.Add(item); }, &prints);
+    session.Sync(state);
+    std::optional<std::string> changed = prints.FirstChange(session, options.max_in_flight);
+    if (changed) {
+      if (attempt >= options.consistency_attempts) {
+        throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +
+                    " attempts; last change at " + *changed +
+                    "): stop the writers (Marathon or baton serve) or retry later");
+      }
+      spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
+                   *changed, attempt + 1, options.consistency_attempts);
+      sink.reset();  // discarded: never committed
+      continue;
+    }
+    archive::Manifest manifest;
+    manifest.tool = std::string("baton ") + kVersion;
+    manifest.created = util::UtcText(std::chrono::system_clock::now());
+    manifest.zk_hosts = options.zk.hosts;
+    manifest.zk_path = options.zk.path;
+    manifest.zxid_start = prints.first();
+    manifest.zxid_end = prints.newest();
+    manifest = archive.Finish(std::move(manifest));
+    stats.items = manifest.items;
+    stats.versions = manifest.versions;
+    stats.bytes = manifest.bytes;
+    stats.has_storage_version = manifest.storage_version.has_value();
+    stats.zxid = prints.newest();
+    stats.attempts = attempt;
+    break;
+  }
   sink->Commit();
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("backup complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
-               stats.versions, stats.bytes, seconds);
+  spdlog::info(
+      "backup complete: {} items, {} versions, {} bytes in {:.2f} s; the tree as of zxid "
+      "0x{:x}",
+      stats.items, stats.versions, stats.bytes, seconds, stats.zxid);
   return stats;
 }
 

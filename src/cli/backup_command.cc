@@ -13,6 +13,7 @@ Command AddBackupCommand(CLI::App& app) {
     std::string location;
     std::string format = "baton";
     std::string compression = "auto";
+    int consistency_attempts = 5;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -32,13 +33,19 @@ Command AddBackupCommand(CLI::App& app) {
                   "baton format only")
       ->check(CLI::IsMember({"auto", "none", "gzip", "zstd"}))
       ->capture_default_str();
+  cmd->add_option("--consistency_attempts", flags->consistency_attempts,
+                  "Reads of the tree allowed to get one that nothing changed during (the backup is "
+                  "the tree at one zxid)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  baton backup --backup_location file:///var/backups/marathon.tar \\\n"
       "               --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
       "  baton backup --backup_location 'file:///var/backups/baton-{timestamp}.tar.zst'\n"
       "  baton backup --format marathon --backup_location file:///tmp/for-marathon.tar\n"
-      "\nRun it while no leader writes to the store: the backup is read from a live tree.\n"
+      "\nThe backup is the tree at one point in time: if anything changed while it was read,\n"
+      "it is read again (--consistency_attempts).\n"
       "The file appears under its final name only once it is complete.");
   return {cmd, [flags] {
             BackupOptions options;
@@ -48,6 +55,7 @@ Command AddBackupCommand(CLI::App& app) {
             options.format =
                 flags->format == "marathon" ? ArchiveFormat::kMarathon : ArchiveFormat::kBaton;
             options.compression = flags->compression;
+            options.consistency_attempts = flags->consistency_attempts;
             BackupStats stats = Backup(options);
             std::printf("backup written to %s: %llu items, %llu versions, %llu bytes%s\n",
                         stats.location.c_str(), static_cast<unsigned long long>(stats.items),

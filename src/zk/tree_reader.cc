@@ -48,9 +48,10 @@ void OnData(int rc, const char* value, int value_len, const Stat* stat, const vo
   queue->Push(std::move(reply));
 }
 
-void OnChildren(int rc, const String_vector* strings, const void* context) {
+void OnChildren(int rc, const String_vector* strings, const Stat* stat, const void* context) {
   std::unique_ptr<Reply> reply(static_cast<Reply*>(const_cast<void*>(context)));
   reply->rc = rc;
+  if (rc == ZOK && stat != nullptr) reply->stat = *stat;
   if (rc == ZOK && strings != nullptr) {
     reply->children.reserve(static_cast<size_t>(strings->count));
     for (int i = 0; i < strings->count; ++i) reply->children.emplace_back(strings->data[i]);
@@ -64,12 +65,13 @@ void OnChildren(int rc, const String_vector* strings, const void* context) {
 class Walk {
  public:
   Walk(ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
-       const std::function<void(store::BackupItem&&)>& emit)
+       const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints)
       : session_(session),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
         max_bytes_(max_bytes),
-        emit_(emit) {}
+        emit_(emit),
+        prints_(prints) {}
 
   ~Walk() {
     // Callbacks still reference the queue: wait for them before it goes away.
@@ -77,9 +79,16 @@ class Walk {
   }
 
   void Run() {
-    auto categories = session_.Children(root_);
-    if (!categories) throw Error("nothing to back up: " + root_ + " does not exist");
-    for (const std::string& name : *categories) {
+    String_vector names{};
+    Stat stat{};
+    int rc = zoo_get_children2(session_.handle(), root_.c_str(), 0, &names, &stat);
+    if (rc == ZNONODE) throw Error("nothing to back up: " + root_ + " does not exist");
+    if (rc != ZOK) ThrowZkError(rc, "list", root_);
+    std::vector<std::string> categories(names.data, names.data + names.count);
+    deallocate_String_vector(&names);
+    std::sort(categories.begin(), categories.end());
+    Record(root_, Fingerprints::kChildren, stat.pzxid);
+    for (const std::string& name : categories) {
       if (name == store::kStorageVersionName || name == store::kMigrationInProgress) continue;
       Push({kListBuckets, name, "", "", "", root_ + "/" + name});
     }
@@ -90,6 +99,10 @@ class Walk {
   }
 
  private:
+  void Record(const std::string& path, Fingerprints::Kind kind, int64_t zxid) {
+    if (prints_ != nullptr) prints_->Add(path, kind, zxid);
+  }
+
   bool Pending() const {
     return std::any_of(todo_.begin(), todo_.end(), [](const auto& q) { return !q.empty(); });
   }
@@ -115,7 +128,7 @@ class Walk {
     queue_.Expect();
     Reply* context = reply.release();
     int rc = get ? zoo_aget(session_.handle(), path, 0, &OnData, context)
-                 : zoo_aget_children(session_.handle(), path, 0, &OnChildren, context);
+                 : zoo_aget_children2(session_.handle(), path, 0, &OnChildren, context);
     if (rc != ZOK) {
       queue_.Cancel();
       std::unique_ptr<Reply> failed(context);
@@ -129,6 +142,14 @@ class Walk {
     if (reply->rc == ZNONODE) return;
     if (reply->rc != ZOK) ThrowZkError(reply->rc, "read", req.path);
     size_estimate_ = std::max(reply->data.size(), size_estimate_ - size_estimate_ / 256);
+    bool get = req.kind == kGetItem || req.kind == kGetVersion;
+    Record(req.path, get ? Fingerprints::kData : Fingerprints::kChildren,
+           get ? reply->stat.mzxid : reply->stat.pzxid);
+    // An item without versions is not listed; its pzxid still tells whether
+    // a version appears later.
+    if (req.kind == kGetItem && reply->stat.numChildren == 0) {
+      Record(req.path, Fingerprints::kChildren, reply->stat.pzxid);
+    }
     switch (req.kind) {
       case kListBuckets:
         for (auto& bucket : reply->children) {
@@ -178,6 +199,7 @@ class Walk {
   int max_in_flight_;
   size_t max_bytes_;
   const std::function<void(store::BackupItem&&)>& emit_;
+  Fingerprints* prints_;
   std::array<std::deque<Request>, kKinds> todo_;
   ReplyQueue queue_;
   size_t size_estimate_ = 4096;
@@ -189,11 +211,13 @@ TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_i
     : session_(session), max_in_flight_(max_in_flight), max_bytes_in_flight_(max_bytes_in_flight) {}
 
 void TreeReader::Read(const std::string& state_root,
-                      const std::function<void(store::BackupItem&&)>& emit) {
-  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit).Run();
+                      const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints) {
+  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints).Run();
   // The storage version comes last, as in Marathon's backups.
   std::string name(store::kStorageVersionName);
-  if (auto data = session_.Get(state_root + "/" + name)) {
+  Stat stat{};
+  if (auto data = session_.Get(state_root + "/" + name, &stat)) {
+    if (prints != nullptr) prints->Add(state_root + "/" + name, Fingerprints::kData, stat.mzxid);
     emit(store::BackupItem{name, name, std::nullopt, store::UnwrapStoreEntry(*data)});
   }
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/backup_item.h"
+#include "zk/fingerprints.h"
 #include "zk/zk_session.h"
 
 namespace baton::zk {
@@ -18,8 +19,10 @@ class TreeReader {
   // Calls `emit` for each current value and each version, then once for the
   // storage version if the store has one. Items whose current value is empty
   // are not emitted (Marathon's "no current value"). Throws baton::Error if a
-  // request fails or a node does not fit the layout.
-  void Read(const std::string& state_root, const std::function<void(store::BackupItem&&)>& emit);
+  // request fails or a node does not fit the layout. With `prints`, records
+  // the zxids of what it read there, for a check that nothing changed.
+  void Read(const std::string& state_root, const std::function<void(store::BackupItem&&)>& emit,
+            Fingerprints* prints = nullptr);
 
  private:
   ZkSession& session_;

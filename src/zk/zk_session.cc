@@ -210,6 +210,15 @@ void ZkSession::Put(const std::string& path, const std::string& data) {
   if (rc != ZOK) Fail(rc, "create", path);
 }
 
+void ZkSession::Sync(const std::string& path) {
+  std::promise<int> promise;
+  auto future = promise.get_future();
+  int rc = zoo_async(zh_, path.c_str(), &OnString, &promise);
+  if (rc != ZOK) Fail(rc, "sync", path);
+  rc = future.get();
+  if (rc != ZOK) Fail(rc, "sync", path);
+}
+
 void ZkSession::Delete(const std::string& path) {
   int rc = zoo_delete(zh_, path.c_str(), -1);
   if (rc != ZOK && rc != ZNONODE) Fail(rc, "delete", path);

@@ -41,6 +41,9 @@ class ZkSession {
   void Put(const std::string& path, const std::string& data);
   // Deletes one node; a missing node is not an error.
   void Delete(const std::string& path);
+  // Makes the server this session talks to catch up with the ensemble's
+  // leader on `path`, so that reads after it see every write committed before.
+  void Sync(const std::string& path);
 
   // Throws baton::Error for a ZooKeeper return code that is not ZOK.
   [[noreturn]] void Fail(int rc, const std::string& what, const std::string& path) const;

@@ -1,0 +1,46 @@
+// What a walk saw of each node, so that it can check afterwards that nothing
+// changed while it read: the zxid of each data read (mzxid) and of each
+// children listing (pzxid). If every node still has them, the tree as read is
+// the tree as of the newest of those zxids. Records are spilled to a
+// temporary file, so memory stays flat however large the tree.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "zk/zk_session.h"
+
+namespace baton::zk {
+
+class Fingerprints {
+ public:
+  enum Kind : char { kData = 'd', kChildren = 'c' };
+
+  Fingerprints();
+  ~Fingerprints();
+  Fingerprints(const Fingerprints&) = delete;
+  Fingerprints& operator=(const Fingerprints&) = delete;
+
+  void Add(const std::string& path, Kind kind, int64_t zxid);
+  // The newest zxid recorded: the tree as read is the tree as of this zxid,
+  // if FirstChange() finds nothing.
+  int64_t newest() const { return newest_; }
+  // The zxid of the first record: the root's, as the walk began.
+  int64_t first() const { return first_; }
+  uint64_t count() const { return count_; }
+
+  // Reads every recorded node's stat again (pipelined, at most
+  // `max_in_flight` at once) and returns the first node that changed or
+  // vanished, if any.
+  std::optional<std::string> FirstChange(ZkSession& session, int max_in_flight);
+
+ private:
+  std::FILE* file_ = nullptr;
+  int64_t newest_ = 0;
+  int64_t first_ = 0;
+  uint64_t count_ = 0;
+};
+
+}  // namespace baton::zk
