@@ -18,5 +18,6 @@ Command AddRecoverCommand(CLI::App& app);
 Command AddServeCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
+Command AddDiffCommand(CLI::App& app);
 
 }  // namespace baton::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
       baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
       baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
+      baton::cli::AddDiffCommand(app),
   };
 
   try {

@@ -2,6 +2,7 @@
 // deletes anything, against backups taken from the real ZooKeeper.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,40 @@ TEST_F(InspectTest, MarathonFormatVerifiesWithoutChecksums) {
   EXPECT_NE(bad.err.find("plain tar"), std::string::npos) << bad.err;
   RunResult missing = RunBaton({"verify", "file://" + dir_ + "/nope.tar"});
   EXPECT_EQ(missing.exit_code, 1);
+}
+
+TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
+  Populate(TreeShape{});
+  std::string tar = dir_ + "/b.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  RunResult same = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("no differences"), std::string::npos) << same.out;
+
+  // After the backup: one app added (bucket 3 is "_made-after"'s), one value
+  // changed, one version removed.
+  zk_.Create(state_ + "/apps/3/_made-after", "new");
+  ASSERT_EQ(zoo_set(zk_.handle(), (state_ + "/framework-id/b/id").c_str(), "other", 5, -1), ZOK);
+  for (const auto& [path, data] : zk_.Take(state_)) {
+    if (path.starts_with("/apps/") && std::count(path.begin(), path.end(), '/') == 4) {
+      zk_.DeleteTree(state_ + path);  // a version
+      break;
+    }
+  }
+  Snapshot before = zk_.Take(state_);
+
+  RunResult r = RunBaton({"diff", "--json", "file://" + tar, "--zk", zk_url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_FALSE(j["identical"].get<bool>());
+  EXPECT_EQ(j["categories"]["apps"]["items"]["removed"], 1) << r.out;  // the restore deletes it
+  EXPECT_EQ(j["categories"]["apps"]["versions"]["added"], 1) << r.out;
+  EXPECT_EQ(j["categories"]["framework-id"]["items"]["changed"], 1) << r.out;
+  EXPECT_EQ(j["categories"]["apps"]["items"]["changed"], 0);
+  RunResult text = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
+  EXPECT_NE(text.out.find("- apps/items/_made-after"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("~ framework-id/items/id"), std::string::npos) << text.out;
+  EXPECT_EQ(Diff(before, zk_.Take(state_)), "");  // diff writes nothing
 }
 
 }  // namespace
