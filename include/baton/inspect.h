@@ -22,7 +22,8 @@ struct CategorySummary {
 struct BackupSummary {
   std::string location;  // secrets redacted
   ArchiveFormat format = ArchiveFormat::kMarathon;
-  std::string manifest_json;  // the manifest as stored; empty in Marathon's format
+  std::string manifest_json;   // the manifest as stored; empty in Marathon's format
+  bool acls_recorded = false;  // entries without an ACL had the open one
   std::optional<std::string> storage_version;
   std::map<std::string, CategorySummary> categories;
   uint64_t items = 0;

@@ -11,7 +11,7 @@ BackupWriter::BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat fo
       tar_(sink, mtime, format == ArchiveFormat::kBaton ? TarFormat::kPax : TarFormat::kGnu,
            compression) {}
 
-void BackupWriter::Add(const store::BackupItem& item, std::string_view acl) {
+void BackupWriter::Add(const store::BackupItem& item) {
   const std::string name = item.EntryName();
   if (format_ == ArchiveFormat::kMarathon) {
     tar_.Add(name, item.data);
@@ -19,7 +19,7 @@ void BackupWriter::Add(const store::BackupItem& item, std::string_view acl) {
     std::string sha = util::Sha256Hex(item.data);
     chain_.Update(name + "\n" + sha + "\n");
     TarAttributes attributes{{std::string(kSha256Attribute), sha}};
-    if (!acl.empty()) attributes.emplace_back(std::string(kAclAttribute), std::string(acl));
+    if (!item.acl.empty()) attributes.emplace_back(std::string(kAclAttribute), item.acl);
     tar_.Add(name, item.data, attributes);
   }
   ++counts_.entries;

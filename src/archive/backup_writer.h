@@ -22,8 +22,8 @@ class BackupWriter {
  public:
   BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat format, Compression compression);
 
-  // `acl`: the node's ACL as text, recorded in the baton format only.
-  void Add(const store::BackupItem& item, std::string_view acl = {});
+  // The item's ACL, if any, is recorded in the baton format only.
+  void Add(const store::BackupItem& item);
   // Completes `manifest` (counts, digest, compression) and writes it as the
   // last entry (baton format), then ends the archive. The sink is not
   // committed. Returns the manifest as written.

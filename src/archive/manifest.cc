@@ -25,6 +25,7 @@ std::string Manifest::ToJson() const {
         {"end", zxid_end ? json(*zxid_end) : json()}}},
       {"storage_version", storage_version ? json(*storage_version) : json()},
       {"compression", compression},
+      {"acls", acls},
       {"entries", entries},
       {"items", items},
       {"versions", versions},
@@ -57,6 +58,7 @@ Manifest Manifest::FromJson(const std::string& text) {
       m.storage_version = j.at("storage_version").get<std::string>();
     }
     m.compression = j.at("compression").get<std::string>();
+    m.acls = j.value("acls", false);
     m.entries = j.at("entries").get<uint64_t>();
     m.items = j.at("items").get<uint64_t>();
     m.versions = j.at("versions").get<uint64_t>();

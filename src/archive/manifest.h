@@ -27,6 +27,8 @@ struct Manifest {
   std::optional<int64_t> zxid_start, zxid_end;
   std::optional<std::string> storage_version;  // "1.10.100"
   std::string compression = "none";
+  // Entries carry their node's ACL unless it is the open one.
+  bool acls = false;
   uint64_t entries = 0;   // data entries, manifest excluded
   uint64_t items = 0;     // current values
   uint64_t versions = 0;  // version entries

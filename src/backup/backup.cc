@@ -60,7 +60,9 @@ BackupStats Backup(const BackupOptions& options) {
 
   BackupStats stats;
   stats.location = storage->Describe();
-  zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight);
+  // Baton's format records each node's ACL; Marathon's has no place for it.
+  zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight,
+                        options.format == ArchiveFormat::kBaton);
   for (int attempt = 1;; ++attempt) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
     // Point in time: read everything, then check that nothing read has
@@ -88,6 +90,7 @@ BackupStats Backup(const BackupOptions& options) {
     manifest.created = util::UtcText(std::chrono::system_clock::now());
     manifest.zk_hosts = options.zk.hosts;
     manifest.zk_path = options.zk.path;
+    manifest.acls = options.format == ArchiveFormat::kBaton;
     manifest.zxid_start = prints.first();
     manifest.zxid_end = prints.newest();
     manifest = archive.Finish(std::move(manifest));

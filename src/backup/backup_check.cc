@@ -1,12 +1,22 @@
 #include "backup/backup_check.h"
 
+#include "archive/manifest.h"
+#include "baton/error.h"
 #include "store/backup_item.h"
 #include "store/storage_version.h"
+#include "zk/acl.h"
 
 namespace baton::backup {
 
 void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary) {
   store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
+  if (const std::string* acl = entry.Attribute(archive::kAclAttribute)) {
+    try {
+      zk::Acl::Parse(*acl);
+    } catch (const Error& e) {
+      throw Error("backup entry '" + entry.name + "' has an unreadable ACL: " + e.what());
+    }
+  }
   summary.bytes += entry.data.size();
   if (item.is_storage_version()) {
     summary.storage_version = store::StorageVersion::Parse(entry.data).ToString();

@@ -15,7 +15,10 @@ BackupSummary Inspect(const std::string& backup_location) {
   archive::TarEntry entry;
   while (reader.Next(entry)) backup::CheckEntry(entry, summary);
   summary.format = reader.format();
-  if (reader.manifest()) summary.manifest_json = reader.manifest()->ToJson();
+  if (reader.manifest()) {
+    summary.manifest_json = reader.manifest()->ToJson();
+    summary.acls_recorded = reader.manifest()->acls;
+  }
   summary.archive_bytes = reader.bytes_read();
   return summary;
 }

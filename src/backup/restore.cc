@@ -43,6 +43,7 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what) {
   BackupSummary summary;
   auto manifest =
       staged.Validate([&summary](archive::TarEntry& entry) { backup::CheckEntry(entry, summary); });
+  summary.acls_recorded = manifest && manifest->acls;
   spdlog::info("{} is valid: {} items, {} versions, {} bytes{}", what, summary.items,
                summary.versions, summary.bytes,
                manifest ? ", checksums and manifest verified" : " (Marathon format: no checksums)");
@@ -50,8 +51,9 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what) {
 }
 
 // Replaces the state with a validated backup: deletes it, then writes.
+// Nodes get the ACLs the backup recorded, or else the session's.
 uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
-                      const RestoreOptions& options) {
+                      const RestoreOptions& options, bool acls_recorded) {
   const std::string state = options.zk.state_path();
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
@@ -61,11 +63,12 @@ uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, backup::kMaxEntryBytes);
-  store::StoreWriter store(writer, state);
+  store::StoreWriter store(writer, state, acls_recorded);
   archive::TarEntry entry;
   while (tar.Next(entry)) {
     store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
     item.data = std::move(entry.data);
+    if (const std::string* acl = entry.Attribute(archive::kAclAttribute)) item.acl = *acl;
     store.Write(std::move(item));
   }
   store.Finish();
@@ -91,13 +94,14 @@ void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
   } else {
     std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
     backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
+    bool acls_recorded = false;
     try {
-      Validate(staged, "the safety backup");
+      acls_recorded = Validate(staged, "the safety backup").acls_recorded;
     } catch (const Error& e) {
       throw Error("cannot roll back: the safety backup " + marker.safety_backup + " (written on " +
                   marker.host + ") cannot be used: " + e.what());
     }
-    ReplaceState(session, staged, options);
+    ReplaceState(session, staged, options, acls_recorded);
   }
   store::RestoreMarker::Remove(session, options.zk.path);
   spdlog::info("rolled back: the state is as it was before that restore");
@@ -189,7 +193,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   stats.safety_backup = marker.safety_backup;
   marker.Write(session, options.zk.path);
   try {
-    stats.deleted_nodes = ReplaceState(session, staged, options);
+    stats.deleted_nodes = ReplaceState(session, staged, options, summary.acls_recorded);
   } catch (const Error& e) {
     spdlog::error("restore failed: {}", e.what());
     try {

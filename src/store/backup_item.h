@@ -21,6 +21,9 @@ struct BackupItem {
   std::string id;
   std::optional<OffsetTimestamp> version;  // empty for the current value
   std::string data;
+  // The node's ACL as zk::Acl text; empty for the open ACL, or when not known
+  // (Marathon's format does not record ACLs).
+  std::string acl = {};
 
   bool is_storage_version() const {
     return !version && category == kStorageVersionName && id == kStorageVersionName;

@@ -7,14 +7,24 @@
 
 namespace baton::store {
 
-StoreWriter::StoreWriter(zk::BatchWriter& writer, std::string state_root)
-    : writer_(writer), root_(std::move(state_root)) {}
+StoreWriter::StoreWriter(zk::BatchWriter& writer, std::string state_root, bool acls_recorded)
+    : writer_(writer), root_(std::move(state_root)) {
+  if (acls_recorded)
+    unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
+}
 
 void StoreWriter::EnsureParents(const BackupItem& item) {
   std::string category = root_ + "/" + item.category;
   if (containers_.insert(category).second) writer_.EnsureContainer(category);
   std::string bucket = category + "/" + BucketOf(item.id);
   if (containers_.insert(bucket).second) writer_.EnsureContainer(std::move(bucket));
+}
+
+std::shared_ptr<const zk::Acl> StoreWriter::AclOf(const BackupItem& item) {
+  if (item.acl.empty()) return unrecorded_;
+  auto [it, added] = acls_.try_emplace(item.acl);
+  if (added) it->second = std::make_shared<const zk::Acl>(zk::Acl::Parse(item.acl));
+  return it->second;
 }
 
 void StoreWriter::Write(BackupItem&& item) {
@@ -27,9 +37,11 @@ void StoreWriter::Write(BackupItem&& item) {
   if (!item.version) {
     bool created = !ids_.insert(std::hash<std::string>{}(path)).second;
     if (created) {
+      // Created as a container before (its versions came first): its ACL
+      // stays the session's.
       writer_.Set(std::move(path), std::move(item.data));
     } else {
-      writer_.Create(std::move(path), std::move(item.data));
+      writer_.Create(std::move(path), std::move(item.data), AclOf(item));
     }
     return;
   }
@@ -37,7 +49,7 @@ void StoreWriter::Write(BackupItem&& item) {
   if (ids_.insert(std::hash<std::string>{}(id_path)).second) {
     writer_.EnsureContainer(std::move(id_path));
   }
-  writer_.Create(std::move(path), std::move(item.data));
+  writer_.Create(std::move(path), std::move(item.data), AclOf(item));
 }
 
 void StoreWriter::Finish() {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "store/backup_item.h"
@@ -16,7 +18,9 @@ namespace baton::store {
 
 class StoreWriter {
  public:
-  StoreWriter(zk::BatchWriter& writer, std::string state_root);
+  // With `acls_recorded`, items without an ACL get the open one (the backup
+  // recorded every other); otherwise the session's.
+  StoreWriter(zk::BatchWriter& writer, std::string state_root, bool acls_recorded = false);
 
   void Write(BackupItem&& item);
   // Writes the storage version, if one was given, and waits for every write.
@@ -24,6 +28,7 @@ class StoreWriter {
 
  private:
   void EnsureParents(const BackupItem& item);
+  std::shared_ptr<const zk::Acl> AclOf(const BackupItem& item);
 
   zk::BatchWriter& writer_;
   std::string root_;
@@ -35,6 +40,9 @@ class StoreWriter {
   // time with create-or-update semantics.
   std::unordered_set<uint64_t> ids_;
   std::optional<std::string> storage_version_;
+  // ACLs by their text: nodes mostly share a few.
+  std::unordered_map<std::string, std::shared_ptr<const zk::Acl>> acls_;
+  std::shared_ptr<const zk::Acl> unrecorded_;  // for items without an ACL
 };
 
 }  // namespace baton::store

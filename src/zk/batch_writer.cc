@@ -15,6 +15,7 @@ struct BatchWriter::Op {
   OpKind kind;
   std::string path;
   std::string data;
+  std::shared_ptr<const Acl> acl = {};
 };
 
 struct BatchWriter::Batch {
@@ -66,8 +67,8 @@ void BatchWriter::EnsureContainer(std::string path) {
   Send();
 }
 
-void BatchWriter::Create(std::string path, std::string data) {
-  Add({OpKind::kCreate, std::move(path), std::move(data)});
+void BatchWriter::Create(std::string path, std::string data, std::shared_ptr<const Acl> acl) {
+  Add({OpKind::kCreate, std::move(path), std::move(data), std::move(acl)});
 }
 
 void BatchWriter::Set(std::string path, std::string data) {
@@ -102,8 +103,8 @@ void BatchWriter::Send() {
       case OpKind::kContainer:  // sent on its own, see EnsureContainer
         break;
       case OpKind::kCreate:
-        zoo_create_op_init(&z, op.path.c_str(), op.data.data(), len, session_.acl(), ZOO_PERSISTENT,
-                           nullptr, 0);
+        zoo_create_op_init(&z, op.path.c_str(), op.data.data(), len,
+                           op.acl ? op.acl->get() : session_.acl(), ZOO_PERSISTENT, nullptr, 0);
         break;
       case OpKind::kSet:
         zoo_set_op_init(&z, op.path.c_str(), op.data.data(), len, -1, nullptr);
@@ -159,7 +160,7 @@ void BatchWriter::Replay(Batch& batch) {
         break;
       case OpKind::kCreate:
       case OpKind::kSet:
-        session_.Put(op.path, op.data);
+        session_.Put(op.path, op.data, op.acl ? op.acl->get() : nullptr);
         break;
       case OpKind::kDelete:
         session_.Delete(op.path);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "zk/acl.h"
 #include "zk/completion_queue.h"
 #include "zk/zk_session.h"
 
@@ -23,8 +24,9 @@ class BatchWriter {
 
   // Creates a container node, or leaves an existing node alone.
   void EnsureContainer(std::string path);
-  // Creates a persistent node expected not to exist (it is updated if it does).
-  void Create(std::string path, std::string data);
+  // Creates a persistent node expected not to exist (it is updated if it
+  // does), with `acl` or else the session's ACL.
+  void Create(std::string path, std::string data, std::shared_ptr<const Acl> acl = nullptr);
   // Updates a node expected to exist (it is created if it does not).
   void Set(std::string path, std::string data);
   // Deletes a node; a missing node is not an error.

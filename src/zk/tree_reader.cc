@@ -9,6 +9,7 @@
 
 #include "baton/error.h"
 #include "store/storage_version.h"
+#include "zk/acl.h"
 #include "zk/completion_queue.h"
 
 namespace baton::zk {
@@ -16,12 +17,13 @@ namespace {
 
 // Requests in the order of the tree's levels. The deepest pending kind is
 // always sent first, so the frontier (and memory) stays small.
-enum Kind { kListBuckets, kListIds, kGetItem, kListVersions, kGetVersion, kKinds };
+enum Kind { kListBuckets, kListIds, kGetItem, kListVersions, kGetVersion, kGetAcl, kKinds };
 
 struct Request {
   Kind kind;
   std::string category, bucket, id, version;
   std::string path;
+  std::string data = {};  // kGetAcl: the node's data, read before
 };
 
 struct Reply;
@@ -34,6 +36,7 @@ struct Reply {
   std::string data;
   Stat stat{};
   std::vector<std::string> children;
+  std::string acl;  // kGetAcl: as zk::Acl text, empty for the open ACL
 };
 
 void OnData(int rc, const char* value, int value_len, const Stat* stat, const void* context) {
@@ -62,16 +65,25 @@ void OnChildren(int rc, const String_vector* strings, const Stat* stat, const vo
   queue->Push(std::move(reply));
 }
 
+void OnAcl(int rc, ACL_vector* acl, Stat* /*stat*/, const void* context) {
+  std::unique_ptr<Reply> reply(static_cast<Reply*>(const_cast<void*>(context)));
+  reply->rc = rc;
+  if (rc == ZOK && acl != nullptr && !Acl::IsOpen(*acl)) reply->acl = Acl::ToText(*acl);
+  ReplyQueue* queue = reply->queue;
+  queue->Push(std::move(reply));
+}
+
 class Walk {
  public:
   Walk(ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
-       const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints)
+       const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
       : session_(session),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
         max_bytes_(max_bytes),
         emit_(emit),
-        prints_(prints) {}
+        prints_(prints),
+        with_acls_(with_acls) {}
 
   ~Walk() {
     // Callbacks still reference the queue: wait for them before it goes away.
@@ -124,10 +136,12 @@ class Walk {
     it->pop_front();
     reply->queue = &queue_;
     const char* path = reply->request.path.c_str();
-    bool get = reply->request.kind == kGetItem || reply->request.kind == kGetVersion;
+    Kind kind = reply->request.kind;
     queue_.Expect();
     Reply* context = reply.release();
-    int rc = get ? zoo_aget(session_.handle(), path, 0, &OnData, context)
+    int rc = kind == kGetAcl ? zoo_aget_acl(session_.handle(), path, &OnAcl, context)
+             : kind == kGetItem || kind == kGetVersion
+                 ? zoo_aget(session_.handle(), path, 0, &OnData, context)
                  : zoo_aget_children2(session_.handle(), path, 0, &OnChildren, context);
     if (rc != ZOK) {
       queue_.Cancel();
@@ -142,6 +156,13 @@ class Walk {
     if (reply->rc == ZNONODE) return;
     if (reply->rc != ZOK) ThrowZkError(reply->rc, "read", req.path);
     size_estimate_ = std::max(reply->data.size(), size_estimate_ - size_estimate_ / 256);
+    if (req.kind == kGetAcl) {
+      std::optional<store::OffsetTimestamp> stamp;
+      if (!req.version.empty()) stamp = store::OffsetTimestamp::Parse(req.version);
+      emit_(store::BackupItem{req.category, req.id, stamp, std::move(req.data),
+                              std::move(reply->acl)});
+      return;
+    }
     bool get = req.kind == kGetItem || req.kind == kGetVersion;
     Record(req.path, get ? Fingerprints::kData : Fingerprints::kChildren,
            get ? reply->stat.mzxid : reply->stat.pzxid);
@@ -163,7 +184,11 @@ class Walk {
         break;
       case kGetItem:
         if (!reply->data.empty()) {
-          emit_(store::BackupItem{req.category, req.id, std::nullopt, std::move(reply->data)});
+          if (with_acls_) {  // emitted once its ACL is read
+            Push({kGetAcl, req.category, req.bucket, req.id, "", req.path, std::move(reply->data)});
+          } else {
+            emit_(store::BackupItem{req.category, req.id, std::nullopt, std::move(reply->data)});
+          }
         }
         if (reply->stat.numChildren > 0) {
           Push({kListVersions, req.category, req.bucket, req.id, "", req.path});
@@ -186,9 +211,15 @@ class Walk {
               "they are not backed up",
               req.path);
         }
-        emit_(store::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
+        if (with_acls_) {
+          Push({kGetAcl, req.category, req.bucket, req.id, req.version, req.path,
+                std::move(reply->data)});
+        } else {
+          emit_(store::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
+        }
         break;
       }
+      case kGetAcl:
       case kKinds:
         break;
     }
@@ -200,6 +231,7 @@ class Walk {
   size_t max_bytes_;
   const std::function<void(store::BackupItem&&)>& emit_;
   Fingerprints* prints_;
+  bool with_acls_;
   std::array<std::deque<Request>, kKinds> todo_;
   ReplyQueue queue_;
   size_t size_estimate_ = 4096;
@@ -207,12 +239,16 @@ class Walk {
 
 }  // namespace
 
-TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight)
-    : session_(session), max_in_flight_(max_in_flight), max_bytes_in_flight_(max_bytes_in_flight) {}
+TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
+                       bool with_acls)
+    : session_(session),
+      max_in_flight_(max_in_flight),
+      max_bytes_in_flight_(max_bytes_in_flight),
+      with_acls_(with_acls) {}
 
 void TreeReader::Read(const std::string& state_root,
                       const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints) {
-  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints).Run();
+  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints, with_acls_).Run();
   // The storage version comes last, as in Marathon's backups.
   std::string name(store::kStorageVersionName);
   Stat stat{};

@@ -14,7 +14,10 @@ namespace baton::zk {
 
 class TreeReader {
  public:
-  TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight);
+  // With `with_acls`, each emitted item carries its node's ACL (one more
+  // pipelined request per node).
+  TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
+             bool with_acls = false);
 
   // Calls `emit` for each current value and each version, then once for the
   // storage version if the store has one. Items whose current value is empty
@@ -28,6 +31,7 @@ class TreeReader {
   ZkSession& session_;
   int max_in_flight_;
   size_t max_bytes_in_flight_;
+  bool with_acls_;
 };
 
 }  // namespace baton::zk

@@ -200,13 +200,13 @@ void ZkSession::EnsureContainers(const std::string& path) {
   if (rc != ZOK && rc != ZNODEEXISTS) Fail(rc, "create", path);
 }
 
-void ZkSession::Put(const std::string& path, const std::string& data) {
+void ZkSession::Put(const std::string& path, const std::string& data, const ACL_vector* node_acl) {
   int rc = zoo_set(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), -1);
   if (rc == ZOK) return;
   if (rc != ZNONODE) Fail(rc, "write", path);
   EnsureContainers(Parent(path));
-  rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), acl(),
-                  ZOO_PERSISTENT, nullptr, 0);
+  rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
+                  node_acl != nullptr ? node_acl : acl(), ZOO_PERSISTENT, nullptr, 0);
   if (rc != ZOK) Fail(rc, "create", path);
 }
 

@@ -37,8 +37,9 @@ class ZkSession {
   // Creates `path` and missing parents as CONTAINER nodes (Curator's
   // creatingParentContainersIfNeeded); an existing node is left alone.
   void EnsureContainers(const std::string& path);
-  // Creates or overwrites a persistent node with `data`, parents as containers.
-  void Put(const std::string& path, const std::string& data);
+  // Creates or overwrites a persistent node with `data`, parents as
+  // containers; a created node gets `acl`, or else the session's ACL.
+  void Put(const std::string& path, const std::string& data, const ACL_vector* acl = nullptr);
   // Deletes one node; a missing node is not an error.
   void Delete(const std::string& path);
   // Makes the server this session talks to catch up with the ensemble's

@@ -1,0 +1,36 @@
+// A node's ACL as Baton records it in a backup: one "perms:scheme:id" line
+// per entry (perms as ZooKeeper's bit mask, e.g. "31:world:anyone" or
+// "31:digest:alice:Xk2...="), and as the C client wants it.
+#pragma once
+
+#include <zookeeper/zookeeper.h>
+
+#include <string>
+#include <vector>
+
+namespace baton::zk {
+
+class Acl {
+ public:
+  // Throws baton::Error on text that is not such lines.
+  static Acl Parse(const std::string& text);
+  static std::string ToText(const ACL_vector& acl);
+  // The open ACL (world:anyone, all permissions), which backups leave out.
+  static bool IsOpen(const ACL_vector& acl);
+
+  Acl(const Acl& other) : Acl(other.text_) {}
+  Acl& operator=(const Acl&) = delete;
+
+  // Valid while this object lives.
+  const ACL_vector* get() const { return &vector_; }
+
+ private:
+  explicit Acl(const std::string& text);
+
+  std::string text_;
+  std::vector<std::string> schemes_, ids_;
+  std::vector<ACL> entries_;
+  ACL_vector vector_{};
+};
+
+}  // namespace baton::zk

@@ -1,0 +1,72 @@
+// Node ACLs survive a backup and restore in Baton's format, against the real
+// ZooKeeper with digest auth.
+#include <gtest/gtest.h>
+
+#include "store/bucket.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using AclTest = ZkTest;
+
+std::string AclText(zhandle_t* zh, const std::string& path) {
+  ACL_vector acl{};
+  Stat stat{};
+  if (zoo_get_acl(zh, path.c_str(), &acl, &stat) != ZOK) return "error";
+  std::string text;
+  for (int i = 0; i < acl.count; ++i) {
+    text += std::to_string(acl.data[i].perms) + ":" + acl.data[i].id.scheme + ":" +
+            acl.data[i].id.id + ";";
+  }
+  deallocate_ACL_vector(&acl);
+  return text;
+}
+
+TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
+  zk_.Create(state_ + "/apps", "", true);
+  auto node = [&](const std::string& id) {
+    return state_ + "/apps/" + store::BucketOf(id) + "/" + id;
+  };
+  zk_.Create(node("_open"), "open");  // parents: containers, open ACL
+  std::string secret = node("_secret"), readonly = node("_readonly");
+  zk_.Create(secret.substr(0, secret.rfind('/')), "", true);
+  zk_.Create(readonly.substr(0, readonly.rfind('/')), "", true);
+  ASSERT_EQ(zoo_create(zk_.handle(), secret.c_str(), "s", 1, &ZOO_CREATOR_ALL_ACL, ZOO_PERSISTENT,
+                       nullptr, 0),
+            ZOK);
+  ASSERT_EQ(zoo_create(zk_.handle(), readonly.c_str(), "r", 1, &ZOO_READ_ACL_UNSAFE, ZOO_PERSISTENT,
+                       nullptr, 0),
+            ZOK);
+  std::string secret_acl = AclText(zk_.handle(), secret);
+  std::string readonly_acl = AclText(zk_.handle(), readonly);
+  ASSERT_NE(secret_acl.find("digest:alice:"), std::string::npos);
+
+  // As alice, who may read everything; then the state goes, and comes back.
+  std::string url = "zk://alice:pw@" + ZkAddress() + root_;
+  std::string tar = dir_ + "/acl.tar";
+  RunResult b = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", url});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  zk_.DeleteTree(state_);
+  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(AclText(zk_.handle(), secret), secret_acl);
+  EXPECT_EQ(AclText(zk_.handle(), readonly), readonly_acl);
+  // An open node stays open, although alice restored it.
+  EXPECT_EQ(AclText(zk_.handle(), node("_open")), "31:world:anyone;");
+
+  // Marathon's format has no place for ACLs: nodes get the restorer's.
+  std::string plain = dir_ + "/plain.tar";
+  ASSERT_EQ(RunBaton({"backup", "--format", "marathon", "--backup_location", "file://" + plain,
+                      "--zk", url})
+                .exit_code,
+            0);
+  zk_.DeleteTree(state_);
+  ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + plain, "--zk", url}).exit_code,
+            0);
+  EXPECT_NE(AclText(zk_.handle(), readonly).find("digest:alice:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace baton::testing
