@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "baton/progress.h"
 #include "baton/zk_url.h"
 
 namespace baton {
@@ -28,6 +29,8 @@ struct BackupOptions {
   // that nothing it read has changed, and reads again if something did, at
   // most this many times in all.
   int consistency_attempts = 5;
+  // Told of each entry read (phase kReading); none by default.
+  ProgressListener progress = {};
 };
 
 struct BackupStats {

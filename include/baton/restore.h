@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "baton/progress.h"
 #include "baton/zk_url.h"
 
 namespace baton {
@@ -31,6 +32,8 @@ struct RestoreOptions {
   int max_in_flight = 8;
   // Listing requests in flight at once while the old state is walked.
   int max_reads_in_flight = 2000;
+  // Told of each entry checked, saved and written; none by default.
+  ProgressListener progress = {};
 };
 
 struct RestoreStats {

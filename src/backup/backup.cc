@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "archive/backup_writer.h"
+#include "backup/progress_counter.h"
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
@@ -63,6 +64,9 @@ BackupStats Backup(const BackupOptions& options) {
   // Baton's format records each node's ACL; Marathon's has no place for it.
   zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight,
                         options.format == ArchiveFormat::kBaton);
+  // The number of ids makes the walk's progress a fraction (values read of
+  // ids known); counting them costs a request per bucket.
+  const uint64_t ids = options.progress ? zk::TreeReader::CountIds(session, state) : 0;
   for (int attempt = 1;; ++attempt) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
     // Point in time: read everything, then check that nothing read has
@@ -70,9 +74,16 @@ BackupStats Backup(const BackupOptions& options) {
     session.Sync(state);
     zk::Fingerprints prints;
     archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
+    backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
     reader.Read(
-        state, [&](store::BackupItem&& item) { archive.Add(item); }, &prints);
+        state,
+        [&](store::BackupItem&& item) {
+          archive.Add(item);
+          progress.Add(item.data.size(), !item.version);  // ids are done with their value
+        },
+        &prints);
     session.Sync(state);
+    progress.Finish();
     std::optional<std::string> changed = prints.FirstChange(session, options.max_in_flight);
     if (changed) {
       if (attempt >= options.consistency_attempts) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "backup/backup_check.h"
+#include "backup/progress_counter.h"
 #include "backup/staged_backup.h"
 #include "baton/backup.h"
 #include "baton/error.h"
@@ -39,10 +40,15 @@ void RefuseWhileALeaderIsAlive(zk::ZkSession& session, const ZkUrl& zk) {
 }
 
 // Validates a whole backup, for StagedBackup's first pass.
-BackupSummary Validate(backup::StagedBackup& staged, const std::string& what) {
+BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
+                       const RestoreOptions& options) {
   BackupSummary summary;
-  auto manifest =
-      staged.Validate([&summary](archive::TarEntry& entry) { backup::CheckEntry(entry, summary); });
+  backup::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
+  auto manifest = staged.Validate([&](archive::TarEntry& entry) {
+    backup::CheckEntry(entry, summary);
+    progress.Add(entry.data.size());
+  });
+  progress.Finish();
   summary.acls_recorded = manifest && manifest->acls;
   spdlog::info("{} is valid: {} items, {} versions, {} bytes{}", what, summary.items,
                summary.versions, summary.bytes,
@@ -53,7 +59,7 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what) {
 // Replaces the state with a validated backup: deletes it, then writes.
 // Nodes get the ACLs the backup recorded, or else the session's.
 uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
-                      const RestoreOptions& options, bool acls_recorded) {
+                      const RestoreOptions& options, const BackupSummary& summary) {
   const std::string state = options.zk.state_path();
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
@@ -63,15 +69,19 @@ uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, backup::kMaxEntryBytes);
-  store::StoreWriter store(writer, state, acls_recorded);
+  store::StoreWriter store(writer, state, summary.acls_recorded);
+  backup::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
+                                   summary.items + summary.versions);
   archive::TarEntry entry;
   while (tar.Next(entry)) {
     store::BackupItem item = store::BackupItem::FromEntryName(entry.name);
     item.data = std::move(entry.data);
+    progress.Add(item.data.size());
     if (const std::string* acl = entry.Attribute(archive::kAclAttribute)) item.acl = *acl;
     store.Write(std::move(item));
   }
   store.Finish();
+  progress.Finish();
   return deleted;
 }
 
@@ -94,14 +104,14 @@ void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
   } else {
     std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
     backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
-    bool acls_recorded = false;
+    BackupSummary summary;
     try {
-      acls_recorded = Validate(staged, "the safety backup").acls_recorded;
+      summary = Validate(staged, "the safety backup", options);
     } catch (const Error& e) {
       throw Error("cannot roll back: the safety backup " + marker.safety_backup + " (written on " +
                   marker.host + ") cannot be used: " + e.what());
     }
-    ReplaceState(session, staged, options, acls_recorded);
+    ReplaceState(session, staged, options, summary);
   }
   store::RestoreMarker::Remove(session, options.zk.path);
   spdlog::info("rolled back: the state is as it was before that restore");
@@ -125,6 +135,13 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
   BackupOptions backup{options.zk, options.timeouts,
                        "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
                            "/safety-" + name + "-{timestamp}.tar.zst"};
+  if (options.progress) {
+    backup.progress = [&options](const Progress& read) {
+      Progress saving = read;
+      saving.phase = Progress::Phase::kSaving;
+      options.progress(saving);
+    };
+  }
   BackupStats stats;
   try {
     stats = Backup(backup);
@@ -174,7 +191,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   // before anything is touched.
   spdlog::info("validating {}", storage->Describe());
   backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
-  BackupSummary summary = Validate(staged, "the backup");
+  BackupSummary summary = Validate(staged, "the backup", options);
   stats.items = summary.items;
   stats.versions = summary.versions;
   stats.bytes = summary.bytes;
@@ -193,7 +210,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   stats.safety_backup = marker.safety_backup;
   marker.Write(session, options.zk.path);
   try {
-    stats.deleted_nodes = ReplaceState(session, staged, options, summary.acls_recorded);
+    stats.deleted_nodes = ReplaceState(session, staged, options, summary);
   } catch (const Error& e) {
     spdlog::error("restore failed: {}", e.what());
     try {

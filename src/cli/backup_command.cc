@@ -1,8 +1,11 @@
-#include <cstdio>
+#include <spdlog/fmt/fmt.h>
+
+#include <chrono>
 #include <memory>
 
 #include "baton/backup.h"
 #include "cli/commands.h"
+#include "cli/output_flags.h"
 #include "cli/zk_flags.h"
 
 namespace baton::cli {
@@ -14,6 +17,7 @@ Command AddBackupCommand(CLI::App& app) {
     std::string format = "baton";
     std::string compression = "auto";
     int consistency_attempts = 5;
+    OutputFlags output;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -38,6 +42,7 @@ Command AddBackupCommand(CLI::App& app) {
                   "the tree at one zxid)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  flags->output.AddTo(*cmd);
   cmd->footer(
       "Examples:\n"
       "  baton backup --backup_location file:///var/backups/marathon.tar \\\n"
@@ -47,7 +52,7 @@ Command AddBackupCommand(CLI::App& app) {
       "\nThe backup is the tree at one point in time: if anything changed while it was read,\n"
       "it is read again (--consistency_attempts).\n"
       "The file appears under its final name only once it is complete.");
-  return {cmd, [flags] {
+  return {cmd, [flags, cmd] {
             BackupOptions options;
             options.zk = flags->zk.url();
             options.timeouts = flags->zk.timeouts();
@@ -56,12 +61,26 @@ Command AddBackupCommand(CLI::App& app) {
                 flags->format == "marathon" ? ArchiveFormat::kMarathon : ArchiveFormat::kBaton;
             options.compression = flags->compression;
             options.consistency_attempts = flags->consistency_attempts;
+            ProgressReporter reporter(flags->output.Apply(*cmd), flags->output.interval());
+            options.progress = reporter.Listener();
+            auto started = std::chrono::steady_clock::now();
             BackupStats stats = Backup(options);
-            std::printf("backup written to %s: %llu items, %llu versions, %llu bytes%s\n",
-                        stats.location.c_str(), static_cast<unsigned long long>(stats.items),
-                        static_cast<unsigned long long>(stats.versions),
-                        static_cast<unsigned long long>(stats.bytes),
-                        stats.has_storage_version ? ", with storage version" : "");
+            reporter.Finish();
+            std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
+            nlohmann::json result = {{"command", "backup"},
+                                     {"location", stats.location},
+                                     {"format", flags->format},
+                                     {"items", stats.items},
+                                     {"versions", stats.versions},
+                                     {"bytes", stats.bytes},
+                                     {"storage_version", stats.has_storage_version},
+                                     {"zxid", fmt::format("0x{:x}", stats.zxid)},
+                                     {"attempts", stats.attempts},
+                                     {"seconds", seconds.count()}};
+            flags->output.Print(
+                result, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}",
+                                    stats.location, stats.items, stats.versions, stats.bytes,
+                                    stats.has_storage_version ? ", with storage version" : ""));
           }};
 }
 

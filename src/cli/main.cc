@@ -9,6 +9,7 @@
 #include "baton/version.h"
 #include "cli/commands.h"
 #include "cli/json_log_formatter.h"
+#include "cli/output_flags.h"
 #include "cli/process_title.h"
 
 int main(int argc, char** argv) {
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
   if (log_format == "json") {
     spdlog::set_formatter(std::make_unique<baton::cli::JsonLogFormatter>());
   } else {
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_pattern(baton::cli::kTextLogPattern);
   }
 
   try {

@@ -1,8 +1,11 @@
-#include <cstdio>
+#include <spdlog/fmt/fmt.h>
+
+#include <chrono>
 #include <memory>
 
 #include "baton/restore.h"
 #include "cli/commands.h"
+#include "cli/output_flags.h"
 #include "cli/zk_flags.h"
 
 namespace baton::cli {
@@ -15,6 +18,7 @@ Command AddRestoreCommand(CLI::App& app) {
     bool dry_run = false;
     bool no_safety_backup = false;
     std::string safety_backup_dir = "/var/tmp/baton";
+    OutputFlags output;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -35,6 +39,7 @@ Command AddRestoreCommand(CLI::App& app) {
                   "Where the current state is saved before it is replaced")
       ->envname("BATON_SAFETY_BACKUP_DIR")
       ->capture_default_str();
+  flags->output.AddTo(*cmd);
   cmd->footer(
       "Examples:\n"
       "  baton restore --backup_location file:///var/backups/marathon.tar \\\n"
@@ -43,7 +48,7 @@ Command AddRestoreCommand(CLI::App& app) {
       "then the current state is saved to a safety backup, <path>/restore-in-progress marks the\n"
       "restore, and a failure rolls back. If the process dies, the next restore, baton recover\n"
       "or baton serve rolls back. A live leader (Marathon or baton serve) is refused.");
-  return {cmd, [flags] {
+  return {cmd, [flags, cmd] {
             RestoreOptions options;
             options.zk = flags->zk.url();
             options.timeouts = flags->zk.timeouts();
@@ -52,45 +57,63 @@ Command AddRestoreCommand(CLI::App& app) {
             options.dry_run = flags->dry_run;
             options.safety_backup_dir = flags->safety_backup_dir;
             options.safety_backup = !flags->no_safety_backup;
+            ProgressReporter reporter(flags->output.Apply(*cmd), flags->output.interval());
+            options.progress = reporter.Listener();
+            auto started = std::chrono::steady_clock::now();
             RestoreStats stats = Restore(options);
-            if (stats.rolled_back_previous) {
-              std::printf("an interrupted restore was rolled back first\n");
-            }
-            std::printf(
-                "%s: %llu items, %llu versions, %llu bytes",
+            reporter.Finish();
+            std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
+            nlohmann::json result = {{"command", "restore"},
+                                     {"dry_run", options.dry_run},
+                                     {"items", stats.items},
+                                     {"versions", stats.versions},
+                                     {"bytes", stats.bytes},
+                                     {"storage_version", stats.has_storage_version},
+                                     {"replaced_nodes", stats.deleted_nodes},
+                                     {"safety_backup", stats.safety_backup},
+                                     {"rolled_back_previous", stats.rolled_back_previous},
+                                     {"seconds", seconds.count()}};
+            std::string text;
+            if (stats.rolled_back_previous) text = "an interrupted restore was rolled back first\n";
+            text += fmt::format(
+                "{}: {} items, {} versions, {} bytes",
                 options.dry_run ? "dry run, nothing written; would restore" : "restore complete",
-                static_cast<unsigned long long>(stats.items),
-                static_cast<unsigned long long>(stats.versions),
-                static_cast<unsigned long long>(stats.bytes));
+                stats.items, stats.versions, stats.bytes);
             if (!options.dry_run) {
-              std::printf(" (replaced %llu nodes; the previous state is saved in %s)",
-                          static_cast<unsigned long long>(stats.deleted_nodes),
-                          stats.safety_backup.empty() ? "no file: there was none"
-                                                      : stats.safety_backup.c_str());
+              text += fmt::format(
+                  " (replaced {} nodes; the previous state is saved in {})", stats.deleted_nodes,
+                  stats.safety_backup.empty() ? "no file: there was none" : stats.safety_backup);
             }
-            std::printf("\n");
+            flags->output.Print(result, text);
           }};
 }
 
 Command AddRecoverCommand(CLI::App& app) {
-  auto flags = std::make_shared<ZkFlags>();
+  struct Flags {
+    ZkFlags zk;
+    OutputFlags output;
+  };
+  auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
       "recover", "Roll back a restore that was interrupted (its marker remains), if any");
-  flags->AddTo(*cmd);
+  flags->zk.AddTo(*cmd);
+  flags->output.AddTo(*cmd);
   cmd->footer(
       "Examples:\n"
       "  baton recover --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
       "\nPuts back the state saved in the interrupted restore's safety backup (a file on the\n"
       "host that ran it) and removes <path>/restore-in-progress.");
-  return {cmd, [flags] {
+  return {cmd, [flags, cmd] {
             RestoreOptions options;
-            options.zk = flags->url();
-            options.timeouts = flags->timeouts();
-            if (RecoverInterruptedRestore(options)) {
-              std::printf("rolled back an interrupted restore\n");
-            } else {
-              std::printf("nothing to recover: no restore was interrupted\n");
-            }
+            options.zk = flags->zk.url();
+            options.timeouts = flags->zk.timeouts();
+            ProgressReporter reporter(flags->output.Apply(*cmd), flags->output.interval());
+            options.progress = reporter.Listener();
+            bool recovered = RecoverInterruptedRestore(options);
+            reporter.Finish();
+            flags->output.Print({{"command", "recover"}, {"rolled_back", recovered}},
+                                recovered ? "rolled back an interrupted restore"
+                                          : "nothing to recover: no restore was interrupted");
           }};
 }
 

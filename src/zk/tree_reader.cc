@@ -258,4 +258,21 @@ void TreeReader::Read(const std::string& state_root,
   }
 }
 
+uint64_t TreeReader::CountIds(ZkSession& session, const std::string& state_root) {
+  uint64_t ids = 0;
+  for (const std::string& category :
+       session.Children(state_root).value_or(std::vector<std::string>{})) {
+    if (category == store::kStorageVersionName || category == store::kMigrationInProgress) {
+      continue;
+    }
+    const std::string category_path = state_root + "/" + category;
+    for (const std::string& bucket :
+         session.Children(category_path).value_or(std::vector<std::string>{})) {
+      Stat stat{};
+      if (session.Get(category_path + "/" + bucket, &stat)) ids += stat.numChildren;
+    }
+  }
+  return ids;
+}
+
 }  // namespace baton::zk

@@ -3,6 +3,7 @@
 // count and in the bytes they can bring back.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -26,6 +27,10 @@ class TreeReader {
   // the zxids of what it read there, for a check that nothing changed.
   void Read(const std::string& state_root, const std::function<void(store::BackupItem&&)>& emit,
             Fingerprints* prints = nullptr);
+
+  // How many ids the store holds, from the child counts of its buckets (one
+  // request per bucket, not per node): the size of a walk before it starts.
+  static uint64_t CountIds(ZkSession& session, const std::string& state_root);
 
  private:
   ZkSession& session_;

@@ -94,6 +94,11 @@ ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts) : url_(url) {
   if (zh_ == nullptr) {
     throw Error("cannot use ZooKeeper hosts '" + url_.hosts + "': " + std::strerror(errno));
   }
+  // By default the client resolves the host names again every time it polls
+  // its socket: a netlink socket, /etc/hosts and more per request, which cost
+  // more than the requests themselves. Once a minute still follows DNS
+  // changes; a lost connection resolves again at once.
+  zoo_set_servers_resolution_delay(zh_, 60 * 1000);
   try {
     WaitConnected(timeouts.connect_ms);
     if (url_.has_credentials()) Authenticate(timeouts.connect_ms);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -114,12 +115,43 @@ std::string BatonBinary() {
   return bin.empty() ? BATON_TEST_BINARY : bin;
 }
 
+namespace {
+
+// baton's argv as exec wants it; valid while this lives.
+class BatonArgv {
+ public:
+  explicit BatonArgv(const std::vector<std::string>& args) : strings_{BatonBinary()} {
+    strings_.insert(strings_.end(), args.begin(), args.end());
+    for (auto& a : strings_) pointers_.push_back(a.data());
+    pointers_.push_back(nullptr);
+  }
+  char* const* get() { return pointers_.data(); }
+  const std::string& binary() const { return strings_[0]; }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> pointers_;
+};
+
+// Waits for `pid` until the deadline (then kills it and throws); returns its
+// exit code, or 128 + the signal that ended it.
+int WaitFor(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw std::runtime_error("baton did not finish within the test's time limit");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
 pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_path) {
-  std::vector<std::string> argv_store{BatonBinary()};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  BatonArgv argv(args);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -127,9 +159,9 @@ pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_pa
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv.binary().c_str(), &actions, nullptr, argv.get(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv_store[0]);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv.binary());
   return pid;
 }
 
@@ -137,11 +169,7 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
                    const std::map<std::string, std::string>& env) {
   std::string dir = TempDir();
   std::string out_path = dir + "/out", err_path = dir + "/err";
-  std::vector<std::string> argv_store{BatonBinary()};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  BatonArgv argv(args);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -162,28 +190,44 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, argv.binary().c_str(), &actions, nullptr, argv.get(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv_store[0]);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv.binary());
 
   RunResult result;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      throw std::runtime_error("baton did not finish within the test's time limit");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code =
+      WaitFor(pid, std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds));
   auto slurp = [](const std::string& p) {
     std::ifstream in(p);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   result.out = slurp(out_path);
   result.err = slurp(err_path);
+  return result;
+}
+
+RunResult RunBatonOnTerminal(const std::vector<std::string>& args, int timeout_seconds) {
+  BatonArgv argv(args);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  int terminal = -1;
+  pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid < 0) throw std::runtime_error("cannot make a pseudo-terminal");
+  if (pid == 0) {
+    execv(argv.binary().c_str(), argv.get());
+    _exit(127);
+  }
+  RunResult result;
+  char buf[4096];
+  // The terminal reads EIO once the child is gone; read until then.
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd fd{terminal, POLLIN, 0};
+    if (::poll(&fd, 1, 100) <= 0) continue;
+    ssize_t n = ::read(terminal, buf, sizeof buf);
+    if (n <= 0) break;
+    result.out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(terminal);
+  result.exit_code = WaitFor(pid, deadline);
   return result;
 }
 

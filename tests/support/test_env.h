@@ -41,6 +41,10 @@ struct RunResult {
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120,
                    const std::map<std::string, std::string>& env = {});
 
+// Runs baton on a pseudo-terminal (stdin, stdout and stderr), as an operator
+// would; `out` is everything it wrote there.
+RunResult RunBatonOnTerminal(const std::vector<std::string>& args, int timeout_seconds = 120);
+
 // Starts baton with `args` in the background, stdin from /dev/null, stdout
 // and stderr to `log_path`; returns its pid.
 pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_path);

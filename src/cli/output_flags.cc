@@ -1,0 +1,48 @@
+#include "cli/output_flags.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace baton::cli {
+
+void OutputFlags::AddTo(CLI::App& cmd) {
+  cmd.add_flag("-q,--quiet", quiet, "Print nothing but warnings and errors");
+  cmd.add_flag("--json", json, "Print the result as one JSON object on stdout");
+  cmd.add_option("--progress", progress,
+                 "auto (a bar on a terminal, else log lines), bar, log, or none")
+      ->check(CLI::IsMember({"auto", "bar", "log", "none"}))
+      ->capture_default_str();
+  cmd.add_option("--progress_interval", progress_interval_s, "Seconds between progress log lines")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+ProgressReporter::Style OutputFlags::Apply(const CLI::App& cmd) const {
+  if (quiet && spdlog::get_level() < spdlog::level::warn) spdlog::set_level(spdlog::level::warn);
+  if (quiet || progress == "none") return ProgressReporter::Style::kNone;
+  if (progress == "log") return ProgressReporter::Style::kLog;
+  bool text_logs = cmd.get_parent()->get_option("--log_format")->as<std::string>() == "text";
+  if (progress == "bar" || (isatty(STDERR_FILENO) && text_logs)) {
+    // Log lines clear the bar's line first; the next update redraws it.
+    if (text_logs) spdlog::set_pattern(std::string("\r\033[K") + kTextLogPattern);
+    return ProgressReporter::Style::kBar;
+  }
+  return ProgressReporter::Style::kLog;
+}
+
+std::chrono::milliseconds OutputFlags::interval() const {
+  return std::chrono::milliseconds(static_cast<int64_t>(progress_interval_s * 1000));
+}
+
+void OutputFlags::Print(const nlohmann::json& result, const std::string& text) const {
+  if (json) {
+    std::printf("%s\n", result.dump().c_str());
+  } else if (!quiet) {
+    std::printf("%s\n", text.c_str());
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace baton::cli
