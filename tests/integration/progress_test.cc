@@ -15,7 +15,8 @@ class ProgressTest : public ZkTest {
   void SetUp() override {
     ZkTest::SetUp();
     // A few thousand entries: enough for several progress updates.
-    Populate(TreeShape{.apps = 100, .versions_per_app = 5, .instances = 2000, .big_values = 0, .awkward = false});
+    Populate(TreeShape{
+        .apps = 100, .versions_per_app = 5, .instances = 2000, .big_values = 0, .awkward = false});
     tar_ = dir_ + "/b.tar";
   }
   std::vector<std::string> Command(const std::string& command,
