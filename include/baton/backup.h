@@ -41,6 +41,9 @@ struct BackupStats {
   std::string location;  // where it went, placeholder filled in, secrets redacted
   int64_t zxid = 0;      // the backup is the tree as of this ZooKeeper transaction
   int attempts = 0;      // reads of the tree it took to get a consistent one
+  // Nothing at all was written to ZooKeeper while the tree was read, so no
+  // node had to be checked again.
+  bool quiet = false;
 };
 
 BackupStats Backup(const BackupOptions& options);

@@ -14,6 +14,7 @@
 #include "store/restore_marker.h"
 #include "util/time_text.h"
 #include "zk/fingerprints.h"
+#include "zk/quiet_window.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
@@ -71,7 +72,10 @@ BackupStats Backup(const BackupOptions& options) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
     // Point in time: read everything, then check that nothing read has
     // changed since. If so, the backup is the tree as of the newest zxid read.
+    // When the ensemble wrote nothing at all meanwhile, that needs no check.
     session.Sync(state);
+    zk::QuietWindow window(session, options.zk.path + "/backup-in-progress-",
+                           "baton backup to " + storage->Describe());
     zk::Fingerprints prints;
     archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
     backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
@@ -82,9 +86,13 @@ BackupStats Backup(const BackupOptions& options) {
           progress.Add(item.data.size(), !item.version);  // ids are done with their value
         },
         &prints);
-    session.Sync(state);
     progress.Finish();
-    std::optional<std::string> changed = prints.FirstChange(session, options.max_in_flight);
+    const bool quiet = window.Close();
+    std::optional<std::string> changed;
+    if (!quiet) {
+      session.Sync(state);
+      changed = prints.FirstChange(session, options.max_in_flight);
+    }
     if (changed) {
       if (attempt >= options.consistency_attempts) {
         throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +
@@ -103,13 +111,14 @@ BackupStats Backup(const BackupOptions& options) {
     manifest.zk_path = options.zk.path;
     manifest.acls = options.format == ArchiveFormat::kBaton;
     manifest.zxid_start = prints.first();
-    manifest.zxid_end = prints.newest();
+    manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
     manifest = archive.Finish(std::move(manifest));
     stats.items = manifest.items;
     stats.versions = manifest.versions;
     stats.bytes = manifest.bytes;
     stats.has_storage_version = manifest.storage_version.has_value();
-    stats.zxid = prints.newest();
+    stats.zxid = manifest.zxid_end.value_or(0);
+    stats.quiet = quiet;
     stats.attempts = attempt;
     break;
   }
@@ -118,8 +127,9 @@ BackupStats Backup(const BackupOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(
       "backup complete: {} items, {} versions, {} bytes in {:.2f} s; the tree as of zxid "
-      "0x{:x}",
-      stats.items, stats.versions, stats.bytes, seconds, stats.zxid);
+      "0x{:x} ({})",
+      stats.items, stats.versions, stats.bytes, seconds, stats.zxid,
+      stats.quiet ? "nothing was written meanwhile" : "every node read was checked again");
   return stats;
 }
 

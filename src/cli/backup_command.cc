@@ -76,6 +76,7 @@ Command AddBackupCommand(CLI::App& app) {
                                      {"storage_version", stats.has_storage_version},
                                      {"zxid", fmt::format("0x{:x}", stats.zxid)},
                                      {"attempts", stats.attempts},
+                                     {"quiet", stats.quiet},
                                      {"seconds", seconds.count()}};
             flags->output.Print(
                 result, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}",

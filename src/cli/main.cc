@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 
 #include "baton/error.h"
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   baton::cli::HideSecretsInProcessTitle(argc, argv);
+  // Past a file size limit, writes fail with EFBIG and the backup reports
+  // it and removes its partial file, instead of being killed mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   // Logs go to stderr so that stdout carries only results.
   auto logger = spdlog::stderr_color_mt("baton");

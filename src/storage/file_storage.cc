@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "baton/error.h"
@@ -15,6 +16,7 @@ namespace baton::storage {
 namespace {
 
 constexpr size_t kWriteBuffer = 1 << 20;
+constexpr uint64_t kWriteBackChunk = 8 << 20;
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -26,10 +28,25 @@ std::string DirName(const std::string& path) {
 class FileSink : public BackupSink {
  public:
   explicit FileSink(std::string path) : path_(std::move(path)) {
+    struct stat target {};
+    if (::stat(path_.c_str(), &target) == 0 &&
+        (S_ISCHR(target.st_mode) || S_ISFIFO(target.st_mode))) {
+      // A device or pipe (/dev/null, a FIFO to ssh...) is written straight:
+      // it has no directory entry to rename into place.
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd_ < 0) throw Error("cannot open " + path_ + " for the backup: " + Errno());
+      stream_ = true;
+      buffer_.reserve(kWriteBuffer);
+      return;
+    }
     std::string dir = DirName(path_);
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      throw Error("cannot write backup file " + path_ + ": directory " + dir + " does not exist");
+    if (::stat(dir.c_str(), &st) != 0) {
+      throw Error("cannot write backup file " + path_ + ": directory " + dir +
+                  (errno == ENOENT ? " does not exist" : ": " + Errno()));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      throw Error("cannot write backup file " + path_ + ": " + dir + " is not a directory");
     }
     std::random_device random;
     std::string base = path_.substr(dir.size() == 1 ? 1 : dir.size() + 1);
@@ -42,7 +59,7 @@ class FileSink : public BackupSink {
 
   ~FileSink() override {
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(temp_.c_str());
+    if (!committed_ && !stream_) ::unlink(temp_.c_str());
   }
 
   void Write(const void* data, size_t size) override {
@@ -57,6 +74,12 @@ class FileSink : public BackupSink {
 
   void Commit() override {
     Flush();
+    if (stream_) {
+      int fd = std::exchange(fd_, -1);
+      if (::close(fd) != 0) throw Error("cannot close " + path_ + ": " + Errno());
+      committed_ = true;
+      return;
+    }
     if (::fsync(fd_) != 0) throw Error("cannot sync backup file " + temp_ + ": " + Errno());
     if (::close(fd_) != 0) {
       fd_ = -1;
@@ -79,6 +102,13 @@ class FileSink : public BackupSink {
   void Flush() {
     WriteAll(buffer_.data(), buffer_.size());
     buffer_.clear();
+    // Start writing back what is written as it goes, so that the fsync at
+    // Commit() waits for the last few megabytes, not for the whole file.
+    if (!stream_ && written_ - started_ >= kWriteBackChunk) {
+      ::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+                        SYNC_FILE_RANGE_WRITE);
+      started_ = written_;
+    }
   }
 
   void WriteAll(const char* data, size_t size) {
@@ -88,6 +118,7 @@ class FileSink : public BackupSink {
       if (n < 0) throw Error("cannot write backup file " + path_ + ": " + Errno());
       data += n;
       size -= static_cast<size_t>(n);
+      written_ += static_cast<uint64_t>(n);
     }
   }
 
@@ -95,6 +126,9 @@ class FileSink : public BackupSink {
   std::string temp_;
   int fd_ = -1;
   bool committed_ = false;
+  bool stream_ = false;   // a device or pipe, written without a temporary name
+  uint64_t written_ = 0;  // bytes written so far
+  uint64_t started_ = 0;  // bytes whose write-back has been started
   std::vector<char> buffer_;
 };
 

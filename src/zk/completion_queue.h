@@ -1,6 +1,7 @@
 // Hands results from the ZooKeeper client's completion thread to the thread
 // that issued the requests, and counts the requests still outstanding so the
-// issuer can bound its window.
+// issuer can bound its window. Everything but Push() is for the issuing
+// thread only.
 #pragma once
 
 #include <condition_variable>
@@ -14,37 +15,38 @@ template <typename T>
 class CompletionQueue {
  public:
   // Called by the issuer before it sends a request.
-  void Expect() {
-    std::lock_guard lock(mu_);
-    ++outstanding_;
-  }
+  void Expect() { ++outstanding_; }
   // Called by the issuer when sending failed, so no completion will come.
-  void Cancel() {
-    std::lock_guard lock(mu_);
-    --outstanding_;
-  }
-  // Called from the completion callback.
+  void Cancel() { --outstanding_; }
+  // Called from the completion callback. Wakes the issuer only when it
+  // waits: a busy issuer takes what has arrived in bulk, without a syscall.
   void Push(T value) {
+    bool wake = false;
     {
       std::lock_guard lock(mu_);
-      done_.push_back(std::move(value));
+      arrived_.push_back(std::move(value));
+      wake = waiting_;
+      waiting_ = false;
     }
-    cv_.notify_one();
+    if (wake) cv_.notify_one();
   }
   // Blocks until a completion arrives. Only valid while outstanding() > 0.
   T Pop() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return !done_.empty(); });
-    T value = std::move(done_.front());
-    done_.pop_front();
+    if (taken_.empty()) {
+      std::unique_lock lock(mu_);
+      while (arrived_.empty()) {
+        waiting_ = true;
+        cv_.wait(lock);
+      }
+      taken_.swap(arrived_);
+    }
+    T value = std::move(taken_.front());
+    taken_.pop_front();
     --outstanding_;
     return value;
   }
   // Requests sent whose completion has not been popped yet.
-  int outstanding() const {
-    std::lock_guard lock(mu_);
-    return outstanding_;
-  }
+  int outstanding() const { return outstanding_; }
   // Waits for every outstanding completion and drops them; used when the
   // issuer gives up, since callbacks still reference its state.
   void Drain() {
@@ -52,9 +54,12 @@ class CompletionQueue {
   }
 
  private:
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<T> done_;
+  std::deque<T> arrived_;  // guarded by mu_
+  bool waiting_ = false;   // guarded by mu_
+  // The issuer's own: completions taken from arrived_, and the count.
+  std::deque<T> taken_;
   int outstanding_ = 0;
 };
 

@@ -13,6 +13,7 @@ struct Check {
   std::string path;
   Fingerprints::Kind kind;
   int64_t zxid;
+  int64_t pzxid = 0;  // kBoth: zxid is the mzxid
   int rc = ZOK;
   Stat stat{};
   CompletionQueue<std::unique_ptr<Check>>* queue = nullptr;
@@ -29,7 +30,15 @@ void OnStat(int rc, const Stat* stat, const void* context) {
 bool Unchanged(const Check& c) {
   if (c.rc == ZNONODE) return false;
   if (c.rc != ZOK) ThrowZkError(c.rc, "check", c.path);
-  return c.kind == Fingerprints::kData ? c.stat.mzxid == c.zxid : c.stat.pzxid == c.zxid;
+  switch (c.kind) {
+    case Fingerprints::kData:
+      return c.stat.mzxid == c.zxid;
+    case Fingerprints::kChildren:
+      return c.stat.pzxid == c.zxid;
+    case Fingerprints::kBoth:
+      return c.stat.mzxid == c.zxid && c.stat.pzxid == c.pzxid;
+  }
+  return false;
 }
 
 }  // namespace
@@ -41,8 +50,17 @@ Fingerprints::Fingerprints() : file_(std::tmpfile()) {
 Fingerprints::~Fingerprints() { std::fclose(file_); }
 
 void Fingerprints::Add(const std::string& path, Kind kind, int64_t zxid) {
+  Write(path, kind, zxid, 0);
+}
+
+void Fingerprints::AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid) {
+  Write(path, kBoth, mzxid, pzxid);
+  newest_ = std::max(newest_, pzxid);
+}
+
+void Fingerprints::Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid) {
   // Node names cannot hold control characters, so a line per record is safe.
-  if (std::fprintf(file_, "%c %" PRId64 " %s\n", kind, zxid, path.c_str()) < 0) {
+  if (std::fprintf(file_, "%c %" PRId64 " %" PRId64 " %s\n", kind, zxid, pzxid, path.c_str()) < 0) {
     throw Error("cannot write the consistency check's temporary file");
   }
   if (count_++ == 0) first_ = zxid;
@@ -59,20 +77,22 @@ std::optional<std::string> Fingerprints::FirstChange(ZkSession& session, int max
     ~Drain() { queue.Drain(); }
   } drain{queue};
   char kind = 0;
-  long long zxid = 0;
+  long long zxid = 0, pzxid = 0;
+  int path_at = 0;
   std::string line;
   for (int c; (c = std::fgetc(file_)) != EOF || !line.empty();) {
     if (c != '\n' && c != EOF) {
       line += static_cast<char>(c);
       continue;
     }
-    if (std::sscanf(line.c_str(), "%c %lld", &kind, &zxid) != 2) {
+    if (std::sscanf(line.c_str(), "%c %lld %lld %n", &kind, &zxid, &pzxid, &path_at) != 3) {
       throw Error("the consistency check's temporary file is damaged");
     }
     auto check = std::make_unique<Check>();
-    check->path = line.substr(line.find(' ', 2) + 1);
+    check->path = line.substr(static_cast<size_t>(path_at));
     check->kind = static_cast<Kind>(kind);
     check->zxid = zxid;
+    check->pzxid = pzxid;
     check->queue = &queue;
     line.clear();
     while (queue.outstanding() >= max_in_flight) {

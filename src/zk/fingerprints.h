@@ -16,7 +16,7 @@ namespace baton::zk {
 
 class Fingerprints {
  public:
-  enum Kind : char { kData = 'd', kChildren = 'c' };
+  enum Kind : char { kData = 'd', kChildren = 'c', kBoth = 'b' };
 
   Fingerprints();
   ~Fingerprints();
@@ -24,6 +24,9 @@ class Fingerprints {
   Fingerprints& operator=(const Fingerprints&) = delete;
 
   void Add(const std::string& path, Kind kind, int64_t zxid);
+  // A node whose data and children were both seen by one read: checked with
+  // one request.
+  void AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid);
   // The newest zxid recorded: the tree as read is the tree as of this zxid,
   // if FirstChange() finds nothing.
   int64_t newest() const { return newest_; }
@@ -37,6 +40,8 @@ class Fingerprints {
   std::optional<std::string> FirstChange(ZkSession& session, int max_in_flight);
 
  private:
+  void Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid);
+
   std::FILE* file_ = nullptr;
   int64_t newest_ = 0;
   int64_t first_ = 0;

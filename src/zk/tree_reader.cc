@@ -163,13 +163,16 @@ class Walk {
                               std::move(reply->acl)});
       return;
     }
-    bool get = req.kind == kGetItem || req.kind == kGetVersion;
-    Record(req.path, get ? Fingerprints::kData : Fingerprints::kChildren,
-           get ? reply->stat.mzxid : reply->stat.pzxid);
-    // An item without versions is not listed; its pzxid still tells whether
-    // a version appears later.
-    if (req.kind == kGetItem && reply->stat.numChildren == 0) {
-      Record(req.path, Fingerprints::kChildren, reply->stat.pzxid);
+    if (prints_ != nullptr) {
+      if (req.kind == kGetItem && reply->stat.numChildren == 0) {
+        // An item without versions is not listed; its pzxid still tells
+        // whether a version appears later. One check covers both.
+        prints_->AddBoth(req.path, reply->stat.mzxid, reply->stat.pzxid);
+      } else {
+        bool get = req.kind == kGetItem || req.kind == kGetVersion;
+        prints_->Add(req.path, get ? Fingerprints::kData : Fingerprints::kChildren,
+                     get ? reply->stat.mzxid : reply->stat.pzxid);
+      }
     }
     switch (req.kind) {
       case kListBuckets:

@@ -120,7 +120,10 @@ namespace {
 // baton's argv as exec wants it; valid while this lives.
 class BatonArgv {
  public:
-  explicit BatonArgv(const std::vector<std::string>& args) : strings_{BatonBinary()} {
+  explicit BatonArgv(const std::vector<std::string>& args,
+                     const std::vector<std::string>& wrapper = {})
+      : strings_(wrapper) {
+    strings_.push_back(BatonBinary());
     strings_.insert(strings_.end(), args.begin(), args.end());
     for (auto& a : strings_) pointers_.push_back(a.data());
     pointers_.push_back(nullptr);
@@ -166,10 +169,11 @@ pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_pa
 }
 
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
-                   const std::map<std::string, std::string>& env) {
+                   const std::map<std::string, std::string>& env,
+                   const std::vector<std::string>& wrapper) {
   std::string dir = TempDir();
   std::string out_path = dir + "/out", err_path = dir + "/err";
-  BatonArgv argv(args);
+  BatonArgv argv(args, wrapper);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -38,8 +38,11 @@ struct RunResult {
 };
 // Runs baton with `args`, no stdin, and collects its output. `env` entries
 // are added to (or, with an empty value, removed from) the environment.
+// `wrapper`, if any, is a command (absolute path first) that runs baton,
+// e.g. {"/usr/bin/prlimit", "--fsize=1000"}.
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 120,
-                   const std::map<std::string, std::string>& env = {});
+                   const std::map<std::string, std::string>& env = {},
+                   const std::vector<std::string>& wrapper = {});
 
 // Runs baton on a pseudo-terminal (stdin, stdout and stderr), as an operator
 // would; `out` is everything it wrote there.

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "baton/error.h"
 #include "support/test_env.h"
@@ -56,6 +57,24 @@ TEST(FileStorage, AbandonedWriteLeavesNoFileAndKeepsTheOldOne) {
   }  // no Commit: an error happened
   EXPECT_EQ(Listing(dir), std::vector<std::string>{"backup.tar"});
   EXPECT_EQ(Contents(dir + "/backup.tar"), "previous backup");
+}
+
+TEST(FileStorage, DevicesAndPipesAreWrittenStraight) {
+  std::string dir = testing::TempDir();
+  std::string fifo = dir + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread reader([&] { EXPECT_EQ(Contents(fifo), "streamed"); });
+  {
+    auto sink = FileStorage(fifo).Create();  // opens once the reader has
+    sink->Write("streamed", 8);
+    sink->Commit();
+  }
+  reader.join();
+  EXPECT_EQ(Listing(dir), std::vector<std::string>{"pipe"});  // no temporary file
+
+  auto null = FileStorage("/dev/null").Create();
+  null->Write(std::string(3 << 20, 'x').data(), 3 << 20);
+  EXPECT_NO_THROW(null->Commit());
 }
 
 TEST(FileStorage, MissingDirectoryIsAClearError) {

@@ -1,0 +1,296 @@
+// baton_bench: measures, in one run on one ZooKeeper server, the physical
+// limits (raw pipelined reads, raw multi-batched creates), Baton's backup
+// and restore (the real executable: wall time and peak RSS), and the
+// baselines (a sequential script, Marathon's algorithm), and prints their
+// ratios as a table and a JSON file. See README, "Performance".
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench_tree.h"
+#include "zk/batch_writer.h"
+#include "zk/subtree.h"
+#include "zk/zk_session.h"
+#include "zk_probes.h"
+
+extern char** environ;
+
+namespace baton::bench {
+namespace {
+
+struct Row {
+  std::string name;
+  uint64_t nodes = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+  double peak_rss_mb = 0;        // 0: not measured (in-process probes)
+  double requests_per_node = 0;  // as the server counted them
+
+  double nodes_per_s() const { return seconds > 0 ? nodes / seconds : 0; }
+  double mb_per_s() const { return seconds > 0 ? bytes / 1e6 / seconds : 0; }
+};
+
+Row FromProbe(const std::string& name, const ProbeResult& r) {
+  return Row{name, r.nodes, r.bytes, r.seconds, 0, 0};
+}
+
+// Requests the server has received so far, from its "srvr" command (the
+// benchmark's own server, so they are the measured run's).
+uint64_t ServerRequests(const std::string& hosts) {
+  std::string host = hosts.substr(0, hosts.find(','));
+  int port = std::stoi(host.substr(host.rfind(':') + 1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::write(fd, "srvr", 4) == 4) {
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, n);
+  }
+  ::close(fd);
+  size_t at = reply.find("Received: ");
+  return at == std::string::npos ? 0 : std::stoull(reply.substr(at + 10));
+}
+
+// Runs `measure` and notes how many requests it made the server handle.
+template <typename Measure>
+Row Counted(const std::string& hosts, Measure measure) {
+  uint64_t before = ServerRequests(hosts);
+  Row row = measure();
+  uint64_t after = ServerRequests(hosts);
+  if (row.nodes > 0 && after > before) {
+    row.requests_per_node = static_cast<double>(after - before - 1) / row.nodes;
+  }
+  return row;
+}
+
+// Runs baton; its wall time and the peak RSS the kernel accounted to it.
+Row RunBaton(const std::string& name, const std::string& baton, std::vector<std::string> args,
+             const BenchTree& tree, const std::string& log) {
+  args.insert(args.begin(), baton);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    throw std::runtime_error("cannot start " + baton);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(name + " failed; see " + log);
+  }
+  return Row{name, tree.nodes().size(), tree.value_bytes(), seconds, usage.ru_maxrss / 1024.0, 0};
+}
+
+void DeleteTree(zk::ZkSession& session, const std::string& root) {
+  zk::BatchWriter writer(session, 512 * 1024, 1000, 8);
+  zk::DeleteDescendants(session, writer, root, 2000);
+  writer.Flush();
+  if (session.Exists(root)) session.Delete(root);
+}
+
+nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::string& baton,
+                       const std::string& work, const Budget& budget, bool keep) {
+  const std::string root = "/bench-" + std::to_string(target);
+  const std::string restored = root + "-restored", scratch = root + "-baseline";
+  zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root), ZkTimeouts{10000, 30000});
+  for (const std::string& r : {root, restored, scratch}) DeleteTree(session, r);
+  zhandle_t* zh = session.handle();
+  session.Put(root, "");
+  session.Put(root + "/state", "");
+  BenchTree tree(root + "/state", target);
+  std::printf("tree: %zu nodes, %.1f MB of values under %s\n", tree.nodes().size(),
+              tree.value_bytes() / 1e6, root.c_str());
+  const std::string log = work + "/baton.log";
+  const std::string zk = "zk://" + hosts;
+  std::vector<Row> rows;
+  std::printf("  %-42s %9s %12s %10s %11s %9s\n", "", "seconds", "nodes/s", "MB/s", "peak RSS",
+              "req/node");
+  auto note = [&rows](Row row) {
+    std::printf("  %-42s %9.2f %12.0f %10.1f %8.1f MB %9.2f\n", row.name.c_str(), row.seconds,
+                row.nodes_per_s(), row.mb_per_s(), row.peak_rss_mb, row.requests_per_node);
+    std::fflush(stdout);
+    rows.push_back(std::move(row));
+    return rows.back();
+  };
+
+  Row raw_create =
+      note(FromProbe("limit: raw multi create", MultiCreate(zh, tree, 1000, 512 << 10, 8)));
+  PipelinedRead(zh, tree, 2000);  // warms the server's caches; not reported
+  Row raw_read = note(Counted(hosts, [&] {
+    return FromProbe("limit: raw pipelined getData", PipelinedRead(zh, tree, 2000));
+  }));
+
+  // The backups vary by a few percent from run to run (the server's
+  // garbage collector, the page cache): each is run three times, interleaved,
+  // and its median reported.
+  const std::string tar = work + "/backup.tar";
+  const std::vector<std::pair<std::string, std::string>> backups = {
+      {"baton backup (file)", "file://" + tar},
+      {"baton backup (/dev/null)", "file:///dev/null"},
+      {"baton backup (file, zstd)", "file://" + work + "/backup.tar.zst"},
+      {"baton backup (marathon format, no ACLs)", "file://" + work + "/marathon.tar"}};
+  std::vector<std::vector<Row>> runs(backups.size());
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < backups.size(); ++i) {
+      std::vector<std::string> args{"backup",          "-q",   "--backup_location",
+                                    backups[i].second, "--zk", zk + root};
+      if (i == 3) args.insert(args.begin() + 1, {"--format", "marathon"});
+      runs[i].push_back(
+          Counted(hosts, [&] { return RunBaton(backups[i].first, baton, args, tree, log); }));
+    }
+  }
+  std::vector<Row> medians;
+  for (auto& r : runs) {
+    std::sort(r.begin(), r.end(), [](const Row& a, const Row& b) { return a.seconds < b.seconds; });
+    medians.push_back(note(r[1]));
+  }
+  const Row &backup = medians[0], &backup_null = medians[1], &backup_zstd = medians[2];
+  Row seq_read = note(Counted(hosts, [&] {
+    return FromProbe("baseline: sequential read", SequentialRead(zh, tree, budget));
+  }));
+  Row marathon_read = note(Counted(hosts, [&] {
+    return FromProbe("baseline: Marathon read (32 in flight)", MarathonRead(zh, tree, budget));
+  }));
+
+  Row restore = note(Counted(hosts, [&] {
+    return RunBaton("baton restore", baton,
+                    {"restore", "-q", "--force", "--no_safety_backup", "--backup_location",
+                     "file://" + tar, "--zk", zk + restored},
+                    tree, log);
+  }));
+  DeleteTree(session, restored);
+  // The baselines write a copy of the tree under another root.
+  BenchTree copy(scratch + "/state", target);
+  session.Put(scratch, "");
+  session.Put(scratch + "/state", "");
+  Row seq_create = note(Counted(hosts, [&] {
+    return FromProbe("baseline: sequential create", SequentialCreate(zh, copy, budget));
+  }));
+  DeleteTree(session, scratch);
+  session.Put(scratch, "");
+  session.Put(scratch + "/state", "");
+  Row marathon_write = note(Counted(hosts, [&] {
+    return FromProbe("baseline: Marathon restore (1 at a time)", MarathonWrite(zh, copy, budget));
+  }));
+  DeleteTree(session, scratch);
+  if (!keep) DeleteTree(session, root);
+  std::filesystem::remove(tar);
+  std::filesystem::remove(work + "/backup.tar.zst");
+  std::filesystem::remove(work + "/marathon.tar");
+
+  auto ratio = [](const Row& a, const Row& b) {
+    return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
+  };
+  nlohmann::json ratios = {
+      {"backup / raw read", ratio(backup, raw_read)},
+      {"restore / raw multi create", ratio(restore, raw_create)},
+      {"restore / Marathon restore", ratio(restore, marathon_write)},
+      {"restore / sequential create", ratio(restore, seq_create)},
+      {"backup / Marathon read", ratio(backup, marathon_read)},
+      {"backup / sequential read", ratio(backup, seq_read)},
+      {"file time / /dev/null time", backup.seconds / backup_null.seconds},
+      {"zstd time / plain time", backup_zstd.seconds / backup.seconds},
+  };
+  nlohmann::json targets = {
+      {"backup >= 90% of raw read", ratio(backup, raw_read) >= 0.9},
+      {"restore >= 80% of raw multi create", ratio(restore, raw_create) >= 0.8},
+      {"restore >= 20x Marathon", ratio(restore, marathon_write) >= 20},
+      {"peak RSS < 100 MB",
+       backup.peak_rss_mb < 100 && restore.peak_rss_mb < 100 && backup_zstd.peak_rss_mb < 100},
+      {"file adds < 5% over /dev/null", backup.seconds / backup_null.seconds < 1.05},
+      {"zstd costs < 20%", backup_zstd.seconds / backup.seconds < 1.2},
+  };
+  std::printf("  ratios:\n");
+  for (const auto& [name, value] : ratios.items()) {
+    std::printf("    %-30s %8.2f\n", name.c_str(), value.get<double>());
+  }
+  std::printf("  targets:\n");
+  for (const auto& [name, met] : targets.items()) {
+    std::printf("    %-36s %s\n", name.c_str(), met.get<bool>() ? "met" : "NOT met");
+  }
+  nlohmann::json out = {{"nodes", tree.nodes().size()},
+                        {"value_bytes", tree.value_bytes()},
+                        {"ratios", ratios},
+                        {"targets", targets}};
+  for (const Row& row : rows) {
+    out["rows"].push_back({{"name", row.name},
+                           {"nodes", row.nodes},
+                           {"seconds", row.seconds},
+                           {"nodes_per_s", row.nodes_per_s()},
+                           {"mb_per_s", row.mb_per_s()},
+                           {"peak_rss_mb", row.peak_rss_mb},
+                           {"requests_per_node", row.requests_per_node}});
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace baton::bench
+
+int main(int argc, char** argv) {
+  CLI::App app("baton_bench: Baton against ZooKeeper's limits and the baselines", "baton_bench");
+  std::string hosts, baton = "build-bench/baton", work = "/tmp/baton-bench",
+                     json = "bench/results.json";
+  std::vector<uint64_t> sizes{100000};
+  int baseline_seconds = 20;
+  uint64_t baseline_nodes = 30000;
+  app.add_option("--zk", hosts, "ZooKeeper host:port (loopback)")->required();
+  app.add_option("--nodes", sizes, "Tree sizes to measure")->capture_default_str();
+  app.add_option("--baton", baton, "The baton executable")->capture_default_str();
+  app.add_option("--work_dir", work, "Where backups are written")->capture_default_str();
+  app.add_option("--json", json, "Where the results go")->capture_default_str();
+  app.add_option("--baseline_seconds", baseline_seconds,
+                 "Each baseline stops after this long (its rate is measured over what it did)")
+      ->capture_default_str();
+  app.add_option("--baseline_nodes", baseline_nodes, "...or after this many nodes")
+      ->capture_default_str();
+  bool keep = false;
+  app.add_flag("--keep_tree", keep, "Leave the tree in ZooKeeper (to profile baton against it)");
+  CLI11_PARSE(app, argc, argv);
+  if (hosts.rfind("127.", 0) != 0 && hosts.rfind("[::1]", 0) != 0) {
+    std::fprintf(stderr, "baton_bench: loopback ZooKeeper only (got %s)\n", hosts.c_str());
+    return 2;
+  }
+  try {
+    std::filesystem::create_directories(work);
+    nlohmann::json results = {{"zk", hosts}, {"runs", nlohmann::json::array()}};
+    baton::bench::Budget budget{baseline_nodes, std::chrono::seconds(baseline_seconds)};
+    for (uint64_t n : sizes) {
+      results["runs"].push_back(baton::bench::Measure(hosts, n, baton, work, budget, keep));
+    }
+    std::ofstream(json) << results.dump(2) << "\n";
+    std::printf("results: %s\n", json.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "baton_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
