@@ -117,7 +117,7 @@ void DeleteTree(zk::ZkSession& session, const std::string& root) {
 }
 
 nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::string& baton,
-                       const std::string& work, const Budget& budget, bool keep) {
+                       const std::string& work, const Budget& budget, int rounds, bool keep) {
   const std::string root = "/bench-" + std::to_string(target);
   const std::string restored = root + "-restored", scratch = root + "-baseline";
   zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root), ZkTimeouts{10000, 30000});
@@ -134,7 +134,7 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::printf("  %-42s %9s %12s %10s %11s %9s\n", "", "seconds", "nodes/s", "MB/s", "peak RSS",
               "req/node");
   auto note = [&rows](Row row) {
-    std::printf("  %-42s %9.2f %12.0f %10.1f %8.1f MB %9.2f\n", row.name.c_str(), row.seconds,
+    std::printf("  %-42s %9.2f %12.0f %10.1f %8.1f MB %9.3f\n", row.name.c_str(), row.seconds,
                 row.nodes_per_s(), row.mb_per_s(), row.peak_rss_mb, row.requests_per_node);
     std::fflush(stdout);
     rows.push_back(std::move(row));
@@ -149,20 +149,22 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   }));
 
   // The backups vary by a few percent from run to run (the server's
-  // garbage collector, the page cache): each is run three times, interleaved,
-  // and its median reported.
+  // garbage collector, the page cache): each is run `rounds` times,
+  // interleaved, and its median reported.
   const std::string tar = work + "/backup.tar";
   const std::vector<std::pair<std::string, std::string>> backups = {
       {"baton backup (file)", "file://" + tar},
       {"baton backup (/dev/null)", "file:///dev/null"},
       {"baton backup (file, zstd)", "file://" + work + "/backup.tar.zst"},
-      {"baton backup (marathon format, no ACLs)", "file://" + work + "/marathon.tar"}};
+      {"baton backup (file, --no_acls)", "file://" + work + "/no-acls.tar"},
+      {"baton backup (marathon format)", "file://" + work + "/marathon.tar"}};
   std::vector<std::vector<Row>> runs(backups.size());
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     for (size_t i = 0; i < backups.size(); ++i) {
       std::vector<std::string> args{"backup",          "-q",   "--backup_location",
                                     backups[i].second, "--zk", zk + root};
-      if (i == 3) args.insert(args.begin() + 1, {"--format", "marathon"});
+      if (i == 3) args.insert(args.begin() + 1, "--no_acls");
+      if (i == 4) args.insert(args.begin() + 1, {"--format", "marathon"});
       runs[i].push_back(
           Counted(hosts, [&] { return RunBaton(backups[i].first, baton, args, tree, log); }));
     }
@@ -170,9 +172,10 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::vector<Row> medians;
   for (auto& r : runs) {
     std::sort(r.begin(), r.end(), [](const Row& a, const Row& b) { return a.seconds < b.seconds; });
-    medians.push_back(note(r[1]));
+    medians.push_back(note(r[r.size() / 2]));
   }
-  const Row &backup = medians[0], &backup_null = medians[1], &backup_zstd = medians[2];
+  const Row &backup = medians[0], &backup_null = medians[1], &backup_zstd = medians[2],
+            &backup_no_acls = medians[3];
   Row seq_read = note(Counted(hosts, [&] {
     return FromProbe("baseline: sequential read", SequentialRead(zh, tree, budget));
   }));
@@ -205,12 +208,14 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::filesystem::remove(tar);
   std::filesystem::remove(work + "/backup.tar.zst");
   std::filesystem::remove(work + "/marathon.tar");
+  std::filesystem::remove(work + "/no-acls.tar");
 
   auto ratio = [](const Row& a, const Row& b) {
     return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
   };
   nlohmann::json ratios = {
       {"backup / raw read", ratio(backup, raw_read)},
+      {"backup --no_acls / raw read", ratio(backup_no_acls, raw_read)},
       {"restore / raw multi create", ratio(restore, raw_create)},
       {"restore / Marathon restore", ratio(restore, marathon_write)},
       {"restore / sequential create", ratio(restore, seq_create)},
@@ -221,6 +226,7 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   };
   nlohmann::json targets = {
       {"backup >= 90% of raw read", ratio(backup, raw_read) >= 0.9},
+      {"backup --no_acls >= 90% of raw read", ratio(backup_no_acls, raw_read) >= 0.9},
       {"restore >= 80% of raw multi create", ratio(restore, raw_create) >= 0.8},
       {"restore >= 20x Marathon", ratio(restore, marathon_write) >= 20},
       {"peak RSS < 100 MB",
@@ -273,6 +279,10 @@ int main(int argc, char** argv) {
   app.add_option("--baseline_nodes", baseline_nodes, "...or after this many nodes")
       ->capture_default_str();
   bool keep = false;
+  int rounds = 3;
+  app.add_option("--rounds", rounds, "Runs of each backup variant (the median is reported)")
+      ->check(CLI::Range(1, 9))
+      ->capture_default_str();
   app.add_flag("--keep_tree", keep, "Leave the tree in ZooKeeper (to profile baton against it)");
   CLI11_PARSE(app, argc, argv);
   if (hosts.rfind("127.", 0) != 0 && hosts.rfind("[::1]", 0) != 0) {
@@ -284,7 +294,7 @@ int main(int argc, char** argv) {
     nlohmann::json results = {{"zk", hosts}, {"runs", nlohmann::json::array()}};
     baton::bench::Budget budget{baseline_nodes, std::chrono::seconds(baseline_seconds)};
     for (uint64_t n : sizes) {
-      results["runs"].push_back(baton::bench::Measure(hosts, n, baton, work, budget, keep));
+      results["runs"].push_back(baton::bench::Measure(hosts, n, baton, work, budget, rounds, keep));
     }
     std::ofstream(json) << results.dump(2) << "\n";
     std::printf("results: %s\n", json.c_str());

@@ -54,6 +54,22 @@ class Window {
   Queue queue_;
 };
 
+// Runs `step` on each node, parents first, until the budget is spent; the
+// rate is measured over the nodes done.
+template <typename Step>
+ProbeResult Bounded(const BenchTree& tree, Budget budget, Step step) {
+  ProbeResult result;
+  auto start = Clock::now();
+  for (const BenchNode& node : tree.nodes()) {
+    if (result.nodes >= budget.max_nodes || Clock::now() - start > budget.max_time) break;
+    step(node);
+    result.bytes += node.size;
+    ++result.nodes;
+  }
+  result.seconds = Since(start);
+  return result;
+}
+
 }  // namespace
 
 ProbeResult PipelinedRead(zhandle_t* zh, const BenchTree& tree, int window) {
@@ -129,11 +145,8 @@ ProbeResult MultiCreate(zhandle_t* zh, const BenchTree& tree, int max_ops, size_
 }
 
 ProbeResult SequentialRead(zhandle_t* zh, const BenchTree& tree, Budget budget) {
-  ProbeResult result;
-  auto start = Clock::now();
   std::vector<char> buffer(2 << 20);
-  for (const BenchNode& node : tree.nodes()) {
-    if (result.nodes >= budget.max_nodes || Clock::now() - start > budget.max_time) break;
+  return Bounded(tree, budget, [&](const BenchNode& node) {
     if (node.has_children) {
       String_vector children{};
       Check(zoo_get_children(zh, node.path.c_str(), 0, &children), "list", node.path);
@@ -142,36 +155,22 @@ ProbeResult SequentialRead(zhandle_t* zh, const BenchTree& tree, Budget budget) 
     int len = static_cast<int>(buffer.size());
     Stat stat{};
     Check(zoo_get(zh, node.path.c_str(), 0, buffer.data(), &len, &stat), "get", node.path);
-    result.bytes += node.size;
-    ++result.nodes;
-  }
-  result.seconds = Since(start);
-  return result;
+  });
 }
 
 ProbeResult SequentialCreate(zhandle_t* zh, const BenchTree& tree, Budget budget) {
-  ProbeResult result;
-  auto start = Clock::now();
-  for (const BenchNode& node : tree.nodes()) {
-    if (result.nodes >= budget.max_nodes || Clock::now() - start > budget.max_time) break;
+  return Bounded(tree, budget, [&](const BenchNode& node) {
     std::string value = BenchTree::Value(node);
     Check(zoo_create(zh, node.path.c_str(), value.data(), static_cast<int>(value.size()),
                      &ZOO_OPEN_ACL_UNSAFE, node.container ? ZOO_CONTAINER : ZOO_PERSISTENT, nullptr,
                      0),
           "create", node.path);
-    result.bytes += node.size;
-    ++result.nodes;
-  }
-  result.seconds = Since(start);
-  return result;
+  });
 }
 
 ProbeResult MarathonRead(zhandle_t* zh, const BenchTree& tree, Budget budget) {
-  ProbeResult result;
-  auto start = Clock::now();
   Window w(32);
-  for (const BenchNode& node : tree.nodes()) {
-    if (result.nodes >= budget.max_nodes || Clock::now() - start > budget.max_time) break;
+  ProbeResult result = Bounded(tree, budget, [&](const BenchNode& node) {
     if (node.has_children) {
       w.Issue([&](const void* q) {
         return zoo_aget_children(zh, node.path.c_str(), 0, &Window::OnStrings, q);
@@ -181,19 +180,15 @@ ProbeResult MarathonRead(zhandle_t* zh, const BenchTree& tree, Budget budget) {
       w.Issue(
           [&](const void* q) { return zoo_aget(zh, node.path.c_str(), 0, &Window::OnData, q); });
     }
-    result.bytes += node.size;
-    ++result.nodes;
-  }
+  });
+  auto start = Clock::now();
   w.Finish();
-  result.seconds = Since(start);
+  result.seconds += Since(start);
   return result;
 }
 
 ProbeResult MarathonWrite(zhandle_t* zh, const BenchTree& tree, Budget budget) {
-  ProbeResult result;
-  auto start = Clock::now();
-  for (const BenchNode& node : tree.nodes()) {
-    if (result.nodes >= budget.max_nodes || Clock::now() - start > budget.max_time) break;
+  return Bounded(tree, budget, [&](const BenchNode& node) {
     std::string value = BenchTree::Value(node);
     int rc = ZOK;
     if (node.container) {
@@ -209,11 +204,7 @@ ProbeResult MarathonWrite(zhandle_t* zh, const BenchTree& tree, Budget budget) {
                       nullptr, 0);
     }
     Check(rc, "write", node.path);
-    result.bytes += node.size;
-    ++result.nodes;
-  }
-  result.seconds = Since(start);
-  return result;
+  });
 }
 
 }  // namespace baton::bench

@@ -63,8 +63,8 @@ BackupStats Backup(const BackupOptions& options) {
   BackupStats stats;
   stats.location = storage->Describe();
   // Baton's format records each node's ACL; Marathon's has no place for it.
-  zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight,
-                        options.format == ArchiveFormat::kBaton);
+  const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
+  zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight, acls);
   // The number of ids makes the walk's progress a fraction (values read of
   // ids known); counting them costs a request per bucket.
   const uint64_t ids = options.progress ? zk::TreeReader::CountIds(session, state) : 0;
@@ -74,8 +74,8 @@ BackupStats Backup(const BackupOptions& options) {
     // changed since. If so, the backup is the tree as of the newest zxid read.
     // When the ensemble wrote nothing at all meanwhile, that needs no check.
     session.Sync(state);
-    zk::QuietWindow window(session, options.zk.path + "/backup-in-progress-",
-                           "baton backup to " + storage->Describe());
+    zk::QuietWindow window(session, options.zk.path + "/" + store::kBackupMarkerPrefix,
+                           "backup to " + storage->Describe());
     zk::Fingerprints prints;
     archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
     backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
@@ -109,7 +109,7 @@ BackupStats Backup(const BackupOptions& options) {
     manifest.created = util::UtcText(std::chrono::system_clock::now());
     manifest.zk_hosts = options.zk.hosts;
     manifest.zk_path = options.zk.path;
-    manifest.acls = options.format == ArchiveFormat::kBaton;
+    manifest.acls = acls;
     manifest.zxid_start = prints.first();
     manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
     manifest = archive.Finish(std::move(manifest));

@@ -24,6 +24,8 @@ struct OutputFlags {
   // when stderr is a terminal with text logs, else log lines, else nothing.
   ProgressReporter::Style Apply(const CLI::App& cmd) const;
   std::chrono::milliseconds interval() const;
+  // Apply(), then a reporter in the style chosen.
+  ProgressReporter Reporter(const CLI::App& cmd) const { return {Apply(cmd), interval()}; }
   // The result: a JSON document with --json, else `text` unless --quiet.
   void Print(const nlohmann::json& result, const std::string& text) const;
 };

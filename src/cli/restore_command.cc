@@ -57,7 +57,7 @@ Command AddRestoreCommand(CLI::App& app) {
             options.dry_run = flags->dry_run;
             options.safety_backup_dir = flags->safety_backup_dir;
             options.safety_backup = !flags->no_safety_backup;
-            ProgressReporter reporter(flags->output.Apply(*cmd), flags->output.interval());
+            ProgressReporter reporter = flags->output.Reporter(*cmd);
             options.progress = reporter.Listener();
             auto started = std::chrono::steady_clock::now();
             RestoreStats stats = Restore(options);
@@ -107,7 +107,7 @@ Command AddRecoverCommand(CLI::App& app) {
             RestoreOptions options;
             options.zk = flags->zk.url();
             options.timeouts = flags->zk.timeouts();
-            ProgressReporter reporter(flags->output.Apply(*cmd), flags->output.interval());
+            ProgressReporter reporter = flags->output.Reporter(*cmd);
             options.progress = reporter.Listener();
             bool recovered = RecoverInterruptedRestore(options);
             reporter.Finish();

@@ -20,6 +20,7 @@
 #include "server/leader_proxy.h"
 #include "server/metrics.h"
 #include "storage/backup_location.h"
+#include "store/restore_marker.h"
 #include "store/runtime_configuration.h"
 #include "util/digest.h"
 #include "zk/zk_session.h"
@@ -123,6 +124,13 @@ void Server::Run() {
         return Reply(res, 400, {{"message", std::string("Invalid ") + name + " URI: " + e.what()}});
       }
       *field = uri;
+    }
+    // Not queued behind a running job: whoever asked decides again later.
+    if (abdicate) {
+      return Reply(res, 409, {{"message", "Leadership is already being handed over"}});
+    }
+    if (auto running = store::RunningJob(session, options_.zk.path)) {
+      return Reply(res, 409, {{"message", *running + " is running; ask again when it is done"}});
     }
     config.Write(session, state);
     abdicate = true;

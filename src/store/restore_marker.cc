@@ -36,4 +36,16 @@ void RestoreMarker::Remove(zk::ZkSession& session, const std::string& zk_path) {
   session.Delete(NodePath(zk_path));
 }
 
+std::optional<std::string> RunningJob(zk::ZkSession& session, const std::string& zk_path) {
+  if (auto marker = RestoreMarker::Read(session, zk_path)) {
+    return "a restore of " + marker->restoring + " (started " + marker->started + " on " +
+           marker->host + ")";
+  }
+  for (const std::string& child : session.Children(zk_path).value_or(std::vector<std::string>{})) {
+    if (child.rfind(kBackupMarkerPrefix, 0) != 0) continue;
+    if (auto what = session.Get(zk_path + "/" + child)) return "a " + *what;
+  }
+  return std::nullopt;
+}
+
 }  // namespace baton::store

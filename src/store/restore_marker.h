@@ -27,4 +27,11 @@ struct RestoreMarker {
   static void Remove(zk::ZkSession& session, const std::string& zk_path);
 };
 
+// A running backup shows as ephemeral <zk path>/backup-in-progress-<seq>
+// nodes (see zk::QuietWindow), holding what it backs up to.
+inline constexpr char kBackupMarkerPrefix[] = "backup-in-progress-";
+
+// Describes the backup or restore running on `zk_path`, if any.
+std::optional<std::string> RunningJob(zk::ZkSession& session, const std::string& zk_path);
+
 }  // namespace baton::store

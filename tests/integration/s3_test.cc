@@ -169,6 +169,55 @@ TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
   EXPECT_TRUE(Contains(cmdline, "zk://alice:")) << cmdline;
 }
 
+// Every command an operator runs, successful or failing, with debug logs in
+// both formats and --json results: no secret from the S3 URI or the
+// ZooKeeper URL may appear in anything baton prints.
+TEST_F(S3Test, NoSecretAppearsInAnyOutput) {
+  const std::vector<std::string> secrets{"s3-scan-secret", "s3-scan-secret%2B99", "AKIDSCANKEY",
+                                         "zk-scan-secret-77"};
+  zk_.Create(root_, "");  // open, so other tests' sessions may still use it
+  Populate(TreeShape{});
+  const std::string zk = "zk://carol:zk-scan-secret-77@" + ZkAddress() + root_;
+  const std::string good = Location("access_key=AKIDSCANKEY&secret_key=s3-scan-secret%2B99");
+  // The proxy knows one secret per access key: the test server's.
+  const std::string s3 = Location(std::string(kUriParams));
+  const std::string wrong = Location("access_key=AKIDSCANKEY&secret_key=s3-scan-secret");
+  std::vector<std::vector<std::string>> runs = {
+      {"backup", "--json", "--backup_location", s3, "--zk", zk},
+      {"backup", "--progress", "log", "--progress_interval", "0.001", "--backup_location", s3,
+       "--zk", zk},
+      {"backup", "--backup_location", good, "--zk", zk},   // refused: wrong secret
+      {"backup", "--backup_location", wrong, "--zk", zk},  // refused: wrong secret
+      {"verify", s3},
+      {"inspect", "--json", s3},
+      {"inspect", good},  // refused
+      {"diff", "--json", s3, "--zk", zk},
+      {"restore", "--dry-run", "--json", "--backup_location", s3, "--zk", zk},
+      {"restore", "--json", "--backup_location", s3, "--zk", zk},
+      {"restore", "--backup_location", good, "--zk", zk},  // refused
+      {"recover", "--json", "--zk", zk},
+      {"backup", "--backup_location", s3, "--zk",  // refused: wrong ZooKeeper password
+       "zk://carol:zk-scan-secret-77-wrong@" + ZkAddress() + "/nowhere", "--zk_timeout", "3000"},
+  };
+  int failed = 0;
+  for (const char* log_format : {"text", "json"}) {
+    for (std::vector<std::string> args : runs) {
+      args.insert(args.begin(), {"--log_level", "debug", "--log_format", log_format});
+      RunResult r = RunBaton(args, 300, CleanEnv());
+      failed += r.exit_code != 0;
+      for (const std::string& secret : secrets) {
+        EXPECT_FALSE(Contains(r.out + r.err, secret))
+            << secret << " printed by: baton " << args[4] << " ...\n"
+            << r.out << r.err;
+      }
+    }
+  }
+  EXPECT_EQ(failed, 2 * 5) << "the refusals above were meant to fail, the rest to succeed";
+  // The restored nodes are carol's: the fixture removes them as carol.
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "carol:zk-scan-secret-77", 23, nullptr, nullptr),
+            ZOK);
+}
+
 TEST_F(S3Test, ServerSideEncryptionAndContentMd5AreSent) {
   Populate(TreeShape{});
   RunResult b = S3Backup(Location(std::string(kUriParams) + "&sse=AES256"));

@@ -486,6 +486,39 @@ TEST_F(ServeTest, InvalidLocationsAreRejected) {
   EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
 }
 
+TEST_F(ServeTest, TheLeaderEndpointRefusesWhileABackupOrRestoreRuns) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  const std::string ask = "/v2/leader?backup=" + Encode("file://" + dir_ + "/b.tar");
+  // What a running `baton backup` leaves while it reads (its own marker).
+  std::string marker = root_ + "/backup-in-progress-0000000007";
+  ASSERT_EQ(zoo_create(zk_.handle(), marker.c_str(), "backup to file:///var/backups/x.tar", 35,
+                       &ZOO_OPEN_ACL_UNSAFE, ZOO_EPHEMERAL, nullptr, 0),
+            ZOK);
+  auto r = client.Delete(ask.c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(r->body.find("a backup to file:///var/backups/x.tar is running"), std::string::npos)
+      << r->body;
+  ASSERT_EQ(zoo_delete(zk_.handle(), marker.c_str(), -1), ZOK);
+
+  // And an unfinished restore (its marker names it).
+  zk_.Create(root_ + "/restore-in-progress",
+             R"({"safety_backup":"","restoring":"file:///r.tar","started":"2026-11-25T00:00:00Z",)"
+             R"("host":"elsewhere","no_rollback":false})");
+  r = client.Delete(ask.c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(r->body.find("a restore of file:///r.tar"), std::string::npos) << r->body;
+  zk_.DeleteTree(root_ + "/restore-in-progress");
+  EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
+
+  r = client.Delete(ask.c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
 TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
   // Made here, openly: nodes alice creates are hers alone, and the parents
   // of every test's root must stay open.
