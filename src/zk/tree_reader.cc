@@ -105,7 +105,8 @@ class Walk {
       Push({kListBuckets, name, "", "", "", root_ + "/" + name});
     }
     while (Pending() || queue_.outstanding() > 0) {
-      while (Pending() && queue_.outstanding() < Window()) Send();
+      while (queue_.outstanding() < Window() && Send()) {
+      }
       Handle(queue_.Pop());
     }
   }
@@ -115,11 +116,22 @@ class Walk {
     if (prints_ != nullptr) prints_->Add(path, kind, zxid);
   }
 
-  bool Pending() const {
-    return std::any_of(todo_.begin(), todo_.end(), [](const auto& q) { return !q.empty(); });
+  bool Pending() const { return queued_ > 0; }
+
+  void Push(Request request) {
+    if (!FansOut(request.kind)) ++fetches_queued_;
+    todo_[request.kind].push_back(std::move(request));
+    ++queued_;
   }
 
-  void Push(Request request) { todo_[request.kind].push_back(std::move(request)); }
+  // Categories and buckets fan out (a bucket may hold tens of thousands of
+  // ids), so one is listed only when little is queued and no other is being
+  // listed: the queue then holds about one bucket's ids, however large the
+  // tree.
+  static bool FansOut(Kind kind) { return kind == kListBuckets || kind == kListIds; }
+  bool MayFanOut() const {
+    return fanning_out_ == 0 && fetches_queued_ < static_cast<size_t>(max_in_flight_);
+  }
 
   // Bounds the bytes replies can hold: the window shrinks as nodes get large.
   // The size estimate is a decaying maximum, so one big node shrinks the
@@ -129,11 +141,21 @@ class Walk {
     return static_cast<int>(std::clamp<size_t>(by_bytes, 1, static_cast<size_t>(max_in_flight_)));
   }
 
-  void Send() {
-    auto it = std::find_if(todo_.rbegin(), todo_.rend(), [](const auto& q) { return !q.empty(); });
+  // Sends the deepest request that may go now; false if none may.
+  bool Send() {
+    auto it = std::find_if(todo_.rbegin(), todo_.rend(), [this](const auto& q) {
+      return !q.empty() && (!FansOut(q.front().kind) || MayFanOut());
+    });
+    if (it == todo_.rend()) return false;
     auto reply = std::make_unique<Reply>();
     reply->request = std::move(it->front());
     it->pop_front();
+    --queued_;
+    if (FansOut(reply->request.kind)) {
+      ++fanning_out_;
+    } else {
+      --fetches_queued_;
+    }
     reply->queue = &queue_;
     const char* path = reply->request.path.c_str();
     Kind kind = reply->request.kind;
@@ -148,10 +170,12 @@ class Walk {
       std::unique_ptr<Reply> failed(context);
       ThrowZkError(rc, "read", failed->request.path);
     }
+    return true;
   }
 
   void Handle(std::unique_ptr<Reply> reply) {
     Request& req = reply->request;
+    if (FansOut(req.kind)) --fanning_out_;
     // A node deleted while the walk runs was not part of the state we saw.
     if (reply->rc == ZNONODE) return;
     if (reply->rc != ZOK) ThrowZkError(reply->rc, "read", req.path);
@@ -236,6 +260,9 @@ class Walk {
   Fingerprints* prints_;
   bool with_acls_;
   std::array<std::deque<Request>, kKinds> todo_;
+  size_t queued_ = 0;          // requests in todo_
+  size_t fetches_queued_ = 0;  // of which do not fan out
+  int fanning_out_ = 0;        // category and bucket listings in flight
   ReplyQueue queue_;
   size_t size_estimate_ = 4096;
 };
