@@ -82,17 +82,22 @@ Row Counted(const std::string& hosts, Measure measure) {
   return row;
 }
 
-// Runs baton; its wall time and the peak RSS the kernel accounted to it.
+// Runs baton with --json; its wall time and the peak RSS it reports. (wait4's
+// ru_maxrss would count this harness's memory: posix_spawn's vfork child
+// shares it until exec.)
 Row RunBaton(const std::string& name, const std::string& baton, std::vector<std::string> args,
              const BenchTree& tree, const std::string& log) {
+  args.insert(args.begin() + 1, "--json");
   args.insert(args.begin(), baton);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const std::string result_path = log + ".result";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 1, result_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
@@ -100,13 +105,15 @@ Row RunBaton(const std::string& name, const std::string& baton, std::vector<std:
   }
   posix_spawn_file_actions_destroy(&actions);
   int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  waitpid(pid, &status, 0);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error(name + " failed; see " + log);
   }
-  return Row{name, tree.nodes().size(), tree.value_bytes(), seconds, usage.ru_maxrss / 1024.0, 0};
+  std::ifstream result_file(result_path);
+  nlohmann::json result = nlohmann::json::parse(result_file);
+  return Row{
+      name, tree.nodes().size(), tree.value_bytes(), seconds, result.value("peak_rss_mb", 0.0), 0};
 }
 
 void DeleteTree(zk::ZkSession& session, const std::string& root) {
@@ -185,7 +192,7 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
 
   Row restore = note(Counted(hosts, [&] {
     return RunBaton("baton restore", baton,
-                    {"restore", "-q", "--force", "--no_safety_backup", "--backup_location",
+                    {"restore", "--force", "--no_safety_backup", "--backup_location",
                      "file://" + tar, "--zk", zk + restored},
                     tree, log);
   }));

@@ -36,8 +36,28 @@ std::chrono::milliseconds OutputFlags::interval() const {
   return std::chrono::milliseconds(static_cast<int64_t>(progress_interval_s * 1000));
 }
 
-void OutputFlags::Print(const nlohmann::json& result, const std::string& text) const {
+namespace {
+
+// This process's peak resident memory (VmHWM) in MB, 0 if unknown. Unlike
+// getrusage's ru_maxrss, it counts only this program's own memory, not the
+// parent's that a vfork-spawned child briefly shared.
+double PeakRssMb() {
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  if (status == nullptr) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  std::fclose(status);
+  return kb / 1024.0;
+}
+
+}  // namespace
+
+void OutputFlags::Print(nlohmann::json result, const std::string& text) const {
   if (json) {
+    result["peak_rss_mb"] = PeakRssMb();
     std::printf("%s\n", result.dump().c_str());
   } else if (!quiet) {
     std::printf("%s\n", text.c_str());

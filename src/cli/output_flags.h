@@ -26,8 +26,9 @@ struct OutputFlags {
   std::chrono::milliseconds interval() const;
   // Apply(), then a reporter in the style chosen.
   ProgressReporter Reporter(const CLI::App& cmd) const { return {Apply(cmd), interval()}; }
-  // The result: a JSON document with --json, else `text` unless --quiet.
-  void Print(const nlohmann::json& result, const std::string& text) const;
+  // The result: a JSON document with --json (plus the peak memory used),
+  // else `text` unless --quiet.
+  void Print(nlohmann::json result, const std::string& text) const;
 };
 
 }  // namespace baton::cli
