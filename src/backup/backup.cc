@@ -70,57 +70,66 @@ BackupStats Backup(const BackupOptions& options) {
   const uint64_t ids = options.progress ? zk::TreeReader::CountIds(session, state) : 0;
   for (int attempt = 1;; ++attempt) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
-    // Point in time: read everything, then check that nothing read has
-    // changed since. If so, the backup is the tree as of the newest zxid read.
-    // When the ensemble wrote nothing at all meanwhile, that needs no check.
-    session.Sync(state);
-    zk::QuietWindow window(session, options.zk.path + "/" + store::kBackupMarkerPrefix,
-                           "backup to " + storage->Describe());
-    zk::Fingerprints prints;
-    archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
-    backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
-    reader.Read(
-        state,
-        [&](store::BackupItem&& item) {
-          archive.Add(item);
-          progress.Add(item.data.size(), !item.version);  // ids are done with their value
-        },
-        &prints);
-    progress.Finish();
-    const bool quiet = window.Close();
-    std::optional<std::string> changed;
-    if (!quiet) {
+    try {
+      // Point in time: read everything, then check that nothing read has
+      // changed since. If so, the backup is the tree as of the newest zxid read.
+      // When the ensemble wrote nothing at all meanwhile, that needs no check.
       session.Sync(state);
-      changed = prints.FirstChange(session, options.max_in_flight);
-    }
-    if (changed) {
-      if (attempt >= options.consistency_attempts) {
-        throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +
-                    " attempts; last change at " + *changed +
-                    "): stop the writers (Marathon or baton serve) or retry later");
+      zk::QuietWindow window(session, options.zk.path + "/" + store::kBackupMarkerPrefix,
+                             "backup to " + storage->Describe());
+      zk::Fingerprints prints;
+      archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
+      backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
+      reader.Read(
+          state,
+          [&](store::BackupItem&& item) {
+            archive.Add(item);
+            progress.Add(item.data.size(), !item.version);  // ids are done with their value
+          },
+          &prints);
+      progress.Finish();
+      const bool quiet = window.Close();
+      std::optional<std::string> changed;
+      if (!quiet) {
+        session.Sync(state);
+        changed = prints.FirstChange(session, options.max_in_flight);
       }
-      spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
-                   *changed, attempt + 1, options.consistency_attempts);
-      sink.reset();  // discarded: never committed
-      continue;
+      if (changed) {
+        if (attempt >= options.consistency_attempts) {
+          throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +
+                      " attempts; last change at " + *changed +
+                      "): stop the writers (Marathon or baton serve) or retry later");
+        }
+        spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
+                     *changed, attempt + 1, options.consistency_attempts);
+        sink.reset();  // discarded: never committed
+        continue;
+      }
+      archive::Manifest manifest;
+      manifest.tool = std::string("baton ") + kVersion;
+      manifest.created = util::UtcText(std::chrono::system_clock::now());
+      manifest.zk_hosts = options.zk.hosts;
+      manifest.zk_path = options.zk.path;
+      manifest.acls = acls;
+      manifest.zxid_start = prints.first();
+      manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
+      manifest = archive.Finish(std::move(manifest));
+      stats.items = manifest.items;
+      stats.versions = manifest.versions;
+      stats.bytes = manifest.bytes;
+      stats.has_storage_version = manifest.storage_version.has_value();
+      stats.zxid = manifest.zxid_end.value_or(0);
+      stats.quiet = quiet;
+      stats.attempts = attempt;
+      break;
+    } catch (const zk::ConnectionLost& e) {
+      // The client reconnects to another server of the ensemble by itself:
+      // what was read is discarded and the tree read again.
+      if (attempt >= options.consistency_attempts) throw;
+      spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempt + 1,
+                   options.consistency_attempts);
+      sink.reset();
     }
-    archive::Manifest manifest;
-    manifest.tool = std::string("baton ") + kVersion;
-    manifest.created = util::UtcText(std::chrono::system_clock::now());
-    manifest.zk_hosts = options.zk.hosts;
-    manifest.zk_path = options.zk.path;
-    manifest.acls = acls;
-    manifest.zxid_start = prints.first();
-    manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
-    manifest = archive.Finish(std::move(manifest));
-    stats.items = manifest.items;
-    stats.versions = manifest.versions;
-    stats.bytes = manifest.bytes;
-    stats.has_storage_version = manifest.storage_version.has_value();
-    stats.zxid = manifest.zxid_end.value_or(0);
-    stats.quiet = quiet;
-    stats.attempts = attempt;
-    break;
   }
   sink->Commit();
   double seconds =

@@ -84,6 +84,9 @@ void ThrowZkError(int rc, const std::string& what, const std::string& path) {
     default:
       reason = zerror(rc);
   }
+  if (rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT) {
+    throw ConnectionLost(what + " " + path + ": " + reason);
+  }
   throw Error(what + " " + path + ": " + reason);
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "baton/error.h"
 #include "baton/zk_url.h"
 
 namespace baton::zk {
@@ -61,7 +62,16 @@ class ZkSession {
   int state_ = 0;
 };
 
-// Throws baton::Error for rc != ZOK, phrased for an operator.
+// The connection to the server dropped (or it did not answer) while a
+// request was in flight. The session lives on and the client reconnects to
+// another server of the ensemble by itself, so the work may be done again.
+class ConnectionLost : public Error {
+ public:
+  using Error::Error;
+};
+
+// Throws baton::Error for rc != ZOK, phrased for an operator; ConnectionLost
+// for a lost connection or a timeout.
 [[noreturn]] void ThrowZkError(int rc, const std::string& what, const std::string& path);
 
 }  // namespace baton::zk
