@@ -149,22 +149,29 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
 
   std::mt19937 random(12345);
   int old_seen = 0, new_seen = 0, recovered = 0;
-  // At least 12 kills, and more (up to 30) until 3 landed while the state
-  // was being replaced: the marker's window is a part of a restore only.
-  const int kMinRounds = 12, kMaxRounds = 30, kMinRecovered = 3;
-  int rounds = 0;
-  for (int round = 0; round < kMaxRounds && (round < kMinRounds || recovered < kMinRecovered);
-       ++round, ++rounds) {
+  // Even rounds kill at a random point of the whole restore; odd rounds wait
+  // for the marker first and kill inside the write phase, which is a small
+  // part of a restore (a loaded CI machine rarely hit it by chance).
+  const int kRounds = 16, kMinRecovered = 3;
+  for (int round = 0; round < kRounds; ++round) {
+    bool in_write_phase = round % 2 == 1;
     auto delay = std::chrono::milliseconds(random() % (full.count() + 1));
     pid_t pid = StartBaton({"restore", "--backup_location", "file://" + new_tar, "--zk", zk_url_},
                            dir_ + "/killed.log");
+    if (in_write_phase) {
+      auto deadline = std::chrono::steady_clock::now() + 10 * full + std::chrono::seconds(5);
+      while (!Marked() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      delay = std::chrono::milliseconds(random() % (full.count() / 4 + 1));
+    }
     std::this_thread::sleep_for(delay);
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     if (Marked()) {
       ++recovered;
-      // Every other round the next restore finds the marker; else recover.
-      if (round % 2 == 0) {
+      // Alternately the next restore finds the marker, or recover does.
+      if (recovered % 2 == 0) {
         RunResult r = Recover();
         ASSERT_EQ(r.exit_code, 0) << r.err;
       } else {
@@ -189,7 +196,7 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
   // The kills landed inside restores, not only before or after them.
   EXPECT_GE(recovered, kMinRecovered) << "a full restore took " << full.count() << " ms";
   std::printf("killed %d restores (a full one takes %lld ms): %d old, %d new, %d recovered\n",
-              rounds, static_cast<long long>(full.count()), old_seen, new_seen, recovered);
+              kRounds, static_cast<long long>(full.count()), old_seen, new_seen, recovered);
 }
 
 }  // namespace
