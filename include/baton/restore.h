@@ -32,6 +32,12 @@ struct RestoreOptions {
   int max_in_flight = 8;
   // Listing requests in flight at once while the old state is walked.
   int max_reads_in_flight = 2000;
+  // A restore refuses a larger backup while validating it, before anything
+  // is touched: a small compressed file can hold millions of entries or
+  // gigabytes (a tar bomb) that would exhaust ZooKeeper's memory. Ten times
+  // the largest Marathon state seen in practice; raise them for a real one.
+  uint64_t max_entries = 2'000'000;
+  uint64_t max_bytes = 8ULL << 30;
   // Told of each entry checked, saved and written; none by default.
   ProgressListener progress = {};
 };

@@ -1,6 +1,7 @@
 #include "archive/backup_reader.h"
 
 #include "baton/error.h"
+#include "util/printable.h"
 
 namespace baton::archive {
 
@@ -17,22 +18,25 @@ bool BackupReader::Next(TarEntry& entry) {
   if (entry.name == kManifestEntry) {
     CheckManifest(entry.data);
     if (tar_.Next(entry)) {
-      throw Error("the backup has entries after its manifest ('" + entry.name + "')");
+      throw Error("the backup has entries after its manifest ('" + util::Printable(entry.name) +
+                  "')");
     }
     return false;
   }
   const std::string* expected = entry.Attribute(kSha256Attribute);
   if (expected == nullptr && checksummed_ > 0) {
-    throw Error("backup entry '" + entry.name + "' has no checksum, unlike the entries before it");
+    throw Error("backup entry '" + util::Printable(entry.name) +
+                "' has no checksum, unlike the entries before it");
   }
   if (expected != nullptr) {
     if (checksummed_ != entries_) {
-      throw Error("backup entry '" + entry.name + "' has a checksum, unlike the entries before it");
+      throw Error("backup entry '" + util::Printable(entry.name) +
+                  "' has a checksum, unlike the entries before it");
     }
     std::string actual = util::Sha256Hex(entry.data);
     if (actual != *expected) {
-      throw Error("backup entry '" + entry.name + "' is corrupt: its SHA-256 is " + actual +
-                  ", the backup recorded " + *expected);
+      throw Error("backup entry '" + util::Printable(entry.name) + "' is corrupt: its SHA-256 is " +
+                  actual + ", the backup recorded " + *expected);
     }
     chain_.Update(entry.name + "\n" + actual + "\n");
     ++checksummed_;

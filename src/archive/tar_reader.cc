@@ -3,11 +3,15 @@
 #include <archive_entry.h>
 
 #include "baton/error.h"
+#include "util/printable.h"
 
 namespace baton::archive {
 namespace {
 
 constexpr size_t kReadBuffer = 1 << 20;
+// Longer than any Marathon id plus its category and timestamp; refused
+// before the entry's data is read.
+constexpr size_t kMaxEntryNameBytes = 4096;
 
 }  // namespace
 
@@ -64,15 +68,20 @@ bool TarReader::Next(TarEntry& entry) {
   if (rc != ARCHIVE_OK) Fail("the backup is not a valid tar archive (corrupt or truncated)");
   const char* name = archive_entry_pathname(header);
   entry.name = name != nullptr ? name : "";
+  if (entry.name.size() > kMaxEntryNameBytes) {
+    throw Error("backup entry '" + util::Printable(entry.name) + "' has a name longer than " +
+                std::to_string(kMaxEntryNameBytes) + " bytes");
+  }
   if (archive_entry_filetype(header) != AE_IFREG || archive_entry_hardlink(header) != nullptr) {
-    throw Error("backup entry '" + entry.name + "' is not a regular file");
+    throw Error("backup entry '" + util::Printable(entry.name) + "' is not a regular file");
   }
   if (archive_entry_sparse_count(header) > 0) {
-    throw Error("backup entry '" + entry.name + "' is a sparse file, which backups never contain");
+    throw Error("backup entry '" + util::Printable(entry.name) +
+                "' is a sparse file, which backups never contain");
   }
   if (!archive_entry_size_is_set(header) || archive_entry_size(header) < 0 ||
       static_cast<uint64_t>(archive_entry_size(header)) > max_entry_bytes_) {
-    throw Error("backup entry '" + entry.name + "' is larger than the limit of " +
+    throw Error("backup entry '" + util::Printable(entry.name) + "' is larger than the limit of " +
                 std::to_string(max_entry_bytes_) + " bytes");
   }
   entry.attributes.clear();
@@ -92,9 +101,10 @@ bool TarReader::Next(TarEntry& entry) {
   size_t got = 0;
   while (got < size) {
     la_ssize_t n = archive_read_data(archive_.get(), entry.data.data() + got, size - got);
-    if (n < 0) Fail("the backup is corrupt or truncated in entry '" + entry.name + "'");
+    if (n < 0)
+      Fail("the backup is corrupt or truncated in entry '" + util::Printable(entry.name) + "'");
     if (n == 0) {
-      throw Error("the backup is truncated inside entry '" + entry.name + "'");
+      throw Error("the backup is truncated inside entry '" + util::Printable(entry.name) + "'");
     }
     got += static_cast<size_t>(n);
   }

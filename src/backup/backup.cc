@@ -123,12 +123,13 @@ BackupStats Backup(const BackupOptions& options) {
       stats.attempts = attempt;
       break;
     } catch (const zk::ConnectionLost& e) {
-      // The client reconnects to another server of the ensemble by itself:
-      // what was read is discarded and the tree read again.
+      // What was read is discarded and the tree read again, through another
+      // server of the ensemble or a new session.
       if (attempt >= options.consistency_attempts) throw;
       spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempt + 1,
                    options.consistency_attempts);
       sink.reset();
+      session.Resume();
     }
   }
   sink->Commit();

@@ -4,6 +4,7 @@
 #include "baton/error.h"
 #include "store/backup_item.h"
 #include "store/storage_version.h"
+#include "util/printable.h"
 #include "zk/acl.h"
 
 namespace baton::backup {
@@ -14,7 +15,8 @@ void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary) {
     try {
       zk::Acl::Parse(*acl);
     } catch (const Error& e) {
-      throw Error("backup entry '" + entry.name + "' has an unreadable ACL: " + e.what());
+      throw Error("backup entry '" + util::Printable(entry.name) +
+                  "' has an unreadable ACL: " + e.what());
     }
   }
   summary.bytes += entry.data.size();

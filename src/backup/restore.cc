@@ -44,8 +44,18 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
                        const RestoreOptions& options) {
   BackupSummary summary;
   backup::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
+  uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
     backup::CheckEntry(entry, summary);
+    if (++entries > options.max_entries) {
+      throw Error("the backup holds more than " + std::to_string(options.max_entries) +
+                  " entries, more than a Marathon state has: refused as a possible tar bomb "
+                  "(--max_entries raises the limit)");
+    }
+    if (summary.bytes > options.max_bytes) {
+      throw Error("the backup holds more than " + std::to_string(options.max_bytes) +
+                  " bytes of data: refused as a possible tar bomb (--max_bytes raises the limit)");
+    }
     progress.Add(entry.data.size());
   });
   progress.Finish();
@@ -85,6 +95,28 @@ uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
   return deleted;
 }
 
+// How often a restore writes the whole state again after a lost connection
+// or an expired session before it gives up (and rolls back).
+constexpr int kWriteAttempts = 3;
+
+// Runs `step` until it completes, resuming the session after a lost
+// connection or an expired session. Only for steps that start from scratch
+// each time: ReplaceState deletes whatever a broken attempt wrote.
+template <typename Step>
+void WithResumes(zk::ZkSession& session, const char* what, Step step) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      step();
+      return;
+    } catch (const zk::ConnectionLost& e) {
+      if (attempt >= kWriteAttempts) throw;
+      spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
+                   attempt + 1, kWriteAttempts);
+      session.Resume();
+    }
+  }
+}
+
 // Puts back the state a marked restore replaced, then removes the marker.
 void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
               const RestoreOptions& options) {
@@ -97,23 +129,30 @@ void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
                marker.restoring, marker.started, marker.host,
                marker.safety_backup.empty() ? "(none: there was no state)" : marker.safety_backup);
   if (marker.safety_backup.empty()) {
-    zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
-                           options.max_in_flight);
-    zk::DeleteDescendants(session, writer, options.zk.state_path(), options.max_reads_in_flight);
-    session.Delete(options.zk.state_path());
+    WithResumes(session, "removing the state", [&] {
+      zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
+                             options.max_in_flight);
+      zk::DeleteDescendants(session, writer, options.zk.state_path(), options.max_reads_in_flight);
+      session.Delete(options.zk.state_path());
+    });
   } else {
     std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
     backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
+    // The state as it was: whatever its size, it goes back.
+    RestoreOptions unlimited = options;
+    unlimited.max_entries = unlimited.max_bytes = UINT64_MAX;
     BackupSummary summary;
     try {
-      summary = Validate(staged, "the safety backup", options);
+      summary = Validate(staged, "the safety backup", unlimited);
     } catch (const Error& e) {
       throw Error("cannot roll back: the safety backup " + marker.safety_backup + " (written on " +
                   marker.host + ") cannot be used: " + e.what());
     }
-    ReplaceState(session, staged, options, summary);
+    WithResumes(session, "writing the safety backup",
+                [&] { ReplaceState(session, staged, options, summary); });
   }
-  store::RestoreMarker::Remove(session, options.zk.path);
+  WithResumes(session, "removing the restore marker",
+              [&] { store::RestoreMarker::Remove(session, options.zk.path); });
   spdlog::info("rolled back: the state is as it was before that restore");
 }
 
@@ -210,10 +249,12 @@ RestoreStats Restore(const RestoreOptions& options) {
   stats.safety_backup = marker.safety_backup;
   marker.Write(session, options.zk.path);
   try {
-    stats.deleted_nodes = ReplaceState(session, staged, options, summary);
+    WithResumes(session, "writing the state",
+                [&] { stats.deleted_nodes = ReplaceState(session, staged, options, summary); });
   } catch (const Error& e) {
     spdlog::error("restore failed: {}", e.what());
     try {
+      session.Resume();  // the failure may have left it disconnected
       RollBack(session, marker, options);
     } catch (const Error& again) {
       throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +
@@ -222,7 +263,8 @@ RestoreStats Restore(const RestoreOptions& options) {
     }
     throw Error(std::string(e.what()) + " (rolled back to the state before the restore)");
   }
-  store::RestoreMarker::Remove(session, options.zk.path);
+  WithResumes(session, "removing the restore marker",
+              [&] { store::RestoreMarker::Remove(session, options.zk.path); });
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,

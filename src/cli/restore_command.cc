@@ -18,6 +18,7 @@ Command AddRestoreCommand(CLI::App& app) {
     bool dry_run = false;
     bool no_safety_backup = false;
     std::string safety_backup_dir = "/var/tmp/baton";
+    RestoreOptions limits;
     OutputFlags output;
   };
   auto flags = std::make_shared<Flags>();
@@ -39,6 +40,12 @@ Command AddRestoreCommand(CLI::App& app) {
                   "Where the current state is saved before it is replaced")
       ->envname("BATON_SAFETY_BACKUP_DIR")
       ->capture_default_str();
+  cmd->add_option("--max_entries", flags->limits.max_entries,
+                  "Refuse a backup with more entries (a tar bomb) before touching anything")
+      ->capture_default_str();
+  cmd->add_option("--max_bytes", flags->limits.max_bytes,
+                  "Refuse a backup with more bytes of data before touching anything")
+      ->capture_default_str();
   flags->output.AddTo(*cmd);
   cmd->footer(
       "Examples:\n"
@@ -57,6 +64,8 @@ Command AddRestoreCommand(CLI::App& app) {
             options.dry_run = flags->dry_run;
             options.safety_backup_dir = flags->safety_backup_dir;
             options.safety_backup = !flags->no_safety_backup;
+            options.max_entries = flags->limits.max_entries;
+            options.max_bytes = flags->limits.max_bytes;
             ProgressReporter reporter = flags->output.Reporter(*cmd);
             options.progress = reporter.Listener();
             auto started = std::chrono::steady_clock::now();

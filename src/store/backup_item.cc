@@ -3,6 +3,7 @@
 #include "baton/error.h"
 #include "store/bucket.h"
 #include "store/utf8.h"
+#include "util/printable.h"
 
 namespace baton::store {
 namespace {
@@ -11,7 +12,7 @@ constexpr std::string_view kItems = "/items/";
 constexpr std::string_view kVersions = "/versions/";
 
 void Refuse(std::string_view name, const std::string& why) {
-  throw Error("backup entry '" + std::string(name) + "' is not a Marathon entity: " + why);
+  throw Error("backup entry '" + util::Printable(name) + "' is not a Marathon entity: " + why);
 }
 
 }  // namespace

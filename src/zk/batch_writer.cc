@@ -139,7 +139,8 @@ void BatchWriter::WaitOne() {
     in_flight_.pop_front();
     return;
   }
-  if (done->rc == ZCONNECTIONLOSS || done->rc == ZSESSIONEXPIRED || done->rc == ZNOAUTH) {
+  if (done->rc == ZCONNECTIONLOSS || done->rc == ZOPERATIONTIMEOUT || done->rc == ZSESSIONEXPIRED ||
+      done->rc == ZINVALIDSTATE || done->rc == ZNOAUTH) {
     ThrowZkError(done->rc, "write batch at", done->ops.front().path);
   }
   // Later batches may have depended on this one: wait for them all, then

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <future>
+#include <thread>
 
 #include "baton/error.h"
 
@@ -70,6 +71,7 @@ void ThrowZkError(int rc, const std::string& what, const std::string& path) {
       reason = "lost the connection to ZooKeeper";
       break;
     case ZSESSIONEXPIRED:
+    case ZINVALIDSTATE:  // what every call on an expired session returns
       reason = "the ZooKeeper session expired";
       break;
     case ZOPERATIONTIMEOUT:
@@ -84,16 +86,26 @@ void ThrowZkError(int rc, const std::string& what, const std::string& path) {
     default:
       reason = zerror(rc);
   }
-  if (rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT) {
+  if (rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || rc == ZSESSIONEXPIRED ||
+      rc == ZINVALIDSTATE) {
     throw ConnectionLost(what + " " + path + ": " + reason);
   }
   throw Error(what + " " + path + ": " + reason);
 }
 
-ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts) : url_(url) {
+ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts)
+    : url_(url), timeouts_(timeouts) {
   zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
-  zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts.session_ms, nullptr, this,
-                        0, &LogFromClient);
+  Open();
+}
+
+void ZkSession::Open() {
+  {
+    std::lock_guard lock(mu_);
+    state_ = 0;
+  }
+  zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts_.session_ms, nullptr,
+                        this, 0, &LogFromClient);
   if (zh_ == nullptr) {
     throw Error("cannot use ZooKeeper hosts '" + url_.hosts + "': " + std::strerror(errno));
   }
@@ -103,12 +115,40 @@ ZkSession::ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts) : url_(url) {
   // changes; a lost connection resolves again at once.
   zoo_set_servers_resolution_delay(zh_, 60 * 1000);
   try {
-    WaitConnected(timeouts.connect_ms);
-    if (url_.has_credentials()) Authenticate(timeouts.connect_ms);
+    WaitConnected(timeouts_.connect_ms);
+    if (url_.has_credentials()) Authenticate(timeouts_.connect_ms);
   } catch (...) {
     if (zh_ != nullptr) zookeeper_close(zh_);
     zh_ = nullptr;
     throw;
+  }
+}
+
+void ZkSession::Resume() {
+  // The client's own state, not the last session event: the completions of
+  // the failed requests may arrive before the event that explains them.
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(timeouts_.session_ms + timeouts_.connect_ms);
+  for (;;) {
+    const int state = zh_ == nullptr ? ZOO_EXPIRED_SESSION_STATE : zoo_state(zh_);
+    if (state == ZOO_CONNECTED_STATE) return;
+    if (state == ZOO_EXPIRED_SESSION_STATE) {
+      spdlog::warn("the ZooKeeper session expired; opening a new one");
+      if (zh_ != nullptr) zookeeper_close(zh_);
+      zh_ = nullptr;
+      Open();
+      return;
+    }
+    if (state == ZOO_AUTH_FAILED_STATE) {
+      throw Error("ZooKeeper at " + url_.hosts +
+                  " refused the credentials (check the credentials in the zk URL)");
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error("no ZooKeeper server of " + url_.hosts + " answered within " +
+                  std::to_string((timeouts_.session_ms + timeouts_.connect_ms) / 1000) +
+                  " s: is a majority of the ensemble up?");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 

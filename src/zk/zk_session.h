@@ -50,12 +50,21 @@ class ZkSession {
   // Throws baton::Error for a ZooKeeper return code that is not ZOK.
   [[noreturn]] void Fail(int rc, const std::string& what, const std::string& path) const;
 
+  // After ConnectionLost, with no request of this session in flight: waits
+  // until the client has reconnected to a server of the ensemble, or opens a
+  // new session in place when the old one expired meanwhile (its ephemeral
+  // nodes are gone then). Throws baton::Error when no server answers within
+  // the session and connect timeouts, as when the ensemble lost its quorum.
+  void Resume();
+
  private:
   static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context);
+  void Open();
   void WaitConnected(int timeout_ms);
   void Authenticate(int timeout_ms);
 
   ZkUrl url_;
+  ZkTimeouts timeouts_;
   zhandle_t* zh_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -63,15 +72,15 @@ class ZkSession {
 };
 
 // The connection to the server dropped (or it did not answer) while a
-// request was in flight. The session lives on and the client reconnects to
-// another server of the ensemble by itself, so the work may be done again.
+// request was in flight, or the session expired. The work may be done again
+// after ZkSession::Resume().
 class ConnectionLost : public Error {
  public:
   using Error::Error;
 };
 
 // Throws baton::Error for rc != ZOK, phrased for an operator; ConnectionLost
-// for a lost connection or a timeout.
+// for a lost connection, a timeout or an expired session.
 [[noreturn]] void ThrowZkError(int rc, const std::string& what, const std::string& path);
 
 }  // namespace baton::zk

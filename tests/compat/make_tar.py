@@ -50,6 +50,11 @@ BAD = {
     # ZooKeeper refuses code points outside the BMP in node names.
     "emoji-id": [("apps/items/_\U0001F600", b"")],
     "bad-storage-version": [("internal:storage:version/items/internal:storage:version", b"\xff\xff")],
+    "absolute-path": [("/apps/items/_x", b"")],
+    "dotdot-path": [("apps/items/../../../etc/passwd", b"")],
+    # An escape sequence that would clear the terminal if printed raw.
+    "control-char": [("apps/items/_a\x1b[2Jb", b"")],
+    "long-name": [("apps/items/_" + "x" * 5000, b"")],
 }
 
 
@@ -92,6 +97,25 @@ def main():
             info.linkname = "/etc/passwd"
             tar.addfile(info)
         write(out, good, add_link)
+    elif mode == "nul-byte":
+        # PAX records carry their length, so a name can hold a NUL byte.
+        with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+            info = tarfile.TarInfo("apps/items/_x")
+            info.pax_headers = {"path": "apps/items/_a\x00b"}
+            tar.addfile(info, io.BytesIO(b""))
+    elif mode in ("short-data", "huge-entry"):
+        # A header announcing more data than the stream holds: 1000 bytes
+        # with 10 present, or 10 GiB (GNU base-256 size) with 1 KiB present.
+        with open(out, "wb") as f:
+            for name, data in good + [("apps/items/_big", None)]:
+                info = tarfile.TarInfo(name)
+                if data is None:
+                    info.size = 1000 if mode == "short-data" else 10 << 30
+                    data = b"x" * (10 if mode == "short-data" else 1024)
+                else:
+                    info.size = len(data)
+                f.write(info.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape"))
+                f.write(data + b"\0" * (-len(data) % 512))
     else:
         sys.exit("unknown mode " + mode)
 

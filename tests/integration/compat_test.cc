@@ -191,6 +191,17 @@ TEST_F(CompatTest, TheModelReaderRefusesPax) {
   EXPECT_NE(code, 0);
 }
 
+// A NUL byte ends a name in every tar reader (libarchive, as GNU tar): a PAX
+// path "apps/items/_a<NUL>b" reads as "apps/items/_a". The name validated is
+// the name written, so a NUL cannot steer a write elsewhere.
+TEST_F(CompatTest, ANulByteEndsTheNameThatIsValidatedAndWritten) {
+  RunResult r = RestorePythonTar("nul-byte");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Snapshot s = zk_.Take(state_);
+  EXPECT_EQ(s.count("/apps/" + store::BucketOf("_a") + "/_a"), 1u);
+  for (const auto& [path, data] : s) EXPECT_EQ(path.find('\0'), std::string::npos) << path;
+}
+
 class RefusedByRestore : public CompatTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(RefusedByRestore, LeavesTheStateAlone) {
@@ -199,13 +210,15 @@ TEST_P(RefusedByRestore, LeavesTheStateAlone) {
   RunResult r = RestorePythonTar(GetParam());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("baton: error: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "a raw escape sequence was printed";
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(BadEntries, RefusedByRestore,
                          ::testing::Values("bad-name", "bad-timestamp", "dotdot-id", "slash-id",
                                            "emoji-id", "bad-storage-version", "directory",
-                                           "symlink"),
+                                           "symlink", "absolute-path", "dotdot-path",
+                                           "control-char", "long-name", "short-data", "huge-entry"),
                          [](const auto& param_info) {
                            std::string name = param_info.param;
                            std::replace(name.begin(), name.end(), '-', '_');

@@ -1,17 +1,20 @@
-// ZooKeeper ensemble faults: the server a backup is connected to is killed
-// in the middle of the backup. The client reconnects to another server of
-// the ensemble, and the backup reads the tree again and completes.
+// ZooKeeper ensemble faults: the server a backup or restore is connected to
+// is killed in the middle of it; the client reconnects to another server of
+// the ensemble and the work is done again from the start. Killing two of the
+// three servers (no quorum) fails with a clear error and claims nothing.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "store/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 
@@ -58,6 +61,12 @@ class PrivateEnsemble {
     std::string pid = ReadFile(dir_ + "/zk" + std::to_string(server + 1) + "/pid");
     ::kill(std::atoi(pid.c_str()), SIGKILL);
   }
+  // Starts the killed servers again, with their data.
+  void Revive() const {
+    if (std::system((Script() + " revive " + dir_ + " > /dev/null").c_str()) != 0) {
+      throw std::runtime_error("cannot revive the ZooKeeper ensemble");
+    }
+  }
 
  private:
   static std::string Script() { return SourceDir() + "/scripts/zk-server"; }
@@ -79,35 +88,69 @@ nlohmann::json Inspect(const std::string& tar) {
   return nlohmann::json::parse(r.out, nullptr, false);
 }
 
-TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
-  PrivateEnsemble ensemble;
-  {
-    TestZk zk(ensemble.address());
-    zk.Create("/fault", "");
-    zk.Create("/fault/state", "", true);
-    zk.CreateMany(MarathonTree(
-        "/fault/state",
-        TreeShape{.apps = 1000, .versions_per_app = 5, .instances = 15000, .big_values = 0}));
-  }
-  const std::string url = "zk://" + ensemble.address() + "/fault";
-  const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
-  pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Wait until the backup is well into the walk, then kill its server.
-  int server = -1;
-  for (int i = 0; i < 200 && server < 0; ++i) {
-    std::this_thread::sleep_for(20ms);
-    server = ensemble.ServerWithBusyClient(2000);
-  }
-  ASSERT_GE(server, 0) << "the backup never got going:\n" << ReadFile(log);
-  ASSERT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "the backup ended before the kill";
-  ensemble.Kill(server);
+// The state of the private ensemble's tree, compared by content.
+Snapshot StateOf(const std::string& address, const std::string& root) {
+  TestZk zk(address);
+  zk.Sync(root);
+  return Comparable(zk.Take(root + "/state"));
+}
+
+void PopulateFault(const std::string& address, const TreeShape& shape) {
+  TestZk zk(address);
+  zk.Create("/fault", "");
+  zk.Create("/fault/state", "", true);
+  zk.CreateMany(MarathonTree("/fault/state", shape));
+}
+
+// Waits for a process started by StartBaton (at most two minutes); its exit
+// code, or -1 when it did not exit by itself.
+int WaitExit(pid_t pid) {
   int status = 0;
   for (int i = 0; i < 1200 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
     std::this_thread::sleep_for(100ms);
   }
-  ASSERT_TRUE(WIFEXITED(status)) << ReadFile(log);
-  std::string out = ReadFile(log);
-  ASSERT_EQ(WEXITSTATUS(status), 0) << out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Waits until the restore-in-progress marker appears under /fault, that is
+// until a restore replaces the state; the polling client is gone after it,
+// so that it is not mistaken for the restore's.
+bool WaitForRestoreMarker(const std::string& address) {
+  TestZk zk(address);
+  for (int i = 0; i < 30000; ++i) {
+    if (zk.Exists("/fault/restore-in-progress")) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return false;
+}
+
+// The server whose client has sent more than `requests` requests, waited for.
+int WaitForBusyServer(const PrivateEnsemble& ensemble, long requests) {
+  int server = -1;
+  for (int i = 0; i < 400 && server < 0; ++i) {
+    server = ensemble.ServerWithBusyClient(requests);
+    if (server < 0) std::this_thread::sleep_for(10ms);
+  }
+  return server;
+}
+
+constexpr TreeShape kShape{
+    .apps = 1000, .versions_per_app = 5, .instances = 15000, .big_values = 0};
+
+TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
+  PrivateEnsemble ensemble;
+  PopulateFault(ensemble.address(), kShape);
+  const std::string url = "zk://" + ensemble.address() + "/fault";
+  const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
+  pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
+  // Wait until the backup is well into the walk, then kill its server.
+  int server = WaitForBusyServer(ensemble, 2000);
+  ASSERT_GE(server, 0) << "the backup never got going:\n" << ReadFile(log);
+  ASSERT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "the backup ended before the kill";
+  ensemble.Kill(server);
+  std::string out;
+  ASSERT_EQ(WaitExit(pid), 0) << (out = ReadFile(log));
+  out = ReadFile(log);
   EXPECT_NE(out.find("lost the connection to ZooKeeper"), std::string::npos) << out;
   EXPECT_NE(out.find("reading the tree again"), std::string::npos) << out;
 
@@ -120,6 +163,94 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   EXPECT_EQ(during["versions"], later["versions"]);
   EXPECT_EQ(during["bytes"], later["bytes"]);
   EXPECT_GT(during["items"].get<int>(), 15000);
+}
+
+TEST(EnsembleFault, KillingTheConnectedServerMidRestoreWritesThroughAnother) {
+  PrivateEnsemble ensemble;
+  PopulateFault(ensemble.address(), kShape);
+  const std::string url = "zk://" + ensemble.address() + "/fault";
+  const std::string tmp = TempDir(), tar = tmp + "/before.tar", log = tmp + "/restore.log";
+  RunResult b = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", url});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  Snapshot before = StateOf(ensemble.address(), "/fault");
+  {
+    TestZk zk(ensemble.address());
+    zk.DeleteTree("/fault/state/apps");
+    zk.Create("/fault/state/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+  }
+
+  pid_t pid = StartBaton({"restore", "--backup_location", "file://" + tar, "--zk", url,
+                          "--safety_backup_dir", tmp + "/safety"},
+                         log);
+  ASSERT_TRUE(WaitForRestoreMarker(ensemble.address())) << ReadFile(log);
+  // Listing the tree to delete it is a request per node: well past 2000 the
+  // restore is replacing the state.
+  int server = WaitForBusyServer(ensemble, 2000);
+  ASSERT_GE(server, 0) << ReadFile(log);
+  ensemble.Kill(server);
+  std::string out;
+  ASSERT_EQ(WaitExit(pid), 0) << (out = ReadFile(log));
+  out = ReadFile(log);
+  EXPECT_NE(out.find("writing the state again"), std::string::npos) << out;
+  EXPECT_EQ(Diff(before, StateOf(ensemble.address(), "/fault")), "");
+  TestZk zk(ensemble.address());
+  EXPECT_FALSE(zk.Exists("/fault/restore-in-progress"));
+}
+
+// Two of three servers killed: a backup fails within its timeouts and writes
+// no file; a restore fails, keeps its marker and says how to recover, which
+// works once the servers are back.
+TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
+  PrivateEnsemble ensemble;
+  PopulateFault(ensemble.address(),
+                TreeShape{.apps = 300, .versions_per_app = 5, .instances = 6000, .big_values = 0});
+  const std::string url = "zk://" + ensemble.address() + "/fault";
+  const std::vector<std::string> timeouts = {"--zk_timeout", "2000", "--zk_session_timeout",
+                                             "2000"};
+  const std::string tmp = TempDir(), dir = tmp + "/quorum";
+  std::filesystem::create_directories(dir);
+  const std::string good = tmp + "/good.tar";
+  ASSERT_EQ(RunBaton({"backup", "--backup_location", "file://" + good, "--zk", url}).exit_code, 0);
+
+  std::vector<std::string> args = {"backup", "--backup_location", "file://" + dir + "/lost.tar",
+                                   "--zk", url};
+  args.insert(args.end(), timeouts.begin(), timeouts.end());
+  pid_t pid = StartBaton(args, tmp + "/backup.log");
+  int server = WaitForBusyServer(ensemble, 2000);
+  ASSERT_GE(server, 0) << ReadFile(tmp + "/backup.log");
+  ensemble.Kill(server);
+  ensemble.Kill((server + 1) % 3);
+  EXPECT_EQ(WaitExit(pid), 1);
+  std::string out = ReadFile(tmp + "/backup.log");
+  EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
+  EXPECT_EQ(out.find("backup complete"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir)) << "a failed backup left a file";
+
+  ensemble.Revive();
+  {
+    TestZk zk(ensemble.address());
+    zk.Create("/fault/state/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+  }
+  Snapshot changed = StateOf(ensemble.address(), "/fault");
+  args = {"restore", "--backup_location",   "file://" + good, "--zk",
+          url,       "--safety_backup_dir", tmp + "/safety"};
+  args.insert(args.end(), timeouts.begin(), timeouts.end());
+  pid = StartBaton(args, tmp + "/restore.log");
+  ASSERT_TRUE(WaitForRestoreMarker(ensemble.address())) << ReadFile(tmp + "/restore.log");
+  server = WaitForBusyServer(ensemble, 2000);
+  ASSERT_GE(server, 0) << ReadFile(tmp + "/restore.log");
+  ensemble.Kill(server);
+  ensemble.Kill((server + 1) % 3);
+  EXPECT_EQ(WaitExit(pid), 1);
+  out = ReadFile(tmp + "/restore.log");
+  EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
+  EXPECT_NE(out.find("run baton recover"), std::string::npos) << out;
+  EXPECT_EQ(out.find("restore complete"), std::string::npos) << out;
+
+  ensemble.Revive();
+  RunResult recover = RunBaton({"recover", "--zk", url});
+  ASSERT_EQ(recover.exit_code, 0) << recover.err;
+  EXPECT_EQ(Diff(changed, StateOf(ensemble.address(), "/fault")), "");
 }
 
 }  // namespace

@@ -8,7 +8,10 @@
 //   node verifying-proxy.js LISTEN_PORT UPSTREAM_PORT KEYS.json
 //   KEYS.json: {"ACCESSKEY": {"secret": "...", "token": "optional session token",
 //                             "flaky": N (every Nth request gets 503 SlowDown),
-//                             "failParts": true (parts 2+ always get 500)}, ...}
+//                             "failParts": true (parts 2+ always get 500),
+//                             "cutEvery": N (every Nth request loses its connection, as
+//                               when the server restarts: a GET half-way through the
+//                               body, any other request before it reaches s3rver)}, ...}
 // GET /__proxy/events lists what was forwarded or injected, for assertions.
 'use strict';
 const http = require('http');
@@ -83,6 +86,7 @@ async function verify(req, body) {
   if (key.flaky && counts[accessKey] % key.flaky === 0) return [503, 'SlowDown', 'injected throttling'];
   const part = /[?&]partNumber=(\d+)/.exec(req.url);
   if (key.failParts && part && Number(part[1]) >= 2) return [500, 'InternalError', 'injected part failure'];
+  req.cut = Boolean(key.cutEvery && counts[accessKey] % key.cutEvery === 0);
   return null;
 }
 
@@ -103,14 +107,21 @@ http.createServer((req, res) => {
     }
     const sse = req.headers['x-amz-server-side-encryption'];
     const md5 = req.headers['content-md5'] ? ' md5' : '';
-    events.push(`${verdict ? verdict[0] : 'forward'} ${req.method} ${req.url}${sse ? ' sse=' + sse : ''}${md5}`);
+    events.push(`${verdict ? verdict[0] : req.cut ? 'cut' : 'forward'} ${req.method} ${req.url}${sse ? ' sse=' + sse : ''}${md5}`);
     if (verdict) return refuse(res, ...verdict);
+    if (req.cut && req.method !== 'GET') return req.socket.destroy();
     const headers = { ...req.headers };
     headers['authorization'] = headers['authorization'].replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
     delete headers['x-amz-security-token'];
     const up = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (upRes) => {
       res.writeHead(upRes.statusCode, upRes.headers);
-      upRes.pipe(res);
+      if (!req.cut) return upRes.pipe(res);
+      const got = [];
+      upRes.on('data', (c) => got.push(c));
+      upRes.on('end', () => {
+        const all = Buffer.concat(got);
+        res.write(all.subarray(0, all.length >> 1), () => res.socket.destroy());
+      });
     });
     up.on('error', (e) => refuse(res, 502, 'BadGateway', e.message));
     up.end(body);

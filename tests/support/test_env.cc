@@ -318,6 +318,16 @@ bool TestZk::Exists(const std::string& path) {
   return true;
 }
 
+std::vector<std::string> TestZk::Children(const std::string& path) {
+  String_vector names{};
+  int rc = zoo_get_children(zh_, path.c_str(), 0, &names);
+  if (rc == ZNONODE) return {};
+  Check(rc, "list " + path);
+  std::vector<std::string> result(names.data, names.data + names.count);
+  deallocate_String_vector(&names);
+  return result;
+}
+
 std::string TestZk::Get(const std::string& path) {
   Stat stat{};
   Check(zoo_exists(zh_, path.c_str(), 0, &stat), "stat " + path);

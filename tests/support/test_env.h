@@ -80,6 +80,8 @@ class TestZk {
   // must come after their parents.
   void CreateMany(const std::vector<NewNode>& nodes);
   bool Exists(const std::string& path);
+  // The children's names; none for a missing node.
+  std::vector<std::string> Children(const std::string& path);
   // Makes the connected server catch up with the ensemble's leader.
   void Sync(const std::string& path);
   std::string Get(const std::string& path);

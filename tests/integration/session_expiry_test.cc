@@ -1,0 +1,93 @@
+// A ZooKeeper session that expires in the middle of a backup or a restore,
+// as after a long pause of the process (a stopped VM, swapping): the process
+// is stopped for longer than its session timeout, so the server expires the
+// session; once it runs again, the work is done again with a new session.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "store/bucket.h"
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr TreeShape kShape{
+    .apps = 1000, .versions_per_app = 5, .instances = 15000, .big_values = 0};
+
+class SessionExpiryTest : public ZkTest {
+ protected:
+  // Starts baton with a 2 s session; once `started()` holds, stops it for
+  // 4 s and lets it go on. Returns its exit code and output.
+  template <typename Started>
+  RunResult PauseOnce(std::vector<std::string> args, Started started) {
+    args.insert(args.end(), {"--zk", zk_url_, "--zk_session_timeout", "2000"});
+    const std::string log = dir_ + "/paused.log";
+    pid_t pid = StartBaton(args, log);
+    bool seen = false;
+    for (int i = 0; i < 20000 && !(seen = started()); ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_TRUE(seen) << ReadFile(log);
+    ::kill(pid, SIGSTOP);
+    std::this_thread::sleep_for(4s);
+    ::kill(pid, SIGCONT);
+    int status = 0;
+    for (int i = 0; i < 1200 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
+      std::this_thread::sleep_for(100ms);
+    }
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = ReadFile(log);
+    return r;
+  }
+  Snapshot State() { return Comparable(zk_.Take(state_)); }
+};
+
+TEST_F(SessionExpiryTest, ABackupReadsAgainWithANewSession) {
+  Populate(kShape);
+  const std::string tar = dir_ + "/paused.tar";
+  // The quiet-window marker appears when the walk begins.
+  RunResult r = PauseOnce({"backup", "--backup_location", "file://" + tar}, [&] {
+    for (const std::string& child : zk_.Children(root_)) {
+      if (child.rfind("backup-in-progress-", 0) == 0) return true;
+    }
+    return false;
+  });
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("the ZooKeeper session expired; opening a new one"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("reading the tree again"), std::string::npos) << r.err;
+
+  Snapshot before = State();
+  zk_.DeleteTree(state_);
+  ASSERT_EQ(Restore(tar).exit_code, 0);
+  EXPECT_EQ(Diff(before, State()), "");
+}
+
+TEST_F(SessionExpiryTest, ARestoreWritesAgainWithANewSession) {
+  Populate(kShape);
+  const std::string tar = dir_ + "/before.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  Snapshot before = State();
+  zk_.DeleteTree(state_ + "/apps");
+  zk_.Create(state_ + "/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+
+  RunResult r = PauseOnce(
+      {"restore", "--backup_location", "file://" + tar, "--safety_backup_dir", dir_ + "/safety"},
+      [&] { return zk_.Exists(root_ + "/restore-in-progress"); });
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("the ZooKeeper session expired; opening a new one"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("writing the state again"), std::string::npos) << r.err;
+  EXPECT_FALSE(zk_.Exists(root_ + "/restore-in-progress"));
+  EXPECT_EQ(Diff(before, State()), "");
+}
+
+}  // namespace
+}  // namespace baton::testing
