@@ -1,11 +1,13 @@
 // Arbitrary text as a --zk URL: parsed or refused with baton::Error; a parsed
-// one has a usable path, and its redacted form hides the password.
+// one has hosts and a path of legal node names.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "baton/error.h"
 #include "baton/zk_url.h"
+#include "store/backup_item.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -14,8 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (url.path.size() < 2 || url.path[0] != '/' || url.path.back() == '/' || url.hosts.empty()) {
       __builtin_trap();
     }
-    if (url.password.size() >= 4 && url.Redacted().find(url.password) != std::string::npos) {
-      __builtin_trap();
+    // Every segment of the service root is a node name ZooKeeper accepts.
+    for (size_t at = 1; at <= url.path.size();) {
+      size_t next = std::min(url.path.find('/', at), url.path.size());
+      if (!baton::store::IsValidNodeName(std::string_view(url.path).substr(at, next - at))) {
+        __builtin_trap();
+      }
+      at = next + 1;
     }
   } catch (const baton::Error&) {
   }

@@ -1,6 +1,7 @@
 #include "storage/backup_location.h"
 
 #include <cctype>
+#include <string_view>
 
 #include "baton/error.h"
 #include "util/time_text.h"
@@ -17,6 +18,25 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// Escapes what would change the meaning of a URI part (`reserved`, '%',
+// spaces, control characters), so that Redacted() parses back to the same
+// location.
+std::string PercentEncode(const std::string& text, std::string_view reserved) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7F || c == '%' || reserved.find(c) != std::string_view::npos) {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -83,10 +103,11 @@ BackupLocation BackupLocation::Parse(const std::string& text) {
 }
 
 std::string BackupLocation::Redacted() const {
-  std::string out = scheme + "://" + authority + path;
+  std::string out = scheme + "://" + PercentEncode(authority, "/?#") + PercentEncode(path, "?#");
   char sep = '?';
   for (const auto& [key, value] : params) {
-    out += sep + key + "=" + (IsSecretParam(key) ? "***" : value);
+    out += sep + PercentEncode(key, "&=#") + "=" +
+           (IsSecretParam(key) ? "***" : PercentEncode(value, "&=#"));
     sep = '&';
   }
   return out;

@@ -1,9 +1,12 @@
 #include "baton/zk_url.h"
 
+#include <cctype>
 #include <charconv>
 #include <string_view>
 
 #include "baton/error.h"
+#include "store/backup_item.h"
+#include "util/printable.h"
 
 namespace baton {
 namespace {
@@ -20,13 +23,27 @@ void CheckHost(std::string_view host_port) {
   // "[v6addr]:port" or "name:port".
   size_t colon = host_port.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || !ValidPort(host_port.substr(colon + 1))) {
-    throw Error("invalid ZooKeeper URL: host '" + std::string(host_port) +
+    throw Error("invalid ZooKeeper URL: host '" + util::Printable(host_port) +
                 "' is not of the form host:port");
   }
   std::string_view host = host_port.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') {
     throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" + std::string(host_port) +
                 "'");
+  }
+  // A DNS name, an IPv4 address or a bracketed IPv6 address (with a zone).
+  const bool v6 = host.front() == '[';
+  if (v6) host = host.substr(1, host.size() - 2);
+  for (char c : host) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+              (v6 && (c == ':' || c == '%'));
+    if (!ok) {
+      throw Error("invalid ZooKeeper URL: '" + util::Printable(host_port) +
+                  "' is not a host name or address with a port");
+    }
+  }
+  if (host.empty()) {
+    throw Error("invalid ZooKeeper URL: host '" + util::Printable(host_port) + "' has no name");
   }
 }
 
@@ -81,9 +98,9 @@ ZkUrl ZkUrl::Parse(const std::string& text) {
     size_t next = path.find('/', pos);
     if (next == std::string_view::npos) next = path.size();
     std::string_view segment = path.substr(pos, next - pos);
-    if (segment.empty() || segment == "." || segment == ".." ||
-        segment.find('\0') != std::string_view::npos) {
-      throw Error("invalid ZooKeeper URL: bad path '" + std::string(path) + "'");
+    if (!store::IsValidNodeName(segment)) {
+      throw Error("invalid ZooKeeper URL: bad path '" + util::Printable(path) +
+                  "' (each segment must be a legal ZooKeeper node name)");
     }
     pos = next + 1;
   }
