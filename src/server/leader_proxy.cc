@@ -47,6 +47,7 @@ void LeaderProxy::Forward(const httplib::Request& req, httplib::Response& res,
   size_t colon = leader.rfind(':');
   httplib::Client client(leader.substr(0, colon), std::stoi(leader.substr(colon + 1)));
   client.set_connection_timeout(std::chrono::seconds(2));
+  client.set_tcp_nodelay(true);  // headers and body go out as separate writes
   client.set_read_timeout(std::chrono::seconds(60));
   httplib::Request out;
   out.method = req.method;

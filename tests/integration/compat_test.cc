@@ -17,23 +17,6 @@
 namespace baton::testing {
 namespace {
 
-// Runs a shell command and returns its stdout; fails the test on non-zero exit.
-std::string Shell(const std::string& command, int* exit_code = nullptr) {
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  int status = pclose(pipe.release());
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (exit_code != nullptr) {
-    *exit_code = code;
-  } else {
-    EXPECT_EQ(code, 0) << command;
-  }
-  return out;
-}
-
 std::string Python() { return "/usr/bin/python3 " + SourceDir() + "/tests/compat/"; }
 
 std::string MarathonReader(const std::string& tar, int* exit_code = nullptr) {

@@ -48,8 +48,10 @@ class PrivateEnsemble {
     std::string host;
     for (int i = 0; std::getline(ports, host, ','); ++i) {
       std::string port = host.substr(host.rfind(':') + 1);
-      std::string out =
-          Run("exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf cons >&3 && timeout 2 cat <&3");
+      int code = 0;
+      std::string out = Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
+                                  " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null",
+                              &code);
       for (size_t at = out.find("recved="); at != std::string::npos;
            at = out.find("recved=", at + 1)) {
         if (std::atol(out.c_str() + at + 7) > requests) return i;
@@ -70,14 +72,6 @@ class PrivateEnsemble {
 
  private:
   static std::string Script() { return SourceDir() + "/scripts/zk-server"; }
-  static std::string Run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(("bash -c '" + command + "' 2>/dev/null").c_str(), "r");
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-    pclose(pipe);
-    return out;
-  }
 
   std::string dir_, address_;
 };

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -80,6 +81,22 @@ std::string S3Endpoint() {
 std::string UniqueRoot(const std::string& name) {
   static std::atomic<int> counter{0};
   return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+std::string Shell(const std::string& command, int* exit_code) {
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  int status = pclose(pipe.release());
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (exit_code != nullptr) {
+    *exit_code = code;
+  } else {
+    EXPECT_EQ(code, 0) << command;
+  }
+  return out;
 }
 
 std::string TempDir() {

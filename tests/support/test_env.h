@@ -28,6 +28,9 @@ std::string TempDir();
 std::string SourceDir();
 // The whole content of a file ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
+// Runs a shell command and returns its stdout; fails the test on a non-zero
+// exit unless `exit_code` takes it.
+std::string Shell(const std::string& command, int* exit_code = nullptr);
 // Path of the baton executable.
 std::string BatonBinary();
 
