@@ -96,16 +96,6 @@ void PopulateFault(const std::string& address, const TreeShape& shape) {
   zk.CreateMany(MarathonTree("/fault/state", shape));
 }
 
-// Waits for a process started by StartBaton (at most two minutes); its exit
-// code, or -1 when it did not exit by itself.
-int WaitExit(pid_t pid) {
-  int status = 0;
-  for (int i = 0; i < 1200 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
-    std::this_thread::sleep_for(100ms);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 // Waits until the restore-in-progress marker appears under /fault, that is
 // until a restore replaces the state; the polling client is gone after it,
 // so that it is not mistaken for the restore's.
@@ -144,7 +134,7 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   ASSERT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "the backup ended before the kill";
   ensemble.Kill(server);
   std::string out;
-  ASSERT_EQ(WaitExit(pid), 0) << (out = ReadFile(log));
+  ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);
   EXPECT_NE(out.find("lost the connection to ZooKeeper"), std::string::npos) << out;
   EXPECT_NE(out.find("reading the tree again"), std::string::npos) << out;
@@ -184,7 +174,7 @@ TEST(EnsembleFault, KillingTheConnectedServerMidRestoreWritesThroughAnother) {
   ASSERT_GE(server, 0) << ReadFile(log);
   ensemble.Kill(server);
   std::string out;
-  ASSERT_EQ(WaitExit(pid), 0) << (out = ReadFile(log));
+  ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);
   EXPECT_NE(out.find("writing the state again"), std::string::npos) << out;
   EXPECT_EQ(Diff(before, StateOf(ensemble.address(), "/fault")), "");
@@ -214,7 +204,7 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   ASSERT_GE(server, 0) << ReadFile(tmp + "/backup.log");
   ensemble.Kill(server);
   ensemble.Kill((server + 1) % 3);
-  EXPECT_EQ(WaitExit(pid), 1);
+  EXPECT_EQ(WaitForBaton(pid), 1);
   std::string out = ReadFile(tmp + "/backup.log");
   EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
   EXPECT_EQ(out.find("backup complete"), std::string::npos) << out;
@@ -235,7 +225,7 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   ASSERT_GE(server, 0) << ReadFile(tmp + "/restore.log");
   ensemble.Kill(server);
   ensemble.Kill((server + 1) % 3);
-  EXPECT_EQ(WaitExit(pid), 1);
+  EXPECT_EQ(WaitForBaton(pid), 1);
   out = ReadFile(tmp + "/restore.log");
   EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
   EXPECT_NE(out.find("run baton recover"), std::string::npos) << out;

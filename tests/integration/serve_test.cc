@@ -553,11 +553,8 @@ TEST_F(ServeTest, AnswersUnderLoadWhileABackupRuns) {
   });
   // Wait for a backup's marker, then ask the leader to abdicate for another.
   bool marked = false;
-  for (int i = 0; i < 5000 && !marked; ++i) {
-    for (const std::string& child : zk_.Children(root_)) {
-      if (child.rfind("backup-in-progress-", 0) == 0) marked = true;
-    }
-    if (!marked) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 5000 && !(marked = BackupRunning()); ++i) {
+    std::this_thread::sleep_for(1ms);
   }
   std::string wrk_out;
   std::thread load([&] {

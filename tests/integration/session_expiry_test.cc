@@ -4,7 +4,6 @@
 // session; once it runs again, the work is done again with a new session.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <thread>
@@ -37,12 +36,8 @@ class SessionExpiryTest : public ZkTest {
     ::kill(pid, SIGSTOP);
     std::this_thread::sleep_for(4s);
     ::kill(pid, SIGCONT);
-    int status = 0;
-    for (int i = 0; i < 1200 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) {
-      std::this_thread::sleep_for(100ms);
-    }
     RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.exit_code = WaitForBaton(pid);
     r.err = ReadFile(log);
     return r;
   }
@@ -53,12 +48,8 @@ TEST_F(SessionExpiryTest, ABackupReadsAgainWithANewSession) {
   Populate(kShape);
   const std::string tar = dir_ + "/paused.tar";
   // The quiet-window marker appears when the walk begins.
-  RunResult r = PauseOnce({"backup", "--backup_location", "file://" + tar}, [&] {
-    for (const std::string& child : zk_.Children(root_)) {
-      if (child.rfind("backup-in-progress-", 0) == 0) return true;
-    }
-    return false;
-  });
+  RunResult r =
+      PauseOnce({"backup", "--backup_location", "file://" + tar}, [&] { return BackupRunning(); });
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("the ZooKeeper session expired; opening a new one"), std::string::npos)
       << r.err;

@@ -185,6 +185,10 @@ pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_pa
   return pid;
 }
 
+int WaitForBaton(pid_t pid, int timeout_seconds) {
+  return WaitFor(pid, std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds));
+}
+
 RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
                    const std::map<std::string, std::string>& env,
                    const std::vector<std::string>& wrapper) {

@@ -54,6 +54,9 @@ RunResult RunBatonOnTerminal(const std::vector<std::string>& args, int timeout_s
 // Starts baton with `args` in the background, stdin from /dev/null, stdout
 // and stderr to `log_path`; returns its pid.
 pid_t StartBaton(const std::vector<std::string>& args, const std::string& log_path);
+// Waits for a process StartBaton started; its exit code, or 128 + the signal
+// that ended it. Kills it and throws after `timeout_seconds`.
+int WaitForBaton(pid_t pid, int timeout_seconds = 120);
 
 // A node to create: ZooKeeper does not tell clients whether a node is a
 // container (Stat hides it), so snapshots hold data only and container-ness

@@ -28,6 +28,13 @@ class ZkTest : public ::testing::Test {
   RunResult Backup(const std::string& tar) {
     return RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_});
   }
+  // Whether a backup of this root is reading (its ephemeral marker exists).
+  bool BackupRunning() {
+    for (const std::string& child : zk_.Children(root_)) {
+      if (child.rfind("backup-in-progress-", 0) == 0) return true;
+    }
+    return false;
+  }
   RunResult Restore(const std::string& tar) {
     return RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
   }
