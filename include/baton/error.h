@@ -1,6 +1,7 @@
 // Baton reports failures as exceptions of one type: every public call either
 // completes fully or throws baton::Error with a one-line, operator-readable
-// message. Messages never contain credentials.
+// message and a kind. Messages never contain credentials. The kind decides
+// the exit code (ExitCode below; README "Exit codes").
 #pragma once
 
 #include <stdexcept>
@@ -8,9 +9,44 @@
 
 namespace baton {
 
+enum class ErrorKind {
+  kFailed,         // the operation failed (exit 1)
+  kInvalidInput,   // a flag, URL or location is wrong (exit 1)
+  kCorruptBackup,  // the backup cannot be read or would be refused (exit 1)
+  kUnavailable,    // ZooKeeper or the storage did not answer (exit 1)
+  // Another owner holds the path (Baton's lock, a running restore) or a
+  // leader lives; nothing was touched (exit 3).
+  kRefused,
+  kInterrupted,  // SIGINT or SIGTERM stopped it (exit 128 + signal)
+};
+
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  explicit Error(const std::string& message, ErrorKind kind = ErrorKind::kFailed)
+      : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
 };
+
+// Exit codes of the baton executable, one table for every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRefused = 3;
+
+// The exit code for an error of `kind`; `signal` is the signal that
+// interrupted the command (kInterrupted only).
+inline int ExitCode(ErrorKind kind, int signal = 2) {
+  switch (kind) {
+    case ErrorKind::kRefused:
+      return kExitRefused;
+    case ErrorKind::kInterrupted:
+      return 128 + signal;
+    default:
+      return kExitFailed;
+  }
+}
 
 }  // namespace baton

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? baton::kExitOk : baton::kExitUsage;
   }
   baton::cli::HideSecretsInProcessTitle(argc, argv);
   // Past a file size limit, writes fail with EFBIG and the backup reports
@@ -61,11 +61,12 @@ int main(int argc, char** argv) {
     for (const auto& command : commands) {
       if (command.subcommand->parsed()) command.run();
     }
-    return 0;
+    return baton::kExitOk;
   } catch (const baton::Error& e) {
     std::fprintf(stderr, "baton: error: %s\n", e.what());
+    return baton::ExitCode(e.kind());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "baton: internal error: %s\n", e.what());
   }
-  return 1;
+  return baton::kExitFailed;
 }

@@ -28,7 +28,7 @@ struct HttpResponse {
 // The request never reached an answer (refused, reset, timed out): worth a retry.
 class TransportError : public Error {
  public:
-  using Error::Error;
+  explicit TransportError(const std::string& message) : Error(message, ErrorKind::kUnavailable) {}
 };
 
 HttpResponse HttpSend(const HttpRequest& request);

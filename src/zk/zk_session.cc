@@ -237,25 +237,38 @@ bool ZkSession::Exists(const std::string& path) {
   return true;
 }
 
+// ZooKeeper reaps an empty container that once had children at any moment,
+// so a parent made (or found) a moment ago can be gone when the child is
+// created: such a create is tried again, parents first, this many times.
+constexpr int kReapedParentAttempts = 5;
+
 void ZkSession::EnsureContainers(const std::string& path) {
-  if (path == "/" || Exists(path)) return;
-  EnsureContainers(Parent(path));
-  std::promise<int> promise;
-  auto future = promise.get_future();
-  int rc = zoo_acreate(zh_, path.c_str(), "", 0, acl(), ZOO_CONTAINER, &OnString, &promise);
-  if (rc != ZOK) Fail(rc, "create", path);
-  rc = future.get();
-  if (rc != ZOK && rc != ZNODEEXISTS) Fail(rc, "create", path);
+  for (int attempt = 1;; ++attempt) {
+    if (path == "/" || Exists(path)) return;
+    EnsureContainers(Parent(path));
+    std::promise<int> promise;
+    auto future = promise.get_future();
+    int rc = zoo_acreate(zh_, path.c_str(), "", 0, acl(), ZOO_CONTAINER, &OnString, &promise);
+    if (rc != ZOK) Fail(rc, "create", path);
+    rc = future.get();
+    if (rc == ZNONODE && attempt < kReapedParentAttempts) continue;
+    if (rc != ZOK && rc != ZNODEEXISTS) Fail(rc, "create", path);
+    return;
+  }
 }
 
 void ZkSession::Put(const std::string& path, const std::string& data, const ACL_vector* node_acl) {
-  int rc = zoo_set(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), -1);
-  if (rc == ZOK) return;
-  if (rc != ZNONODE) Fail(rc, "write", path);
-  EnsureContainers(Parent(path));
-  rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
-                  node_acl != nullptr ? node_acl : acl(), ZOO_PERSISTENT, nullptr, 0);
-  if (rc != ZOK) Fail(rc, "create", path);
+  for (int attempt = 1;; ++attempt) {
+    int rc = zoo_set(zh_, path.c_str(), data.data(), static_cast<int>(data.size()), -1);
+    if (rc == ZOK) return;
+    if (rc != ZNONODE) Fail(rc, "write", path);
+    EnsureContainers(Parent(path));
+    rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
+                    node_acl != nullptr ? node_acl : acl(), ZOO_PERSISTENT, nullptr, 0);
+    if (rc == ZNONODE && attempt < kReapedParentAttempts) continue;
+    if (rc != ZOK) Fail(rc, "create", path);
+    return;
+  }
 }
 
 void ZkSession::Sync(const std::string& path) {

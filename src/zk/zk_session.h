@@ -76,7 +76,7 @@ class ZkSession {
 // after ZkSession::Resume().
 class ConnectionLost : public Error {
  public:
-  using Error::Error;
+  explicit ConnectionLost(const std::string& message) : Error(message, ErrorKind::kUnavailable) {}
 };
 
 // Throws baton::Error for rc != ZOK, phrased for an operator; ConnectionLost

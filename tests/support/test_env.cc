@@ -292,11 +292,20 @@ TestZk::TestZk(const std::string& hosts) {
 TestZk::~TestZk() { zookeeper_close(zh_); }
 
 void TestZk::Create(const std::string& path, const std::string& data, bool container) {
-  std::string parent = Parent(path);
-  if (parent != "/" && !Exists(parent)) Create(parent, "", true);
-  int rc = zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
-                      &ZOO_OPEN_ACL_UNSAFE, container ? ZOO_CONTAINER : ZOO_PERSISTENT, nullptr, 0);
-  if (rc != ZNODEEXISTS) Check(rc, "create " + path);
+  // Missing parents are persistent: the test server reaps an empty container
+  // every 500 ms, so a container parent could vanish between its check and
+  // the child's create. A parent that vanishes anyway (one made a container
+  // elsewhere) is made again.
+  for (int attempt = 1;; ++attempt) {
+    std::string parent = Parent(path);
+    if (parent != "/" && !Exists(parent)) Create(parent, "", false);
+    int rc =
+        zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
+                   &ZOO_OPEN_ACL_UNSAFE, container ? ZOO_CONTAINER : ZOO_PERSISTENT, nullptr, 0);
+    if (rc == ZNONODE && attempt < 5) continue;
+    if (rc != ZNODEEXISTS) Check(rc, "create " + path);
+    return;
+  }
 }
 
 void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
