@@ -15,6 +15,9 @@ class BackupSink {
   virtual ~BackupSink() = default;
   virtual void Write(const void* data, size_t size) = 0;
   virtual void Commit() = 0;
+  // False for a stream (a pipe, a device): what was written is out and
+  // cannot be taken back, so a writer that may discard must spool first.
+  virtual bool discardable() const { return true; }
 };
 
 // A backup being read, front to back.

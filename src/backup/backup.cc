@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <vector>
 
 #include "archive/backup_writer.h"
 #include "backup/progress_counter.h"
@@ -11,7 +12,9 @@
 #include "baton/storage.h"
 #include "baton/version.h"
 #include "storage/backup_location.h"
+#include "store/ownership.h"
 #include "store/restore_marker.h"
+#include "util/temp_file.h"
 #include "util/time_text.h"
 #include "zk/fingerprints.h"
 #include "zk/quiet_window.h"
@@ -36,6 +39,25 @@ archive::Compression ChooseCompression(const BackupOptions& options, const std::
   return archive::CompressionForPath(storage::BackupLocation::Parse(location).path);
 }
 
+// A stream (a pipe, a device) cannot take back an attempt that turns out
+// not to be a point in time: each attempt goes to an unnamed temporary file,
+// copied to the stream once it is proven.
+class Spool : public BackupSink {
+ public:
+  explicit Spool(BackupSink& stream) : stream_(stream) {}
+  void Write(const void* data, size_t size) override { file_.Write(data, size); }
+  void Commit() override {
+    std::vector<char> buffer(1 << 20);
+    file_.Rewind();
+    while (size_t n = file_.Read(buffer.data(), buffer.size())) stream_.Write(buffer.data(), n);
+    stream_.Commit();
+  }
+
+ private:
+  BackupSink& stream_;
+  util::TempFile file_;
+};
+
 }  // namespace
 
 BackupStats Backup(const BackupOptions& options) {
@@ -46,17 +68,13 @@ BackupStats Backup(const BackupOptions& options) {
   archive::Compression compression = ChooseCompression(options, location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();
+  std::unique_ptr<Spool> spool;  // for a stream sink, the current attempt
   auto started = std::chrono::steady_clock::now();
   zk::ZkSession session(options.zk, options.timeouts);
   const std::string state = options.zk.state_path();
   if (!session.Exists(state)) {
     throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
                 " (check the path in --zk)");
-  }
-  if (session.Exists(store::RestoreMarker::NodePath(options.zk.path))) {
-    throw Error("a restore into " + options.zk.path +
-                " did not finish, so the state may be half-written: run baton recover (or baton "
-                "restore) first");
   }
   spdlog::info("backing up {} to {}", state, storage->Describe());
 
@@ -70,15 +88,20 @@ BackupStats Backup(const BackupOptions& options) {
   const uint64_t ids = options.progress ? zk::TreeReader::CountIds(session, state) : 0;
   for (int attempt = 1;; ++attempt) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
+    if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);
     try {
       // Point in time: read everything, then check that nothing read has
       // changed since. If so, the backup is the tree as of the newest zxid read.
       // When the ensemble wrote nothing at all meanwhile, that needs no check.
       session.Sync(state);
+      // No restore may run, nor start, while the tree is read (checked again
+      // after the walk): its half-written state is no point in time.
+      store::RestoreEpoch epoch = store::RestoreEpoch::Begin(session, options.zk.path);
       zk::QuietWindow window(session, options.zk.path + "/" + store::kBackupMarkerPrefix,
                              "backup to " + storage->Describe());
       zk::Fingerprints prints;
-      archive::BackupWriter archive(*sink, std::time(nullptr), options.format, compression);
+      archive::BackupWriter archive(spool ? *spool : *sink, std::time(nullptr), options.format,
+                                    compression);
       backup::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
       reader.Read(
           state,
@@ -93,6 +116,7 @@ BackupStats Backup(const BackupOptions& options) {
       if (!quiet) {
         session.Sync(state);
         changed = prints.FirstChange(session, options.max_in_flight);
+        if (!changed && !epoch.Unchanged(session)) changed = "a restore into " + options.zk.path;
       }
       if (changed) {
         if (attempt >= options.consistency_attempts) {
@@ -102,7 +126,7 @@ BackupStats Backup(const BackupOptions& options) {
         }
         spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
                      *changed, attempt + 1, options.consistency_attempts);
-        sink.reset();  // discarded: never committed
+        if (!spool) sink.reset();  // discarded: never committed
         continue;
       }
       archive::Manifest manifest;
@@ -128,11 +152,15 @@ BackupStats Backup(const BackupOptions& options) {
       if (attempt >= options.consistency_attempts) throw;
       spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempt + 1,
                    options.consistency_attempts);
-      sink.reset();
+      if (!spool) sink.reset();
       session.Resume();
     }
   }
-  sink->Commit();
+  if (spool) {
+    spool->Commit();
+  } else {
+    sink->Commit();
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(

@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
 #include "backup/backup_check.h"
+#include "backup/owned_restore.h"
 #include "backup/progress_counter.h"
 #include "backup/staged_backup.h"
 #include "baton/backup.h"
@@ -14,10 +16,14 @@
 #include "baton/storage.h"
 #include "storage/backup_location.h"
 #include "store/backup_item.h"
+#include "store/ownership.h"
 #include "store/restore_marker.h"
 #include "store/store_writer.h"
+#include "util/printable.h"
 #include "util/time_text.h"
 #include "zk/batch_writer.h"
+#include "zk/exclusive_lock.h"
+#include "zk/multi_op.h"
 #include "zk/subtree.h"
 #include "zk/zk_session.h"
 
@@ -25,16 +31,26 @@ namespace baton {
 namespace {
 
 // Refuses while a Marathon or baton serve leader is alive: it would write
-// into the state while it is replaced.
+// into the state while it is replaced. Names the leader, which is the
+// candidate with the lowest sequence number, not the first one listed.
 void RefuseWhileALeaderIsAlive(zk::ZkSession& session, const ZkUrl& zk) {
   for (const char* election : {"/leader", "/leader-curator"}) {
     const std::string path = zk.path + election;
-    for (const std::string& child : session.Children(path).value_or(std::vector<std::string>{})) {
+    std::vector<std::string> candidates =
+        session.Children(path).value_or(std::vector<std::string>{});
+    // Curator's latch names end in a ten-digit sequence number.
+    auto sequence = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
+    std::sort(
+        candidates.begin(), candidates.end(),
+        [&](const std::string& a, const std::string& b) { return sequence(a) < sequence(b); });
+    for (const std::string& child : candidates) {
       std::optional<std::string> who = session.Get(path + "/" + child);
       if (!who) continue;  // gone meanwhile
-      throw Error("a leader is alive under " + path + " (" + (who->empty() ? child : *who) +
-                  "): stop every Marathon or baton serve using " + zk.path +
-                  " first, or pass --force");
+      throw Error("a leader is alive under " + path + " (" +
+                      util::Printable(who->empty() ? child : *who) +
+                      "): stop every Marathon or baton serve using " + zk.path +
+                      " first (or restore through its DELETE /v2/leader?restore=), or pass --force",
+                  ErrorKind::kRefused);
     }
   }
 }
@@ -67,12 +83,15 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
 }
 
 // Replaces the state with a validated backup: deletes it, then writes.
-// Nodes get the ACLs the backup recorded, or else the session's.
-uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
+// Nodes get the ACLs the backup recorded, or else the session's. Every
+// multi-op is fenced on the owner's lock.
+uint64_t ReplaceState(const backup::Owner& owner, backup::StagedBackup& staged,
                       const RestoreOptions& options, const BackupSummary& summary) {
+  zk::ZkSession& session = owner.session;
   const std::string state = options.zk.state_path();
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
+  writer.FenceOn(owner.lock.fence());
   session.EnsureContainers(state);
   uint64_t deleted = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
   spdlog::info("removed {} nodes under {}", deleted, state);
@@ -99,11 +118,32 @@ uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
 // or an expired session before it gives up (and rolls back).
 constexpr int kWriteAttempts = 3;
 
+// After an expired session, the lock went with it: takes it again and checks
+// that nobody touched the marked restore meanwhile (the marker still names
+// the old lock node), then moves the marker to the new node.
+void Regain(const backup::Owner& owner, const std::string& zk_path, store::RestoreMarker* marker) {
+  const std::string old_fence = owner.lock.fence();
+  if (owner.lock.Held()) return;
+  if (!owner.may_reacquire) {
+    throw zk::LockLost("the ZooKeeper session expired and the lock " + old_fence + " with it");
+  }
+  owner.lock.Reacquire();
+  if (marker == nullptr) return;
+  std::optional<store::RestoreMarker> now = store::RestoreMarker::Read(owner.session, zk_path);
+  if (!now || now->owner != old_fence) {
+    throw Error("the ZooKeeper session expired and another command took over " + zk_path +
+                " meanwhile; this restore stops without writing more");
+  }
+  marker->owner = owner.lock.fence();
+  marker->Write(owner.session, zk_path, owner.lock.fence());
+}
+
 // Runs `step` until it completes, resuming the session after a lost
 // connection or an expired session. Only for steps that start from scratch
 // each time: ReplaceState deletes whatever a broken attempt wrote.
 template <typename Step>
-void WithResumes(zk::ZkSession& session, const char* what, Step step) {
+void WithResumes(const backup::Owner& owner, const RestoreOptions& options, const char* what,
+                 store::RestoreMarker* marker, Step step) {
   for (int attempt = 1;; ++attempt) {
     try {
       step();
@@ -112,28 +152,35 @@ void WithResumes(zk::ZkSession& session, const char* what, Step step) {
       if (attempt >= kWriteAttempts) throw;
       spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
                    attempt + 1, kWriteAttempts);
-      session.Resume();
+      owner.session.Resume();
+      Regain(owner, options.zk.path, marker);
     }
   }
 }
 
 // Puts back the state a marked restore replaced, then removes the marker.
-void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
+void RollBack(const backup::Owner& owner, store::RestoreMarker marker,
               const RestoreOptions& options) {
   if (marker.no_rollback) {
-    throw Error("the interrupted restore of " + marker.restoring + " (started " + marker.started +
-                ") ran without a safety backup, so it cannot be rolled back: run baton restore "
+    throw Error(marker.Describe() +
+                " ran without a safety backup, so it cannot be rolled back: run baton restore "
                 "again to complete it");
   }
-  spdlog::warn("rolling back the restore of {} started {} on {}: restoring the safety backup {}",
-               marker.restoring, marker.started, marker.host,
-               marker.safety_backup.empty() ? "(none: there was no state)" : marker.safety_backup);
+  spdlog::warn("rolling back {}: restoring the safety backup {}", marker.Describe(),
+               marker.safety_backup.empty() ? "(none: there was no state)"
+                                            : util::Printable(marker.safety_backup));
+  // From now on the marker names this owner: if it dies too, the next one
+  // rolls back again.
+  marker.owner = owner.lock.fence();
+  marker.Write(owner.session, options.zk.path, owner.lock.fence());
   if (marker.safety_backup.empty()) {
-    WithResumes(session, "removing the state", [&] {
-      zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
+    WithResumes(owner, options, "removing the state", &marker, [&] {
+      zk::BatchWriter writer(owner.session, options.max_batch_bytes, options.max_batch_ops,
                              options.max_in_flight);
-      zk::DeleteDescendants(session, writer, options.zk.state_path(), options.max_reads_in_flight);
-      session.Delete(options.zk.state_path());
+      writer.FenceOn(owner.lock.fence());
+      zk::DeleteDescendants(owner.session, writer, options.zk.state_path(),
+                            options.max_reads_in_flight);
+      zk::MultiOp().Fence(owner.lock.fence()).Delete(options.zk.state_path()).TryRun(owner.session);
     });
   } else {
     std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
@@ -145,14 +192,15 @@ void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
     try {
       summary = Validate(staged, "the safety backup", unlimited);
     } catch (const Error& e) {
-      throw Error("cannot roll back: the safety backup " + marker.safety_backup + " (written on " +
-                  marker.host + ") cannot be used: " + e.what());
+      throw Error("cannot roll back: the safety backup " + util::Printable(marker.safety_backup) +
+                  " (written on " + util::Printable(marker.host) + ") cannot be used: " + e.what());
     }
-    WithResumes(session, "writing the safety backup",
-                [&] { ReplaceState(session, staged, options, summary); });
+    WithResumes(owner, options, "writing the safety backup", &marker,
+                [&] { ReplaceState(owner, staged, options, summary); });
   }
-  WithResumes(session, "removing the restore marker",
-              [&] { store::RestoreMarker::Remove(session, options.zk.path); });
+  WithResumes(owner, options, "removing the restore marker", &marker, [&] {
+    store::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+  });
   spdlog::info("rolled back: the state is as it was before that restore");
 }
 
@@ -165,7 +213,7 @@ std::string HostName() {
 // Backs up the current state to a local file before it is replaced; returns
 // its location, or "" when there is no state to keep.
 std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& options) {
-  if (!options.safety_backup || !session.Exists(options.zk.state_path())) return "";
+  if (!session.Exists(options.zk.state_path())) return "";
   std::filesystem::create_directories(options.safety_backup_dir);
   std::string name = options.zk.path.substr(1);
   for (char& c : name) {
@@ -186,76 +234,37 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
     stats = Backup(backup);
   } catch (const Error& e) {
     throw Error(std::string("cannot save the current state before replacing it (") + e.what() +
-                "); nothing was changed. Fix that, or pass --no_safety_backup to replace the "
-                "state without a way back");
+                    "); nothing was changed. Fix that, or pass --no_safety_backup to replace the "
+                    "state without a way back",
+                e.kind());
   }
   spdlog::info("safety backup of the current state: {}", stats.location);
   return stats.location;
 }
 
-}  // namespace
-
-bool RecoverInterruptedRestore(const RestoreOptions& options) {
-  zk::ZkSession session(options.zk, options.timeouts);
-  std::optional<store::RestoreMarker> marker = store::RestoreMarker::Read(session, options.zk.path);
-  if (!marker) return false;
-  RollBack(session, *marker, options);
-  return true;
-}
-
-RestoreStats Restore(const RestoreOptions& options) {
-  if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
-    throw Error("the restore location contains " + std::string(storage::kTimePlaceholder) +
-                ": name the one backup to restore");
-  }
-  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
-  auto started = std::chrono::steady_clock::now();
-  zk::ZkSession session(options.zk, options.timeouts);
-  if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
-
-  RestoreStats stats;
-  std::optional<store::RestoreMarker> interrupted =
-      store::RestoreMarker::Read(session, options.zk.path);
-  if (interrupted && !options.dry_run) {
-    spdlog::warn("a previous restore did not finish");
-    if (interrupted->no_rollback) {
-      spdlog::warn("it ran without a safety backup; this restore replaces its state");
-    } else {
-      RollBack(session, *interrupted, options);
-      stats.rolled_back_previous = true;
-    }
-  }
-
-  // Pass 1: the whole backup must be readable and every entry acceptable
-  // before anything is touched.
-  spdlog::info("validating {}", storage->Describe());
-  backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
-  BackupSummary summary = Validate(staged, "the backup", options);
-  stats.items = summary.items;
-  stats.versions = summary.versions;
-  stats.bytes = summary.bytes;
-  stats.has_storage_version = summary.storage_version.has_value();
-  if (options.dry_run) {
-    if (interrupted) spdlog::warn("a previous restore did not finish; a restore rolls it back");
-    spdlog::info("dry run: nothing written");
-    return stats;
-  }
-
-  // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
-  // a crash leaves the marker for the next restore, recover or serve.
-  store::RestoreMarker marker{TakeSafetyBackup(session, options), storage->Describe(),
-                              util::UtcText(std::chrono::system_clock::now()), HostName(),
-                              !options.safety_backup};
-  stats.safety_backup = marker.safety_backup;
-  marker.Write(session, options.zk.path);
+// Writes the marker, replaces the state, removes the marker; rolls back on
+// failure. `safety_backup` is false when there is no way back.
+void ReplaceMarked(const backup::Owner& owner, backup::StagedBackup& staged,
+                   const RestoreOptions& options, const BackupSummary& summary,
+                   store::RestoreMarker& marker, RestoreStats& stats) {
+  marker.Write(owner.session, options.zk.path, owner.lock.fence());
   try {
-    WithResumes(session, "writing the state",
-                [&] { stats.deleted_nodes = ReplaceState(session, staged, options, summary); });
+    WithResumes(owner, options, "writing the state", &marker,
+                [&] { stats.deleted_nodes = ReplaceState(owner, staged, options, summary); });
   } catch (const Error& e) {
     spdlog::error("restore failed: {}", e.what());
+    if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) throw;  // no longer ours to undo
+    if (marker.no_rollback) {
+      throw Error(std::string(e.what()) +
+                  " (there is no safety backup to roll back to: the "
+                  "marker " +
+                  store::RestoreMarker::NodePath(options.zk.path) +
+                  " stays; fix that, then run baton restore again to complete it)");
+    }
     try {
-      session.Resume();  // the failure may have left it disconnected
-      RollBack(session, marker, options);
+      owner.session.Resume();  // the failure may have left it disconnected
+      Regain(owner, options.zk.path, &marker);
+      RollBack(owner, marker, options);
     } catch (const Error& again) {
       throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +
                   " (the marker " + store::RestoreMarker::NodePath(options.zk.path) +
@@ -263,13 +272,120 @@ RestoreStats Restore(const RestoreOptions& options) {
     }
     throw Error(std::string(e.what()) + " (rolled back to the state before the restore)");
   }
-  WithResumes(session, "removing the restore marker",
-              [&] { store::RestoreMarker::Remove(session, options.zk.path); });
+  WithResumes(owner, options, "removing the restore marker", &marker, [&] {
+    store::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+  });
+}
+
+// Handles the marker an earlier, dead owner left; returns whether the
+// restore about to run must go without a safety backup (the state is
+// half-written and cannot be rolled back).
+bool SettleInterrupted(const backup::Owner& owner, const RestoreOptions& options,
+                       RestoreStats& stats) {
+  std::optional<store::RestoreMarker> interrupted =
+      store::RestoreMarker::Read(owner.session, options.zk.path);
+  if (!interrupted) return false;
+  spdlog::warn("{} did not finish", interrupted->Describe());
+  if (interrupted->no_rollback) {
+    spdlog::warn(
+        "it ran without a safety backup; this restore replaces its half-written state "
+        "(no safety backup of that)");
+    return true;
+  }
+  RollBack(owner, *interrupted, options);
+  stats.rolled_back_previous = true;
+  return false;
+}
+
+RestoreStats DryRun(zk::ZkSession& session, StorageProvider& storage,
+                    const RestoreOptions& options) {
+  if (auto holder = zk::ExclusiveLock::Holder(session, store::LockDir(options.zk.path))) {
+    spdlog::warn("{} is held by {}: a restore now would be refused", options.zk.path,
+                 holder->Describe());
+  } else if (store::RestoreMarker::Read(session, options.zk.path)) {
+    spdlog::warn("a previous restore did not finish; a restore rolls it back");
+  }
+  spdlog::info("validating {}", storage.Describe());
+  backup::StagedBackup staged(storage, backup::kMaxEntryBytes);
+  BackupSummary summary = Validate(staged, "the backup", options);
+  spdlog::info("dry run: nothing written");
+  RestoreStats stats;
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+  return stats;
+}
+
+}  // namespace
+
+namespace backup {
+
+bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner) {
+  std::optional<store::RestoreMarker> marker =
+      store::RestoreMarker::Read(owner.session, options.zk.path);
+  if (!marker) return false;
+  RollBack(owner, *marker, options);
+  return true;
+}
+
+RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& storage,
+                            const Owner& owner) {
+  auto started = std::chrono::steady_clock::now();
+  RestoreStats stats;
+  const bool half_written = SettleInterrupted(owner, options, stats);
+
+  // Pass 1: the whole backup must be readable and every entry acceptable
+  // before anything is touched.
+  spdlog::info("validating {}", storage.Describe());
+  StagedBackup staged(storage, kMaxEntryBytes);
+  BackupSummary summary = Validate(staged, "the backup", options);
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+
+  // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
+  // a crash leaves the marker for the next owner to roll back.
+  const bool keep = options.safety_backup && !half_written;
+  store::RestoreMarker marker{.safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
+                              .restoring = storage.Describe(),
+                              .started = util::UtcText(std::chrono::system_clock::now()),
+                              .host = HostName(),
+                              .no_rollback = !keep,
+                              .owner = owner.lock.fence()};
+  stats.safety_backup = marker.safety_backup;
+  ReplaceMarked(owner, staged, options, summary, marker, stats);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
                stats.versions, stats.bytes, seconds);
   return stats;
+}
+
+}  // namespace backup
+
+bool RecoverInterruptedRestore(const RestoreOptions& options) {
+  zk::ZkSession session(options.zk, options.timeouts);
+  if (!store::RestoreMarker::Read(session, options.zk.path)) return false;
+  std::unique_ptr<zk::ExclusiveLock> lock =
+      store::TakeOwnership(session, options.zk.path, "baton recover");
+  return backup::RecoverAsOwner(options, {session, *lock});
+}
+
+RestoreStats Restore(const RestoreOptions& options) {
+  if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
+    throw Error("the restore location contains " + std::string(storage::kTimePlaceholder) +
+                    ": name the one backup to restore",
+                ErrorKind::kInvalidInput);
+  }
+  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
+  zk::ZkSession session(options.zk, options.timeouts);
+  if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
+  if (options.dry_run) return DryRun(session, *storage, options);
+  std::unique_ptr<zk::ExclusiveLock> lock =
+      store::TakeOwnership(session, options.zk.path, "baton restore of " + storage->Describe());
+  return backup::RestoreAsOwner(options, *storage, {session, *lock});
 }
 
 }  // namespace baton

@@ -72,6 +72,8 @@ class FileSink : public BackupSink {
     }
   }
 
+  bool discardable() const override { return !stream_; }
+
   void Commit() override {
     Flush();
     if (stream_) {

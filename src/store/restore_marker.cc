@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "baton/error.h"
+#include "store/ownership.h"
+#include "util/printable.h"
+#include "zk/multi_op.h"
 #include "zk/zk_session.h"
 
 namespace baton::store {
@@ -19,28 +22,44 @@ std::optional<RestoreMarker> RestoreMarker::Read(zk::ZkSession& session,
   if (!j.is_object()) {
     throw Error(NodePath(zk_path) + " exists but does not say what to roll back to");
   }
-  return RestoreMarker{j.value("safety_backup", ""), j.value("restoring", ""),
-                       j.value("started", ""), j.value("host", ""), j.value("no_rollback", false)};
+  return RestoreMarker{j.value("safety_backup", ""),  j.value("restoring", ""),
+                       j.value("started", ""),        j.value("host", ""),
+                       j.value("no_rollback", false), j.value("owner", "")};
 }
 
-void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path) const {
-  session.Put(NodePath(zk_path), nlohmann::json{{"safety_backup", safety_backup},
-                                                {"restoring", restoring},
-                                                {"started", started},
-                                                {"host", host},
-                                                {"no_rollback", no_rollback}}
-                                     .dump());
+void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path,
+                          const std::string& fence) const {
+  const std::string data = nlohmann::json{
+      {"safety_backup", safety_backup},
+      {"restoring", restoring},
+      {"started", started},
+      {"host", host},
+      {"no_rollback", no_rollback},
+      {"owner", owner}}.dump();
+  const bool exists = session.Exists(NodePath(zk_path));
+  zk::MultiOp op;
+  op.Fence(fence).Set(LockDir(zk_path), "");
+  if (exists) {
+    op.Set(NodePath(zk_path), data);
+  } else {
+    op.Create(NodePath(zk_path), data);
+  }
+  op.Run(session);
 }
 
-void RestoreMarker::Remove(zk::ZkSession& session, const std::string& zk_path) {
-  session.Delete(NodePath(zk_path));
+void RestoreMarker::Remove(zk::ZkSession& session, const std::string& zk_path,
+                           const std::string& fence) {
+  if (!session.Exists(NodePath(zk_path))) return;
+  zk::MultiOp().Fence(fence).Delete(NodePath(zk_path)).Run(session);
+}
+
+std::string RestoreMarker::Describe() const {
+  return "the restore of " + util::Printable(restoring) + " started " + util::Printable(started) +
+         " on " + util::Printable(host);
 }
 
 std::optional<std::string> RunningJob(zk::ZkSession& session, const std::string& zk_path) {
-  if (auto marker = RestoreMarker::Read(session, zk_path)) {
-    return "a restore of " + marker->restoring + " (started " + marker->started + " on " +
-           marker->host + ")";
-  }
+  if (auto marker = RestoreMarker::Read(session, zk_path)) return marker->Describe();
   for (const std::string& child : session.Children(zk_path).value_or(std::vector<std::string>{})) {
     if (child.rfind(kBackupMarkerPrefix, 0) != 0) continue;
     if (auto what = session.Get(zk_path + "/" + child)) return "a " + *what;

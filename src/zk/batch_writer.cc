@@ -6,6 +6,7 @@
 
 #include "baton/error.h"
 #include "zk/completion_queue.h"
+#include "zk/multi_op.h"
 
 namespace baton::zk {
 
@@ -93,11 +94,13 @@ void BatchWriter::Send() {
   while (static_cast<int>(in_flight_.size()) >= max_in_flight_) WaitOne();
   Batch& batch = *open_;
   batch.writer = this;
-  batch.zoo_ops.resize(batch.ops.size());
-  batch.results.resize(batch.ops.size());
+  const size_t first = fence_.empty() ? 0 : 1;  // the fence's check op goes first
+  batch.zoo_ops.resize(first + batch.ops.size());
+  batch.results.resize(first + batch.ops.size());
+  if (first == 1) zoo_check_op_init(&batch.zoo_ops[0], fence_.c_str(), -1);
   for (size_t i = 0; i < batch.ops.size(); ++i) {
     Op& op = batch.ops[i];
-    zoo_op_t& z = batch.zoo_ops[i];
+    zoo_op_t& z = batch.zoo_ops[first + i];
     int len = static_cast<int>(op.data.size());
     switch (op.kind) {
       case OpKind::kContainer:  // sent on its own, see EnsureContainer
@@ -143,6 +146,14 @@ void BatchWriter::WaitOne() {
       done->rc == ZINVALIDSTATE || done->rc == ZNOAUTH) {
     ThrowZkError(done->rc, "write batch at", done->ops.front().path);
   }
+  if (!fence_.empty() && done->ops.front().kind != OpKind::kContainer &&
+      done->results[0].err != ZOK) {
+    while (queue_.outstanding() > 0) queue_.Pop();
+    in_flight_.clear();
+    throw LockLost("the lock " + fence_ +
+                   " is no longer held (the session expired or another owner took over): "
+                   "nothing more was written");
+  }
   // Later batches may have depended on this one: wait for them all, then
   // replay this one and every later one in order.
   spdlog::debug("multi-op at {} failed ({}); replaying {} batches one op at a time",
@@ -161,13 +172,41 @@ void BatchWriter::Replay(Batch& batch) {
         break;
       case OpKind::kCreate:
       case OpKind::kSet:
-        session_.Put(op.path, op.data, op.acl ? op.acl->get() : nullptr);
+        ReplayPut(op);
         break;
       case OpKind::kDelete:
-        session_.Delete(op.path);
+        ReplayDelete(op);
         break;
     }
   }
+}
+
+// A fenced multi-op of one op (none without a fence): ZOK or the op's code.
+int BatchWriter::RunOne(const std::function<void(MultiOp&)>& add) {
+  MultiOp multi;
+  if (!fence_.empty()) multi.Fence(fence_);
+  add(multi);
+  return multi.TryRun(session_);
+}
+
+// Create-or-update, as ZkSession::Put, with every write fenced.
+void BatchWriter::ReplayPut(const Op& op) {
+  const ACL_vector* acl = op.acl ? op.acl->get() : nullptr;
+  for (int attempt = 1;; ++attempt) {
+    int rc = RunOne([&](MultiOp& m) { m.Set(op.path, op.data); });
+    if (rc == ZOK) return;
+    if (rc != ZNONODE) session_.Fail(rc, "write", op.path);
+    session_.EnsureContainers(op.path.substr(0, op.path.rfind('/')));
+    rc = RunOne([&](MultiOp& m) { m.Create(op.path, op.data, ZOO_PERSISTENT, acl); });
+    if (rc == ZOK) return;
+    if (rc == ZNONODE && attempt < 5) continue;  // the parent was reaped meanwhile
+    session_.Fail(rc, "create", op.path);
+  }
+}
+
+void BatchWriter::ReplayDelete(const Op& op) {
+  int rc = RunOne([&](MultiOp& m) { m.Delete(op.path); });
+  if (rc != ZOK && rc != ZNONODE) session_.Fail(rc, "delete", op.path);
 }
 
 void BatchWriter::Flush() {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@
 #include "zk/zk_session.h"
 
 namespace baton::zk {
+
+class MultiOp;
 
 class BatchWriter {
  public:
@@ -31,6 +34,13 @@ class BatchWriter {
   void Set(std::string path, std::string data);
   // Deletes a node; a missing node is not an error.
   void Delete(std::string path);
+  // Every multi-op from now on starts with a check op on `lock_node`, so
+  // nothing is written once its owner no longer holds the lock
+  // (zk/exclusive_lock.h): the batch fails with LockLost. Replayed ops are
+  // fenced one by one the same way. Containers travel as single creates (see
+  // EnsureContainer) and are not fenced: a superseded owner can at most add
+  // an empty container.
+  void FenceOn(std::string lock_node) { fence_ = std::move(lock_node); }
 
   // Sends what is queued and waits for every batch. Throws baton::Error if an
   // operation cannot be done even one at a time.
@@ -48,6 +58,9 @@ class BatchWriter {
   void Send();
   void WaitOne();
   void Replay(Batch& batch);
+  int RunOne(const std::function<void(MultiOp&)>& add);
+  void ReplayPut(const Op& op);
+  void ReplayDelete(const Op& op);
 
   ZkSession& session_;
   size_t max_batch_bytes_;
@@ -57,6 +70,7 @@ class BatchWriter {
   std::deque<std::unique_ptr<Batch>> in_flight_;
   CompletionQueue<Batch*> queue_;
   uint64_t replayed_batches_ = 0;
+  std::string fence_;
 };
 
 }  // namespace baton::zk

@@ -21,21 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class SafeRestoreTest : public ZkTest {
- protected:
-  // The state as a restore must leave it: old or new, compared by content.
-  Snapshot State() { return Comparable(zk_.Take(state_)); }
-
-  // A backup of the current state, and the state itself.
-  Snapshot Save(const std::string& tar) {
-    RunResult b = Backup(tar);
-    EXPECT_EQ(b.exit_code, 0) << b.err;
-    return State();
-  }
-
-  RunResult Recover() { return RunBaton({"recover", "--zk", zk_url_}); }
-  bool Marked() { return zk_.Exists(root_ + "/restore-in-progress"); }
-};
+using SafeRestoreTest = ZkTest;
 
 TEST_F(SafeRestoreTest, TheReplacedStateIsSavedAndNamed) {
   Populate(TreeShape{});
@@ -148,7 +134,7 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
   ASSERT_EQ(Restore(old_tar).exit_code, 0);
 
   std::mt19937 random(12345);
-  int old_seen = 0, new_seen = 0, recovered = 0;
+  int old_seen = 0, new_seen = 0, recovered = 0, refused = 0;
   // Even rounds kill at a random point of the whole restore; odd rounds wait
   // for the marker first and kill inside the write phase, which is a small
   // part of a restore (a loaded CI machine rarely hit it by chance).
@@ -156,7 +142,9 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
   for (int round = 0; round < kRounds; ++round) {
     bool in_write_phase = round % 2 == 1;
     auto delay = std::chrono::milliseconds(random() % (full.count() + 1));
-    pid_t pid = StartBaton({"restore", "--backup_location", "file://" + new_tar, "--zk", zk_url_},
+    // A short session: the killed restore's lock lives until it expires.
+    pid_t pid = StartBaton({"restore", "--backup_location", "file://" + new_tar, "--zk", zk_url_,
+                            "--zk_session_timeout", "1500"},
                            dir_ + "/killed.log");
     if (in_write_phase) {
       auto deadline = std::chrono::steady_clock::now() + 10 * full + std::chrono::seconds(5);
@@ -168,6 +156,21 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
     std::this_thread::sleep_for(delay);
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
+    if (Locked()) {
+      // The dead restore owns the path until its session expires: refused,
+      // nothing touched (or, once it has expired, recovered).
+      bool marked = Marked();
+      Snapshot held = State();
+      RunResult early = Recover();
+      if (early.exit_code == 3) {
+        EXPECT_EQ(Marked(), marked);
+        EXPECT_EQ(Diff(held, State()), "");
+        ++refused;
+      } else {
+        ASSERT_EQ(early.exit_code, 0) << early.err;
+      }
+      ASSERT_TRUE(WaitUntilUnlocked(std::chrono::seconds(20)));
+    }
     if (Marked()) {
       ++recovered;
       // Alternately the next restore finds the marker, or recover does.
@@ -195,8 +198,10 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
   }
   // The kills landed inside restores, not only before or after them.
   EXPECT_GE(recovered, kMinRecovered) << "a full restore took " << full.count() << " ms";
-  std::printf("killed %d restores (a full one takes %lld ms): %d old, %d new, %d recovered\n",
-              kRounds, static_cast<long long>(full.count()), old_seen, new_seen, recovered);
+  std::printf(
+      "killed %d restores (a full one takes %lld ms): %d old, %d new, %d recovered, %d refused "
+      "while the dead owner's session lived\n",
+      kRounds, static_cast<long long>(full.count()), old_seen, new_seen, recovered, refused);
 }
 
 }  // namespace

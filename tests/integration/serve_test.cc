@@ -511,7 +511,7 @@ TEST_F(ServeTest, TheLeaderEndpointRefusesWhileABackupOrRestoreRuns) {
   r = client.Delete(ask.c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409);
-  EXPECT_NE(r->body.find("a restore of file:///r.tar"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("restore of file:///r.tar"), std::string::npos) << r->body;
   zk_.DeleteTree(root_ + "/restore-in-progress");
   EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
 

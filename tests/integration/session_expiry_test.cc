@@ -41,7 +41,6 @@ class SessionExpiryTest : public ZkTest {
     r.err = ReadFile(log);
     return r;
   }
-  Snapshot State() { return Comparable(zk_.Take(state_)); }
 };
 
 TEST_F(SessionExpiryTest, ABackupReadsAgainWithANewSession) {

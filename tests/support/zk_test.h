@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
@@ -35,8 +37,32 @@ class ZkTest : public ::testing::Test {
     }
     return false;
   }
+  // Whether somebody holds Baton's lock on this root (store/ownership.h).
+  bool Locked() {
+    return zk_.Exists(root_ + "/baton-lock") && !zk_.Children(root_ + "/baton-lock").empty();
+  }
+  // Waits, at most `limit`, until a killed owner's lock has gone with its
+  // session; true if it has.
+  bool WaitUntilUnlocked(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (Locked() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !Locked();
+  }
   RunResult Restore(const std::string& tar) {
     return RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  }
+  RunResult Recover() { return RunBaton({"recover", "--zk", zk_url_}); }
+  // Whether a restore's marker exists.
+  bool Marked() { return zk_.Exists(root_ + "/restore-in-progress"); }
+  // The state as a restore must leave it, compared by content.
+  Snapshot State() { return Comparable(zk_.Take(state_)); }
+  // A backup of the current state, and the state itself.
+  Snapshot Save(const std::string& tar) {
+    RunResult b = Backup(tar);
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+    return State();
   }
 
   TestZk zk_;

@@ -1,0 +1,29 @@
+// Restore and recover for a caller that already owns the path: it holds the
+// exclusive lock of store/ownership.h on its session (baton serve's leader
+// holds it for its whole term and restores with it; no second acquisition).
+// Every write is fenced on that lock.
+#pragma once
+
+#include "baton/restore.h"
+#include "zk/exclusive_lock.h"
+#include "zk/zk_session.h"
+
+namespace baton::backup {
+
+struct Owner {
+  zk::ZkSession& session;
+  zk::ExclusiveLock& lock;
+  // After the session expired, take the lock again with the new session and
+  // go on if nothing changed hands meanwhile (the CLI). A server's term ends
+  // with its session instead, so it must not.
+  bool may_reacquire = true;
+};
+
+// As Restore(), but holding `owner`'s lock; options.force is implied.
+RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& storage,
+                            const Owner& owner);
+
+// As RecoverInterruptedRestore(), holding `owner`'s lock.
+bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner);
+
+}  // namespace baton::backup

@@ -1,0 +1,141 @@
+#include "zk/exclusive_lock.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "baton/error.h"
+#include "util/printable.h"
+#include "util/time_text.h"
+
+namespace baton::zk {
+namespace {
+
+constexpr char kPrefix[] = "lock-";
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// The contenders under `dir`, lowest sequence first (ZooKeeper's sequence
+// suffix is ten digits, so names of one prefix sort as numbers).
+std::vector<std::string> Contenders(ZkSession& session, const std::string& dir) {
+  std::vector<std::string> names = session.Children(dir).value_or(std::vector<std::string>{});
+  std::erase_if(names, [](const std::string& n) { return n.rfind(kPrefix, 0) != 0; });
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Makes `dir` a persistent node: a container would be reaped between owners,
+// and its data version counts restores (see store/control_nodes.h).
+void EnsureDir(ZkSession& session, const std::string& dir) {
+  if (session.Exists(dir)) return;
+  session.EnsureContainers(dir.substr(0, dir.rfind('/')));
+  int rc =
+      zoo_create(session.handle(), dir.c_str(), "", 0, session.acl(), ZOO_PERSISTENT, nullptr, 0);
+  if (rc != ZOK && rc != ZNODEEXISTS) session.Fail(rc, "create", dir);
+}
+
+}  // namespace
+
+std::string LockOwner::Describe() const {
+  return util::Printable(what) + " (pid " + std::to_string(pid) + " on " + util::Printable(host) +
+         ", since " + util::Printable(since) + ")";
+}
+
+LockOwner LockOwner::Parse(const std::string& node, const std::string& data) {
+  nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  LockOwner owner{node, "an unknown owner", "?", 0, "?"};
+  if (!j.is_object()) return owner;
+  owner.what = j.value("what", owner.what);
+  owner.host = j.value("host", owner.host);
+  owner.pid = j.value("pid", int64_t{0});
+  owner.since = j.value("since", owner.since);
+  return owner;
+}
+
+std::string ExclusiveLock::Enter(ZkSession& session, const std::string& dir,
+                                 const std::string& what) {
+  EnsureDir(session, dir);
+  const std::string data =
+      nlohmann::json{{"what", what},
+                     {"host", HostName()},
+                     {"pid", static_cast<int64_t>(getpid())},
+                     {"since", util::UtcText(std::chrono::system_clock::now())}}
+          .dump();
+  const std::string prefix = dir + "/" + kPrefix;
+  char created[1024] = {};
+  int rc = zoo_create(session.handle(), prefix.c_str(), data.data(), static_cast<int>(data.size()),
+                      session.acl(), ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created - 1);
+  if (rc != ZOK) session.Fail(rc, "create", prefix);
+  return created;
+}
+
+std::optional<LockOwner> ExclusiveLock::Holder(ZkSession& session, const std::string& dir) {
+  for (const std::string& name : Contenders(session, dir)) {
+    const std::string node = dir + "/" + name;
+    if (std::optional<std::string> data = session.Get(node)) return LockOwner::Parse(node, *data);
+  }
+  return std::nullopt;
+}
+
+ExclusiveLock::ExclusiveLock(ZkSession& session, std::string dir, std::string what,
+                             std::string node)
+    : session_(session), dir_(std::move(dir)), what_(std::move(what)), node_(std::move(node)) {}
+
+ExclusiveLock::~ExclusiveLock() {
+  // Best effort: if this fails, the node goes with the session.
+  if (!node_.empty()) zoo_delete(session_.handle(), node_.c_str(), -1);
+}
+
+std::unique_ptr<ExclusiveLock> ExclusiveLock::TryAcquire(ZkSession& session, const std::string& dir,
+                                                         const std::string& what) {
+  std::string node = Enter(session, dir, what);
+  std::optional<LockOwner> holder = Holder(session, dir);
+  if (holder && holder->node == node) {
+    return std::unique_ptr<ExclusiveLock>(new ExclusiveLock(session, dir, what, std::move(node)));
+  }
+  session.Delete(node);
+  throw Error(dir + " is held by " + (holder ? holder->Describe() : "another owner") +
+                  ": nothing was touched; try again when it is done",
+              ErrorKind::kRefused);
+}
+
+std::unique_ptr<ExclusiveLock> ExclusiveLock::Acquire(
+    ZkSession& session, const std::string& dir, const std::string& what,
+    const std::function<bool()>& keep_waiting,
+    const std::function<void(const LockOwner&)>& on_wait) {
+  std::string node = Enter(session, dir, what);
+  bool told = false;
+  // Polled rather than watched: waits are rare (an operator's restore while
+  // a server takes over) and a poll cannot miss a wake-up.
+  for (;;) {
+    std::optional<LockOwner> holder = Holder(session, dir);
+    if (holder && holder->node == node) {
+      return std::unique_ptr<ExclusiveLock>(new ExclusiveLock(session, dir, what, std::move(node)));
+    }
+    if (!keep_waiting()) {
+      session.Delete(node);
+      return nullptr;
+    }
+    if (holder && !told && on_wait) on_wait(*holder);
+    told = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+bool ExclusiveLock::Held() { return session_.Exists(node_); }
+
+void ExclusiveLock::Reacquire() {
+  if (Held()) return;
+  std::unique_ptr<ExclusiveLock> again = TryAcquire(session_, dir_, what_);
+  node_ = again->node_;
+  again->node_.clear();  // now ours: its destructor must not delete it
+}
+
+}  // namespace baton::zk

@@ -1,0 +1,207 @@
+// Two actors at once, at random: every round starts restores of two backups,
+// recover and backups on one path at random moments, and kills one of them
+// (SIGKILL or SIGTERM) at a random moment. Whatever the interleaving, after
+// the round the state is exactly one of the states that existed, no marker
+// is left that `baton recover` cannot settle, every refusal (exit 3) touched
+// nothing, the last restore that exited 0 is the state, and every backup that
+// exited 0 is a state that existed. The seed is printed: BATON_TEST_SEED=N
+// replays a round's choices (not the machine's timing).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct Actor {
+  std::string kind;   // restore, recover, backup
+  std::string input;  // for a restore: "A" or "B"
+  std::vector<std::string> args;
+  std::string log;
+  std::string output;  // for a backup: its file
+  Clock::duration start_at{};
+  pid_t pid = -1;
+  int exit_code = -1;
+  bool killed = false;
+  Clock::time_point ended{};
+};
+
+class ConcurrencyTest : public ZkTest {
+ protected:
+  // Every state a round may leave, by name.
+  std::map<std::string, Snapshot> states_;
+
+  std::string NameOf(const Snapshot& s) {
+    for (const auto& [name, state] : states_) {
+      if (Diff(state, s).empty()) return name;
+    }
+    return "";
+  }
+
+  Actor Make(const std::string& kind, const std::string& input, int n) {
+    Actor a{.kind = kind, .input = input};
+    a.log = dir_ + "/" + kind + std::to_string(n) + ".log";
+    a.args = {kind, "--zk", zk_url_, "--zk_session_timeout", "1500", "--progress", "none"};
+    if (kind == "restore") {
+      a.args.insert(a.args.end(), {"--backup_location", "file://" + dir_ + "/" + input + ".tar",
+                                   "--safety_backup_dir", dir_ + "/safety"});
+    } else if (kind == "backup") {
+      a.output = dir_ + "/backup" + std::to_string(n) + ".tar";
+      a.args.insert(a.args.end(), {"--backup_location", "file://" + a.output});
+    }
+    return a;
+  }
+
+  // Starts, kills and reaps the actors on their schedule; bounded in time.
+  void Play(std::vector<Actor>& actors, int victim, int signal, Clock::duration kill_at) {
+    auto t0 = Clock::now();
+    size_t running = actors.size();
+    bool kill_done = victim < 0;
+    while (running > 0 && Clock::now() - t0 < 60s) {
+      for (Actor& a : actors) {
+        if (a.pid < 0 && a.exit_code < 0 && Clock::now() - t0 >= a.start_at) {
+          a.pid = StartBaton(a.args, a.log);
+        }
+      }
+      if (!kill_done && Clock::now() - t0 >= kill_at && actors[victim].pid > 0) {
+        kill(actors[victim].pid, signal);
+        actors[victim].killed = true;
+        kill_done = true;
+      }
+      for (Actor& a : actors) {
+        int status = 0;
+        if (a.pid > 0 && waitpid(a.pid, &status, WNOHANG) == a.pid) {
+          a.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+          a.ended = Clock::now();
+          a.pid = -1;
+          --running;
+        }
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    for (Actor& a : actors) ASSERT_LT(a.pid, 0) << a.kind << " still runs after 60 s";
+  }
+};
+
+TEST_F(ConcurrencyTest, RandomInterleavingsLeaveOneWholeState) {
+  // Three states: the start, and two backups A and B of different trees.
+  TreeShape shape;
+  shape.apps = 300;
+  shape.instances = 300;
+  shape.big_values = 0;
+  Populate(shape);
+  states_["A"] = Save(dir_ + "/A.tar");
+  zk_.DeleteTree(state_);
+  shape.apps = 150;
+  shape.instances = 600;
+  Populate(shape);
+  states_["B"] = Save(dir_ + "/B.tar");
+
+  const char* seed_env = std::getenv("BATON_TEST_SEED");
+  const unsigned seed =
+      seed_env != nullptr ? std::strtoul(seed_env, nullptr, 10) : std::random_device{}();
+  std::printf("concurrency test seed: %u (BATON_TEST_SEED=%u replays it)\n", seed, seed);
+  std::mt19937 random(seed);
+  std::map<std::string, int> outcomes;
+  int rounds = 0;
+  const auto deadline = Clock::now() + 120s;
+  for (; rounds < 40 && Clock::now() < deadline; ++rounds) {
+    SCOPED_TRACE("round " + std::to_string(rounds) + ", seed " + std::to_string(seed));
+    states_["before"] = State();
+    std::vector<Actor> actors;
+    int n = 0;
+    for (const char* input : {"A", "B"}) {
+      if (random() % 4 != 0) actors.push_back(Make("restore", input, n++));
+    }
+    if (random() % 2 == 0) actors.push_back(Make("recover", "", n++));
+    for (int b = static_cast<int>(random() % 3); b > 0; --b)
+      actors.push_back(Make("backup", "", n++));
+    if (actors.empty()) actors.push_back(Make("restore", "A", n++));
+    for (Actor& a : actors) a.start_at = std::chrono::milliseconds(random() % 400);
+    const int victim = random() % 3 == 0 ? -1 : static_cast<int>(random() % actors.size());
+    const int signal = random() % 2 == 0 ? SIGKILL : SIGTERM;
+    const auto kill_at = std::chrono::milliseconds(random() % 900);
+    Play(actors, victim, signal, kill_at);
+
+    // A killed owner's lock lives until its session expires.
+    ASSERT_TRUE(WaitUntilUnlocked(15s));
+    for (const Actor& a : actors) {
+      std::string err = ReadFile(a.log);
+      if (a.killed && a.exit_code >= 128) {
+        ++outcomes[a.kind + " killed"];
+        continue;
+      }
+      ++outcomes[a.kind + " exit " + std::to_string(a.exit_code)];
+      if (a.exit_code == 3) {
+        EXPECT_NE(err.find("is held by"), std::string::npos) << a.kind << ": " << err;
+      } else if (a.exit_code != 0) {
+        // The only failures allowed: a state left for recover to settle, or
+        // one that kept changing under a backup.
+        EXPECT_TRUE(err.find("baton recover") != std::string::npos ||
+                    err.find("kept changing") != std::string::npos ||
+                    err.find("is running") != std::string::npos)
+            << a.kind << " exit " << a.exit_code << ": " << err;
+      }
+    }
+    if (Marked()) {
+      ++outcomes["marker left, recovered after"];
+      RunResult r = Recover();
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    ASSERT_FALSE(Marked());
+
+    // The state: the last restore that exited 0 (or the state before),
+    // unless a restore killed after it had already finished its writes.
+    const Actor* last = nullptr;
+    for (const Actor& a : actors) {
+      if (a.kind == "restore" && a.exit_code == 0 && (!last || a.ended > last->ended)) last = &a;
+    }
+    std::vector<std::string> allowed{last ? last->input : "before"};
+    for (const Actor& a : actors) {
+      if (a.kind == "restore" && a.killed && (!last || a.ended > last->ended)) {
+        allowed.push_back(a.input);
+      }
+    }
+    const std::string now = NameOf(State());
+    ASSERT_FALSE(now.empty()) << "the state is none of the states that existed";
+    EXPECT_NE(std::find(allowed.begin(), allowed.end(), now), allowed.end())
+        << "the state is " << now << ", expected " << allowed.front();
+    ++outcomes["state " + std::string(now == "before" ? "unchanged" : "replaced")];
+
+    // Every backup that exited 0 is a state that existed.
+    Snapshot settled = State();
+    for (const Actor& a : actors) {
+      if (a.kind != "backup" || a.exit_code != 0) continue;
+      RunResult r = Restore(a.output);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_FALSE(NameOf(State()).empty()) << "a backup that exited 0 is no state that existed";
+    }
+    if (!Diff(settled, State()).empty()) {
+      RunResult r = Restore(dir_ + "/" + now + ".tar");
+      if (now == "before") {
+        zk_.DeleteTree(state_);
+        zk_.CreateMany({});
+      }
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  std::printf("%d rounds; outcomes:\n", rounds);
+  for (const auto& [what, count] : outcomes) std::printf("  %-34s %d\n", what.c_str(), count);
+  EXPECT_GE(rounds, 5);
+}
+
+}  // namespace
+}  // namespace baton::testing

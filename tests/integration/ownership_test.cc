@@ -1,0 +1,218 @@
+// One owner per state, against the real ZooKeeper: a running restore is not
+// taken for an interrupted one, a backup never reads a state a restore is
+// writing, a stream never carries two attempts, and a restore without a
+// safety backup can always be completed. Processes are paused with SIGSTOP
+// at the moment that matters, so each interleaving happens every time.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "store/bucket.h"
+#include "support/marathon_tree.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class OwnershipTest : public ZkTest {
+ protected:
+  // A big state (backed up to big.tar) and a small one (small.tar); the
+  // small one is in ZooKeeper when this returns.
+  void TwoStates() {
+    TreeShape big;
+    big.apps = 2000;
+    big.instances = 1000;
+    Populate(big);
+    big_ = Save(dir_ + "/big.tar");
+    zk_.DeleteTree(state_);
+    Populate(TreeShape{});
+    small_ = Save(dir_ + "/small.tar");
+  }
+
+  // Waits (bounded) until `done()`; false when it never happened.
+  template <typename Done>
+  static bool WaitFor(Done done, std::chrono::milliseconds limit = 20s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(1ms);
+    }
+    return true;
+  }
+
+  Snapshot big_, small_;
+};
+
+// Finding 1: recover and a second restore used to roll back a running
+// restore, which still said "restore complete" over a state of 719 of 2000 ids.
+TEST_F(OwnershipTest, ARunningRestoreIsNotTakenForAnInterruptedOne) {
+  TwoStates();
+  pid_t big = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
+                          zk_url_, "--safety_backup_dir", dir_ + "/safety"},
+                         dir_ + "/big.log");
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/big.log");
+  kill(big, SIGSTOP);  // paused inside the write phase, its session alive
+  Snapshot during = zk_.Take(state_);
+
+  RunResult recover = Recover();
+  EXPECT_EQ(recover.exit_code, 3) << recover.err;
+  EXPECT_NE(recover.err.find("is held by baton restore of file://" + dir_ + "/big.tar"),
+            std::string::npos)
+      << recover.err;
+  EXPECT_NE(recover.err.find("since "), std::string::npos) << recover.err;
+  RunResult second = Restore(dir_ + "/small.tar");
+  EXPECT_EQ(second.exit_code, 3) << second.err;
+  EXPECT_EQ(Diff(during, zk_.Take(state_)), "") << "a refused command touched the state";
+  EXPECT_TRUE(Marked());
+
+  kill(big, SIGCONT);
+  EXPECT_EQ(WaitForBaton(big), 0) << ReadFile(dir_ + "/big.log");
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(big_, State()), "");
+  EXPECT_FALSE(Locked());
+}
+
+// Finding 2: a backup that started before a restore and read again during
+// it wrote "backup complete: 0 items" and exited 0.
+TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
+  TwoStates();
+  std::string tar = dir_ + "/during.tar";
+  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_},
+                            dir_ + "/backup.log");
+  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
+  kill(backup, SIGSTOP);  // inside its first read of the tree
+
+  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
+                              zk_url_, "--no_safety_backup"},
+                             dir_ + "/restore.log");
+  // Paused once it has deleted the small state (one multi-op) and is
+  // writing the big one.
+  const std::string app = state_ + "/apps/" + store::BucketOf("_prod_service-0");
+  ASSERT_FALSE(zk_.Children(app).empty()) << "no _prod_service-0 in the small state";
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/restore.log");
+  ASSERT_TRUE(WaitFor([&] { return zk_.Children(app).empty() || !Marked(); }));
+  kill(restore, SIGSTOP);
+  ASSERT_TRUE(Marked()) << "the restore finished before it could be paused: "
+                        << ReadFile(dir_ + "/restore.log");
+
+  kill(backup, SIGCONT);
+  int code = WaitForBaton(backup);
+  std::string log = ReadFile(dir_ + "/backup.log");
+  EXPECT_EQ(code, 3) << log;
+  EXPECT_NE(log.find("is running"), std::string::npos) << log;
+  EXPECT_EQ(log.find("backup complete"), std::string::npos) << log;
+  EXPECT_FALSE(std::filesystem::exists(tar));
+
+  kill(restore, SIGCONT);
+  EXPECT_EQ(WaitForBaton(restore), 0) << ReadFile(dir_ + "/restore.log");
+  EXPECT_EQ(Diff(big_, State()), "");
+}
+
+// Finding 3: a backup to a FIFO that needed a second read wrote both
+// attempts into it (17.5 MB instead of 9.2 MB) and exited 0.
+TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
+  TreeShape shape;
+  shape.apps = 2000;
+  shape.big_values = 0;
+  Populate(shape);
+  std::string fifo = dir_ + "/fifo", out = dir_ + "/from-fifo.tar";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread reader([&] { Shell("cat " + fifo + " > " + out); });
+  pid_t backup = StartBaton(
+      {"backup", "--format", "marathon", "--backup_location", "file://" + fifo, "--zk", zk_url_},
+      dir_ + "/backup.log");
+  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); }));
+  std::this_thread::sleep_for(300ms);  // past the listing of the categories
+  kill(backup, SIGSTOP);
+  // A change to the apps category that the walk has already listed.
+  zk_.Create(state_ + "/apps/ff", "", false);
+  zoo_delete(zk_.handle(), (state_ + "/apps/ff").c_str(), -1);
+  kill(backup, SIGCONT);
+  int code = WaitForBaton(backup);
+  reader.join();
+  std::string log = ReadFile(dir_ + "/backup.log");
+  ASSERT_EQ(code, 0) << log;
+  ASSERT_NE(log.find("reading it again"), std::string::npos) << "no second read:\n" << log;
+
+  std::string file = dir_ + "/file.tar";
+  ASSERT_EQ(RunBaton({"backup", "--format", "marathon", "--backup_location", "file://" + file,
+                      "--zk", zk_url_})
+                .exit_code,
+            0);
+  EXPECT_EQ(std::filesystem::file_size(out), std::filesystem::file_size(file));
+  Snapshot before = State();
+  zk_.DeleteTree(state_);
+  RunResult restore = Restore(out);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(Diff(before, State()), "");
+}
+
+// Finding 10: a --no_safety_backup restore that failed on an unreadable node
+// left a marker that nothing could clear.
+TEST_F(OwnershipTest, ARestoreWithoutSafetyBackupCanAlwaysBeCompleted) {
+  Populate(TreeShape{});
+  Snapshot wanted = Save(dir_ + "/wanted.tar");
+  // A node nobody without alice's password may read, with a child: it can
+  // be neither listed nor deleted.
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
+  const std::string locked = state_ + "/apps/" + store::BucketOf("_locked") + "/_locked";
+  zk_.Create(locked, "x");
+  zk_.Create(locked + "/child", "y");
+  ACL alice_only{ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}};
+  ACL_vector acl{1, &alice_only};
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), locked.c_str(), -1, &acl), ZOK);
+
+  RunResult failed = RunBaton({"restore", "--no_safety_backup", "--backup_location",
+                               "file://" + dir_ + "/wanted.tar", "--zk", zk_url_});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find(locked), std::string::npos) << "not named:\n" << failed.err;
+  EXPECT_TRUE(Marked());
+  RunResult recover = Recover();
+  EXPECT_EQ(recover.exit_code, 1);
+  EXPECT_NE(recover.err.find("run baton restore again"), std::string::npos) << recover.err;
+
+  // The operator fixes the node; a plain restore completes the interrupted one.
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), locked.c_str(), -1, &ZOO_OPEN_ACL_UNSAFE), ZOK);
+  RunResult again = Restore(dir_ + "/wanted.tar");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(wanted, State()), "");
+
+  // An unreadable leaf is no obstacle: deleting it takes its parent's right.
+  zk_.Create(locked, "x");
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), locked.c_str(), -1, &acl), ZOK);
+  RunResult leaf = RunBaton({"restore", "--no_safety_backup", "--backup_location",
+                             "file://" + dir_ + "/wanted.tar", "--zk", zk_url_});
+  ASSERT_EQ(leaf.exit_code, 0) << leaf.err;
+  EXPECT_EQ(Diff(wanted, State()), "");
+}
+
+// Finding 15: the "a leader is alive" refusal named the first candidate
+// ZooKeeper listed, not the leader (the lowest sequence number).
+TEST_F(OwnershipTest, TheLeaderNamedIsTheLowestSequence) {
+  Populate(TreeShape{});
+  Save(dir_ + "/b.tar");
+  const std::string election = root_ + "/leader";
+  for (int i = 9; i >= 1; --i) {
+    char seq[16];
+    std::snprintf(seq, sizeof seq, "%010d", i);
+    zk_.Create(election + "/_c_" + std::to_string(i * 7919 % 97) + "-latch-" + seq,
+               "127.0.0.1:1808" + std::to_string(i));
+  }
+  RunResult refused = Restore(dir_ + "/b.tar");
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("(127.0.0.1:18081)"), std::string::npos) << refused.err;
+}
+
+}  // namespace
+}  // namespace baton::testing
