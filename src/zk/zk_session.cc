@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "baton/error.h"
+#include "util/interrupt.h"
 
 namespace baton::zk {
 namespace {
@@ -148,6 +150,7 @@ void ZkSession::Resume() {
                   std::to_string((timeouts_.session_ms + timeouts_.connect_ms) / 1000) +
                   " s: is a majority of the ensemble up?");
     }
+    util::ThrowIfInterrupted();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -168,11 +171,19 @@ void ZkSession::Watcher(zhandle_t* /*zh*/, int type, int state, const char* /*pa
 }
 
 void ZkSession::WaitConnected(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock lock(mu_);
-  bool done = cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] {
+  auto settled = [this] {
     return state_ == ZOO_CONNECTED_STATE || state_ == ZOO_EXPIRED_SESSION_STATE ||
            state_ == ZOO_AUTH_FAILED_STATE;
-  });
+  };
+  bool done = false;
+  // Wakes every kInterruptPoll, so that SIGINT/SIGTERM is noticed.
+  while (!(done = settled()) && std::chrono::steady_clock::now() < deadline) {
+    cv_.wait_until(lock,
+                   std::min(deadline, std::chrono::steady_clock::now() + util::kInterruptPoll));
+    if (!settled()) util::ThrowIfInterrupted();
+  }
   if (!done || state_ != ZOO_CONNECTED_STATE) {
     throw Error("could not connect to ZooKeeper at " + url_.hosts + " within " +
                 std::to_string(timeout_ms) + " ms (see --zk_timeout)");
