@@ -10,6 +10,7 @@
 #include "baton/error.h"
 #include "storage/backup_location.h"
 #include "util/interrupt.h"
+#include "util/printable.h"
 
 namespace baton::storage::s3 {
 namespace {
@@ -170,8 +171,8 @@ std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, 
                                  "endpoint", "sse",        "sse_kms_key_id"};
   for (const auto& [name, value] : loc.params) {
     if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-      throw Error("invalid backup location " + loc.Redacted() + ": unknown parameter '" + name +
-                  "'");
+      throw Error("invalid backup location " + loc.Redacted() + ": unknown parameter '" +
+                  util::Printable(name, 40) + "'");
     }
   }
   S3Config config;
