@@ -13,6 +13,13 @@
 //
 // A blocking wait must wake every kInterruptPoll at most to call
 // ThrowIfInterrupted(), so that a signal is noticed within ~100 ms.
+//
+// Rules for callers: never wrap a kInterrupted error into another kind
+// (`catch (const Error& e) { if (e.kind() == ErrorKind::kInterrupted) throw; ...}`),
+// or main() exits 1 instead of 128 + signal. After a rollback done in an
+// UninterruptibleScope, throw Error("interrupted by ...; rolled back",
+// ErrorKind::kInterrupted) if Interrupted(). A scope covers the thread that
+// made it; the waits and loops that check are all on the calling thread.
 #pragma once
 
 #include <chrono>
