@@ -18,8 +18,8 @@
 // (`catch (const Error& e) { if (e.kind() == ErrorKind::kInterrupted) throw; ...}`),
 // or main() exits 1 instead of 128 + signal. After a rollback done in an
 // UninterruptibleScope, throw Error("interrupted by ...; rolled back",
-// ErrorKind::kInterrupted) if Interrupted(). A scope covers the thread that
-// made it; the waits and loops that check are all on the calling thread.
+// ErrorKind::kInterrupted) if Interrupted(). A scope covers only the thread
+// that made it (S3 part uploads, on threads of their own, stop regardless).
 #pragma once
 
 #include <chrono>
