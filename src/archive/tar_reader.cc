@@ -3,6 +3,7 @@
 #include <archive_entry.h>
 
 #include "baton/error.h"
+#include "util/interrupt.h"
 #include "util/printable.h"
 
 namespace baton::archive {
@@ -51,6 +52,7 @@ void TarReader::Fail(const std::string& what) {
 }
 
 bool TarReader::Next(TarEntry& entry) {
+  util::ThrowIfInterrupted();  // every reader of a backup loops over this
   archive_entry* header = nullptr;
   int rc = archive_read_next_header(archive_.get(), &header);
   if (rc == ARCHIVE_EOF) {

@@ -6,6 +6,7 @@
 
 #include "baton/inspect.h"
 #include "cli/commands.h"
+#include "util/printable.h"
 
 namespace baton::cli {
 namespace {
@@ -15,6 +16,9 @@ using nlohmann::json;
 std::string FormatName(const BackupSummary& s) {
   return s.format == ArchiveFormat::kBaton ? "baton" : "marathon";
 }
+
+// A manifest field as text safe for a terminal: the backup may be hostile.
+std::string Field(const json& value) { return util::Printable(value.get<std::string>()); }
 
 json ToJson(const BackupSummary& s) {
   json categories = json::object();
@@ -40,16 +44,16 @@ void PrintText(const BackupSummary& s) {
   if (s.format == ArchiveFormat::kBaton) {
     json m = json::parse(s.manifest_json);
     std::printf("format           baton (every checksum and the manifest verified)\n");
-    std::printf("written by       %s at %s\n", m["tool"].get<std::string>().c_str(),
-                m["created"].get<std::string>().c_str());
-    std::printf("source           zk://%s%s\n", m["source"]["zk_hosts"].get<std::string>().c_str(),
-                m["source"]["zk_path"].get<std::string>().c_str());
+    std::printf("written by       %s at %s\n", Field(m["tool"]).c_str(),
+                Field(m["created"]).c_str());
+    std::printf("source           zk://%s%s\n", Field(m["source"]["zk_hosts"]).c_str(),
+                Field(m["source"]["zk_path"]).c_str());
     if (!m["zxid"]["end"].is_null()) {
       std::printf("zxid window      0x%llx .. 0x%llx\n",
                   static_cast<unsigned long long>(m["zxid"]["start"].get<int64_t>()),
                   static_cast<unsigned long long>(m["zxid"]["end"].get<int64_t>()));
     }
-    std::printf("compression      %s\n", m["compression"].get<std::string>().c_str());
+    std::printf("compression      %s\n", Field(m["compression"]).c_str());
   } else {
     std::printf("format           marathon (plain tar: structure checked, no checksums)\n");
   }

@@ -12,6 +12,7 @@
 #include "cli/json_log_formatter.h"
 #include "cli/output_flags.h"
 #include "cli/process_title.h"
+#include "util/interrupt.h"
 
 int main(int argc, char** argv) {
   CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   // Past a file size limit, writes fail with EFBIG and the backup reports
   // it and removes its partial file, instead of being killed mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+  // SIGINT/SIGTERM stop the work cleanly (partial files removed, exit 128 +
+  // signal); serve takes them itself with sigwait to leave the election.
+  if (!app.get_subcommand("serve")->parsed()) baton::util::InstallInterruptHandlers();
 
   // Logs go to stderr so that stdout carries only results.
   auto logger = spdlog::stderr_color_mt("baton");
@@ -63,6 +67,10 @@ int main(int argc, char** argv) {
     }
     return baton::kExitOk;
   } catch (const baton::Error& e) {
+    if (e.kind() == baton::ErrorKind::kInterrupted) {
+      std::fprintf(stderr, "baton: %s\n", e.what());  // "interrupted by SIGTERM..."
+      return baton::ExitCode(e.kind(), baton::util::InterruptSignal());
+    }
     std::fprintf(stderr, "baton: error: %s\n", e.what());
     return baton::ExitCode(e.kind());
   } catch (const std::exception& e) {

@@ -1,7 +1,10 @@
 #include "cli/process_title.h"
 
 #include <cstring>
+#include <string>
 #include <string_view>
+
+#include "storage/backup_location.h"
 
 namespace baton::cli {
 namespace {
@@ -10,14 +13,31 @@ void Mask(char* begin, char* end) {
   for (char* p = begin; p < end; ++p) *p = '*';
 }
 
-// Masks the value of every `name=` query parameter in `arg`.
-void MaskParameter(char* arg, std::string_view name) {
-  for (char* p = std::strstr(arg, name.data()); p != nullptr; p = std::strstr(p + 1, name.data())) {
-    bool starts_param = p == arg || p[-1] == '?' || p[-1] == '&';
-    if (!starts_param) continue;
-    char* value = p + name.size();
-    char* end = value + std::strcspn(value, "&#");
-    Mask(value, end);
+// The parameter name as Baton reads it (percent-decoded); a name that does
+// not decode is treated as a secret's.
+std::string DecodedName(std::string_view name) {
+  try {
+    return storage::PercentDecode(std::string(name));
+  } catch (...) {
+    return "?";
+  }
+}
+
+// Masks the value of every secret query parameter of a URI argument, by the
+// same rule as BackupLocation::Redacted(), so that secret%5Fkey= or
+// SECRET_KEY= is masked too.
+void MaskQuery(char* arg) {
+  if (std::strstr(arg, "://") == nullptr) return;
+  char* query = std::strchr(arg, '?');
+  if (query == nullptr) return;
+  char* end = query + 1 + std::strcspn(query + 1, "#");
+  for (char* param = query + 1; param < end;) {
+    char* param_end = param + std::strcspn(param, "&#");
+    char* eq = static_cast<char*>(std::memchr(param, '=', static_cast<size_t>(param_end - param)));
+    if (eq != nullptr && storage::IsSecretParameter(DecodedName({param, eq}))) {
+      Mask(eq + 1, param_end);
+    }
+    param = param_end + 1;
   }
 }
 
@@ -40,8 +60,7 @@ void MaskZkPassword(char* arg) {
 
 void HideSecretsInProcessTitle(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    MaskParameter(argv[i], "secret_key=");
-    MaskParameter(argv[i], "access_key=");
+    MaskQuery(argv[i]);
     MaskZkPassword(argv[i]);
     // --http_credentials user:password, as one or two arguments.
     if (std::strncmp(argv[i], "--http_credentials=", 19) == 0) {

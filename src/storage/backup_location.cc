@@ -9,10 +9,6 @@
 namespace baton::storage {
 namespace {
 
-bool IsSecretParam(const std::string& name) {
-  return name == "secret_key" || name == "access_key" || name == "session_token";
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -40,6 +36,15 @@ std::string PercentEncode(const std::string& text, std::string_view reserved) {
 }
 
 }  // namespace
+
+bool IsSecretParameter(std::string_view name) {
+  // Values are shown only for the parameters known to be public: a secret
+  // spelt otherwise (SECRET_KEY, secretkey) is still a secret.
+  for (std::string_view shown : {"region", "endpoint", "sse", "sse_kms_key_id"}) {
+    if (name == shown) return false;
+  }
+  return true;
+}
 
 std::string PercentDecode(const std::string& text) {
   std::string out;
@@ -107,7 +112,7 @@ std::string BackupLocation::Redacted() const {
   char sep = '?';
   for (const auto& [key, value] : params) {
     out += sep + PercentEncode(key, "&=#") + "=" +
-           (IsSecretParam(key) ? "***" : PercentEncode(value, "&=#"));
+           (IsSecretParameter(key) ? "***" : PercentEncode(value, "&=#"));
     sep = '&';
   }
   return out;

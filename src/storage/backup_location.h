@@ -17,7 +17,8 @@ struct BackupLocation {
   // Throws baton::Error for text that is not a URI; the message quotes only
   // the scheme, so secrets in the query never reach a log.
   static BackupLocation Parse(const std::string& text);
-  // The URI with secret parameter values replaced by "***".
+  // The URI with the value of every parameter but the public ones (region,
+  // endpoint, sse, sse_kms_key_id) replaced by "***".
   std::string Redacted() const;
 };
 
@@ -29,6 +30,10 @@ inline constexpr std::string_view kTimePlaceholder = "{timestamp}";
 // file systems that mind it).
 std::string ExpandTimePlaceholder(const std::string& location,
                                   std::chrono::system_clock::time_point now);
+
+// Whether the value of the (percent-decoded) query parameter `name` must
+// never be shown: true for all but region, endpoint, sse and sse_kms_key_id.
+bool IsSecretParameter(std::string_view name);
 
 // Percent-decodes `text` ('+' stays '+'); throws baton::Error on a bad escape.
 std::string PercentDecode(const std::string& text);

@@ -1,6 +1,9 @@
 #include "storage/file_storage.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "baton/error.h"
+#include "util/printable.h"
 
 namespace baton::storage {
 namespace {
@@ -23,6 +27,52 @@ std::string Errno() { return std::strerror(errno); }
 std::string DirName(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+constexpr std::string_view kPartialMark = ".partial-";
+
+// Baton's own temporary names: ".NAME.partial-N", N decimal.
+bool IsPartialName(std::string_view name) {
+  size_t mark = name.rfind(kPartialMark);
+  if (name.size() < 2 || name[0] != '.' || mark == std::string_view::npos || mark < 2) return false;
+  std::string_view number = name.substr(mark + kPartialMark.size());
+  return !number.empty() && number.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Removes `name` in `dir` if it is our own regular file that nobody holds a
+// lock on: a running Baton holds one on its partial file while it writes.
+bool SweepOne(int dir, const char* name) {
+  int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool removed = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+                 ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::unlinkat(dir, name, 0) == 0;
+  ::close(fd);  // drops the lock
+  return removed;
+}
+
+// Sweeps the partial files of killed backups (SIGKILL, a crash) from `dir`.
+void SweepPartials(const std::string& dir) {
+  DIR* listing = ::opendir(dir.c_str());
+  if (listing == nullptr) return;
+  int removed = 0;
+  while (const dirent* entry = ::readdir(listing)) {
+    if (IsPartialName(entry->d_name) && SweepOne(::dirfd(listing), entry->d_name)) ++removed;
+  }
+  ::closedir(listing);
+  if (removed > 0) {
+    spdlog::info("removed {} partial file(s) of interrupted backups from {}", removed,
+                 util::Printable(dir));
+  }
+}
+
+// Whether `fd` is still the file named `path` (a sweep may have removed it
+// between its creation and our lock).
+bool StillNamed(int fd, const std::string& path) {
+  struct stat by_fd {
+  }, by_name{};
+  return ::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_name) == 0 &&
+         by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino;
 }
 
 class FileSink : public BackupSink {
@@ -48,18 +98,14 @@ class FileSink : public BackupSink {
     if (!S_ISDIR(st.st_mode)) {
       throw Error("cannot write backup file " + path_ + ": " + dir + " is not a directory");
     }
-    std::random_device random;
-    std::string base = path_.substr(dir.size() == 1 ? 1 : dir.size() + 1);
-    temp_ =
-        dir + (dir.size() == 1 ? "" : "/") + "." + base + ".partial-" + std::to_string(random());
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error("cannot create backup file in " + dir + ": " + Errno());
+    SweepPartials(dir);
+    CreatePartial(dir);
     buffer_.reserve(kWriteBuffer);
   }
 
   ~FileSink() override {
+    if (!committed_ && !stream_) ::unlink(temp_.c_str());  // still locked: ours to remove
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !stream_) ::unlink(temp_.c_str());
   }
 
   void Write(const void* data, size_t size) override {
@@ -83,15 +129,12 @@ class FileSink : public BackupSink {
       return;
     }
     if (::fsync(fd_) != 0) throw Error("cannot sync backup file " + temp_ + ": " + Errno());
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      throw Error("cannot close backup file " + temp_ + ": " + Errno());
-    }
-    fd_ = -1;
+    // Renamed while still open, so locked: a sweep never takes it meanwhile.
     if (::rename(temp_.c_str(), path_.c_str()) != 0) {
       throw Error("cannot rename backup file to " + path_ + ": " + Errno());
     }
     committed_ = true;
+    ::close(std::exchange(fd_, -1));  // synced: nothing is left to fail
     // The rename is durable only once the directory is synced.
     int dir = ::open(DirName(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
@@ -101,6 +144,24 @@ class FileSink : public BackupSink {
   }
 
  private:
+  // Creates the partial file, owner-only (it holds the whole state), and
+  // locks it for as long as it lives, so that no sweep removes it.
+  void CreatePartial(const std::string& dir) {
+    std::random_device random;
+    std::string base = path_.substr(dir.size() == 1 ? 1 : dir.size() + 1);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      temp_ = dir + (dir.size() == 1 ? "" : "/") + "." + base + std::string(kPartialMark) +
+              std::to_string(random());
+      fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd_ < 0 && errno == EEXIST) continue;
+      if (fd_ < 0) throw Error("cannot create backup file in " + dir + ": " + Errno());
+      if (::flock(fd_, LOCK_EX | LOCK_NB) == 0 && StillNamed(fd_, temp_)) return;
+      ::close(fd_);  // a concurrent sweep took it: it removes it, we take another
+      fd_ = -1;
+    }
+    throw Error("cannot create backup file in " + dir + ": no free temporary name");
+  }
+
   void Flush() {
     WriteAll(buffer_.data(), buffer_.size());
     buffer_.clear();
@@ -171,5 +232,42 @@ FileStorage::FileStorage(std::string path) : path_(std::move(path)) {}
 std::unique_ptr<BackupSink> FileStorage::Create() { return std::make_unique<FileSink>(path_); }
 
 std::unique_ptr<BackupSource> FileStorage::Open() { return std::make_unique<FileSource>(path_); }
+
+namespace {
+
+// mkdir -p with mode 0700 for every directory created.
+void MakeOwnerOnlyDirectories(const std::string& dir) {
+  std::string parent = DirName(dir);
+  struct stat st {};
+  if (parent != dir && !parent.empty() && ::lstat(parent.c_str(), &st) != 0 && errno == ENOENT) {
+    MakeOwnerOnlyDirectories(parent);
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw Error("cannot create the safety backup directory " + util::Printable(dir) + ": " +
+                Errno());
+  }
+}
+
+}  // namespace
+
+void PrepareSafetyDirectory(const std::string& dir) {
+  const std::string shown = "the safety backup directory " + util::Printable(dir);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT) throw Error("cannot use " + shown + ": " + Errno());
+    MakeOwnerOnlyDirectories(dir);
+    if (::lstat(dir.c_str(), &st) != 0) throw Error("cannot use " + shown + ": " + Errno());
+  }
+  // Anyone who could swap it could read or replace the state saved there.
+  if (S_ISLNK(st.st_mode)) throw Error("refusing " + shown + ": it is a symbolic link");
+  if (!S_ISDIR(st.st_mode)) throw Error("refusing " + shown + ": it is not a directory");
+  if (st.st_uid != ::geteuid()) {
+    throw Error("refusing " + shown + ": it is owned by uid " + std::to_string(st.st_uid) +
+                ", not by this user (uid " + std::to_string(::geteuid()) + ")");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error("refusing " + shown + ": it is writable by others (chmod go-w, or 0700)");
+  }
+}
 
 }  // namespace baton::storage

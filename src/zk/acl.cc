@@ -1,6 +1,7 @@
 #include "zk/acl.h"
 
 #include "baton/error.h"
+#include "util/printable.h"
 
 namespace baton::zk {
 
@@ -13,12 +14,13 @@ Acl::Acl(const std::string& text) : text_(text) {
     start = end + 1;
     size_t perms_end = line.find(':');
     size_t scheme_end = perms_end == std::string::npos ? perms_end : line.find(':', perms_end + 1);
-    if (scheme_end == std::string::npos) throw Error("unreadable ACL entry '" + line + "'");
+    if (scheme_end == std::string::npos)
+      throw Error("unreadable ACL entry '" + util::Printable(line) + "'");
     int perms = 0;
     try {
       perms = std::stoi(line.substr(0, perms_end));
     } catch (const std::exception&) {
-      throw Error("unreadable ACL entry '" + line + "'");
+      throw Error("unreadable ACL entry '" + util::Printable(line) + "'");
     }
     schemes_.push_back(line.substr(perms_end + 1, scheme_end - perms_end - 1));
     ids_.push_back(line.substr(scheme_end + 1));

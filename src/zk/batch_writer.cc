@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "baton/error.h"
+#include "util/interrupt.h"
 #include "zk/completion_queue.h"
 #include "zk/multi_op.h"
 
@@ -91,6 +92,7 @@ void BatchWriter::Add(Op op) {
 
 void BatchWriter::Send() {
   if (!open_) return;
+  util::ThrowIfInterrupted();
   while (static_cast<int>(in_flight_.size()) >= max_in_flight_) WaitOne();
   Batch& batch = *open_;
   batch.writer = this;
@@ -166,6 +168,7 @@ void BatchWriter::WaitOne() {
 void BatchWriter::Replay(Batch& batch) {
   ++replayed_batches_;
   for (Op& op : batch.ops) {
+    util::ThrowIfInterrupted();
     switch (op.kind) {
       case OpKind::kContainer:
         session_.EnsureContainers(op.path);

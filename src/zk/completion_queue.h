@@ -9,6 +9,8 @@
 #include <mutex>
 #include <utility>
 
+#include "util/interrupt.h"
+
 namespace baton::zk {
 
 template <typename T>
@@ -31,12 +33,16 @@ class CompletionQueue {
     if (wake) cv_.notify_one();
   }
   // Blocks until a completion arrives. Only valid while outstanding() > 0.
+  // Throws baton::Error (kInterrupted) on SIGINT/SIGTERM, checked every
+  // kInterruptPoll while it waits.
   T Pop() {
     if (taken_.empty()) {
       std::unique_lock lock(mu_);
       while (arrived_.empty()) {
         waiting_ = true;
-        cv_.wait(lock);
+        if (cv_.wait_for(lock, util::kInterruptPoll) == std::cv_status::timeout) {
+          util::ThrowIfInterrupted();
+        }
       }
       taken_.swap(arrived_);
     }
@@ -49,7 +55,9 @@ class CompletionQueue {
   int outstanding() const { return outstanding_; }
   // Waits for every outstanding completion and drops them; used when the
   // issuer gives up, since callbacks still reference its state.
+  // Never interrupted: it runs in destructors.
   void Drain() {
+    util::UninterruptibleScope keep;
     while (outstanding() > 0) Pop();
   }
 

@@ -9,6 +9,7 @@
 
 #include "baton/error.h"
 #include "store/storage_version.h"
+#include "util/interrupt.h"
 #include "zk/acl.h"
 #include "zk/completion_queue.h"
 
@@ -105,6 +106,7 @@ class Walk {
       Push({kListBuckets, name, "", "", "", root_ + "/" + name});
     }
     while (Pending() || queue_.outstanding() > 0) {
+      util::ThrowIfInterrupted();
       while (queue_.outstanding() < Window() && Send()) {
       }
       Handle(queue_.Pop());

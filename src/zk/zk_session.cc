@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +10,8 @@
 #include <thread>
 
 #include "baton/error.h"
+#include "util/interrupt.h"
+#include "util/printable.h"
 
 namespace baton::zk {
 namespace {
@@ -107,7 +110,8 @@ void ZkSession::Open() {
   zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts_.session_ms, nullptr,
                         this, 0, &LogFromClient);
   if (zh_ == nullptr) {
-    throw Error("cannot use ZooKeeper hosts '" + url_.hosts + "': " + std::strerror(errno));
+    throw Error("cannot use ZooKeeper hosts '" + util::Printable(url_.hosts) +
+                "': " + std::strerror(errno));
   }
   // By default the client resolves the host names again every time it polls
   // its socket: a netlink socket, /etc/hosts and more per request, which cost
@@ -140,14 +144,15 @@ void ZkSession::Resume() {
       return;
     }
     if (state == ZOO_AUTH_FAILED_STATE) {
-      throw Error("ZooKeeper at " + url_.hosts +
+      throw Error("ZooKeeper at " + util::Printable(url_.hosts) +
                   " refused the credentials (check the credentials in the zk URL)");
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw Error("no ZooKeeper server of " + url_.hosts + " answered within " +
+      throw Error("no ZooKeeper server of " + util::Printable(url_.hosts) + " answered within " +
                   std::to_string((timeouts_.session_ms + timeouts_.connect_ms) / 1000) +
                   " s: is a majority of the ensemble up?");
     }
+    util::ThrowIfInterrupted();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -168,13 +173,21 @@ void ZkSession::Watcher(zhandle_t* /*zh*/, int type, int state, const char* /*pa
 }
 
 void ZkSession::WaitConnected(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock lock(mu_);
-  bool done = cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] {
+  auto settled = [this] {
     return state_ == ZOO_CONNECTED_STATE || state_ == ZOO_EXPIRED_SESSION_STATE ||
            state_ == ZOO_AUTH_FAILED_STATE;
-  });
+  };
+  bool done = false;
+  // Wakes every kInterruptPoll, so that SIGINT/SIGTERM is noticed.
+  while (!(done = settled()) && std::chrono::steady_clock::now() < deadline) {
+    cv_.wait_until(lock,
+                   std::min(deadline, std::chrono::steady_clock::now() + util::kInterruptPoll));
+    if (!settled()) util::ThrowIfInterrupted();
+  }
   if (!done || state_ != ZOO_CONNECTED_STATE) {
-    throw Error("could not connect to ZooKeeper at " + url_.hosts + " within " +
+    throw Error("could not connect to ZooKeeper at " + util::Printable(url_.hosts) + " within " +
                 std::to_string(timeout_ms) + " ms (see --zk_timeout)");
   }
 }
@@ -185,7 +198,7 @@ void ZkSession::Authenticate(int timeout_ms) {
   auto future = promise.get_future();
   int rc =
       zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &OnVoid, &promise);
-  if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);
+  if (rc != ZOK) ThrowZkError(rc, "authenticate as", util::Printable(url_.user));
   if (future.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
     // The callback still references `promise`: closing the handle first
     // delivers it before we leave.
@@ -195,7 +208,7 @@ void ZkSession::Authenticate(int timeout_ms) {
                 " ms");
   }
   rc = future.get();
-  if (rc != ZOK) ThrowZkError(rc, "authenticate as", url_.user);
+  if (rc != ZOK) ThrowZkError(rc, "authenticate as", util::Printable(url_.user));
 }
 
 const ACL_vector* ZkSession::acl() const {

@@ -28,8 +28,8 @@ void CheckHost(std::string_view host_port) {
   }
   std::string_view host = host_port.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') {
-    throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" + std::string(host_port) +
-                "'");
+    throw Error("invalid ZooKeeper URL: unterminated IPv6 address in '" +
+                util::Printable(host_port) + "'");
   }
   // A DNS name, an IPv4 address or a bracketed IPv6 address (with a zone).
   const bool v6 = host.front() == '[';
@@ -110,7 +110,8 @@ ZkUrl ZkUrl::Parse(const std::string& text) {
 
 std::string ZkUrl::Redacted() const {
   std::string out(kScheme);
-  if (has_credentials()) out += user + ":***@";
+  // The user name is not checked when parsed: escaped, as it is printed.
+  if (has_credentials()) out += util::Printable(user) + ":***@";
   return out + hosts + path;
 }
 

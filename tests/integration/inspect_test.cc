@@ -6,7 +6,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "archive/backup_writer.h"
 #include "support/marathon_tree.h"
+#include "support/memory_storage.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
 
@@ -126,6 +128,50 @@ TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
   EXPECT_NE(text.out.find("- apps/items/_made-after"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("~ framework-id/items/id"), std::string::npos) << text.out;
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");  // diff writes nothing
+}
+
+// A hostile backup's text (an ACL, the manifest's fields) may hold terminal
+// escape sequences: whatever baton prints of it is escaped.
+std::string HostileBackup(const std::string& path, const std::string& acl) {
+  MemorySink sink;
+  archive::BackupWriter writer(sink, 1500000000, ArchiveFormat::kBaton,
+                               archive::Compression::kNone);
+  store::BackupItem item{"apps", "_web", std::nullopt, "{}"};
+  item.acl = acl;
+  writer.Add(item);
+  archive::Manifest manifest;
+  manifest.tool = "baton \x1b]0;pwned\x07";
+  manifest.created = "2020-01-01T00:00:00Z\x1b[2J";
+  manifest.zk_hosts = "zk1:2181\x1b[31m";
+  manifest.zk_path = "/marathon\x1b[0m";
+  writer.Finish(manifest);
+  std::ofstream(path, std::ios::binary) << sink.bytes;
+  return "file://" + path;
+}
+
+bool HasControlCharacters(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7F;
+  });
+}
+
+TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
+  const std::string bad_acl = HostileBackup(dir_ + "/acl.tar", "no colon \x1b]0;pwned\x07");
+  for (const char* command : {"verify", "inspect"}) {
+    RunResult r = RunBaton({command, bad_acl});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("unreadable ACL"), std::string::npos) << r.err;
+    EXPECT_FALSE(HasControlCharacters(r.out + r.err)) << r.err;
+  }
+  RunResult diff = RunBaton({"diff", bad_acl, "--zk", zk_url_});
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;
+  EXPECT_FALSE(HasControlCharacters(diff.out + diff.err)) << diff.err;
+
+  const std::string bad_manifest = HostileBackup(dir_ + "/manifest.tar", "");
+  RunResult inspect = RunBaton({"inspect", bad_manifest});
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("zk1:2181\\x1B[31m"), std::string::npos) << inspect.out;
+  EXPECT_FALSE(HasControlCharacters(inspect.out + inspect.err)) << inspect.out;
 }
 
 }  // namespace

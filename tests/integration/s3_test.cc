@@ -141,11 +141,8 @@ TEST_F(S3Test, WrongSecretIsRefusedAndLeavesNoObject) {
   EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
 }
 
-TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
-  std::string location = Location(kUriParams);
-  std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";  // never connects
-  std::vector<std::string> args{BatonBinary(), "backup", "--backup_location", location,
-                                "--zk",        zk,       "--zk_timeout",      "3000"};
+// What /proc/PID/cmdline shows of a running baton with `args`.
+std::string RunningCmdline(std::vector<std::string> args) {
   pid_t pid = fork();
   if (pid == 0) {
     std::vector<char*> argv;
@@ -162,11 +159,30 @@ TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
   std::string cmdline(std::istreambuf_iterator<char>(in), {});
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
+  return cmdline;
+}
+
+TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
+  // secret%5Fkey is decoded to secret_key (and wins, being last).
+  std::string location = Location(std::string(kUriParams) + "&secret%5Fkey=pct-secret");
+  std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";  // never connects
+  std::string cmdline = RunningCmdline(
+      {BatonBinary(), "backup", "--backup_location", location, "--zk", zk, "--zk_timeout", "3000"});
   ASSERT_TRUE(Contains(cmdline, "backup")) << cmdline;
   EXPECT_FALSE(Contains(cmdline, "uri-secret")) << cmdline;
   EXPECT_FALSE(Contains(cmdline, "AKIDBATONURI")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "pct-secret")) << cmdline;
   EXPECT_FALSE(Contains(cmdline, "zk-password-42")) << cmdline;
   EXPECT_TRUE(Contains(cmdline, "zk://alice:")) << cmdline;
+
+  // Misspelt or upper-case secrets (a file location ignores its parameters).
+  cmdline = RunningCmdline(
+      {BatonBinary(), "backup", "--backup_location",
+       "file://" + TempDir() + "/b.tar?SECRET_KEY=upper-secret&secretkey=typo-secret", "--zk", zk,
+       "--zk_timeout", "3000"});
+  ASSERT_TRUE(Contains(cmdline, "backup")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "upper-secret")) << cmdline;
+  EXPECT_FALSE(Contains(cmdline, "typo-secret")) << cmdline;
 }
 
 // Every command an operator runs, successful or failing, with debug logs in

@@ -4,6 +4,8 @@
 
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "cli/process_title.h"
+#include "storage/s3/s3_storage.h"
 
 namespace baton {
 namespace {
@@ -78,6 +80,55 @@ TEST(OpenStorage, RefusesBadLocationsClearly) {
           << c.location << ": " << e.what();
     }
   }
+}
+
+// Secret parameters spelt otherwise (percent-encoded, upper case, a typo)
+// are still secrets: only the parameters known to be public show a value.
+const char kOddSecrets[] =
+    "s3://b/k?secret%5Fkey=pct-secret&SECRET_KEY=upper-secret&secretkey=typo-secret"
+    "&Access_Key=mixed-secret&session%5ftoken=token-secret&region=eu-west-1";
+const char* const kOddSecretValues[] = {"pct-secret", "upper-secret", "typo-secret", "mixed-secret",
+                                        "token-secret"};
+
+TEST(BackupLocation, SecretsSpeltOtherwiseAreRedacted) {
+  auto loc = storage::BackupLocation::Parse(kOddSecrets);
+  EXPECT_EQ(loc.params.at("secret_key"), "pct-secret") << "decoded, and so used";
+  const std::string redacted = loc.Redacted();
+  for (const char* secret : kOddSecretValues) {
+    EXPECT_EQ(redacted.find(secret), std::string::npos) << redacted;
+  }
+  EXPECT_NE(redacted.find("region=eu-west-1"), std::string::npos) << redacted;
+}
+
+TEST(BackupLocation, UnknownParametersNeverShowTheirValue) {
+  for (const char* location :
+       {"s3://b/k?SECRET_KEY=upper-secret", "s3://b/k?secretkey=typo-secret",
+        "s3://b/k?Secret_Key=mixed-secret", "s3://b/k?acess%5Fkey=typo-secret"}) {
+    try {
+      storage::s3::S3Storage::FromLocation(location,
+                                           [](const std::string&) { return std::string(); });
+      ADD_FAILURE() << "accepted " << location;
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("unknown parameter"), std::string::npos) << what;
+      EXPECT_EQ(what.find("-secret"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(ProcessTitle, SecretsSpeltOtherwiseAreMasked) {
+  std::string location = kOddSecrets;
+  std::string zk = "zk://u:zk-secret@h:1/p";
+  std::string name = "baton";
+  char* argv[] = {name.data(), location.data(), zk.data(), nullptr};
+  cli::HideSecretsInProcessTitle(3, argv);
+  const std::string title = std::string(argv[1]) + " " + argv[2];
+  for (const char* secret : kOddSecretValues) {
+    EXPECT_EQ(title.find(secret), std::string::npos) << title;
+  }
+  EXPECT_EQ(title.find("zk-secret"), std::string::npos) << title;
+  EXPECT_NE(title.find("region=eu-west-1"), std::string::npos) << title;
+  EXPECT_EQ(title.size(), std::string(kOddSecrets).size() + 1 + zk.size()) << "masked in place";
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "storage/file_storage.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -98,6 +101,91 @@ TEST(FileStorage, DirectoryIsNotABackup) {
   std::string dir = testing::TempDir();
   FileStorage storage(dir);
   EXPECT_THROW(storage.Open(), Error);
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
+}
+
+TEST(FileStorage, BackupFilesAreForTheOwnerOnly) {
+  std::string dir = testing::TempDir();
+  FileStorage storage(dir + "/backup.tar");
+  auto sink = storage.Create();
+  std::vector<std::string> names = Listing(dir);
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(ModeOf(dir + "/" + names[0]), 0600u) << "the partial file";
+  sink->Write("data", 4);
+  sink->Commit();
+  EXPECT_EQ(ModeOf(dir + "/backup.tar"), 0600u) << "the committed file";
+}
+
+TEST(FileStorage, LeftoverPartialFilesAreSweptUnlessHeld) {
+  std::string dir = testing::TempDir();
+  for (const char* name : {".backup.tar.partial-1", ".other.tar.partial-22", ".held.tar.partial-3",
+                           ".theirs.tar.partial-4", ".x.partial-abc", "b.tar.partial-5",
+                           ".partial-6", ".dir.partial-7"}) {
+    std::ofstream(dir + "/" + name) << "left over";
+  }
+  std::filesystem::remove(dir + "/.dir.partial-7");
+  std::filesystem::create_directory(dir + "/.dir.partial-7");
+  // A running backup holds a lock on its partial file.
+  int held = ::open((dir + "/.held.tar.partial-3").c_str(), O_RDONLY);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  // Another user's file is theirs to remove (the test runs as root in CI).
+  const bool root = ::geteuid() == 0;
+  if (root) {
+    ASSERT_EQ(::chown((dir + "/.theirs.tar.partial-4").c_str(), 65534, 65534), 0);
+  }
+
+  FileStorage(dir + "/backup.tar").Create()->Commit();
+  ::close(held);
+  std::vector<std::string> expected{".dir.partial-7", ".held.tar.partial-3", ".partial-6",
+                                    ".x.partial-abc", "b.tar.partial-5",     "backup.tar"};
+  if (root) expected.insert(expected.begin() + 3, ".theirs.tar.partial-4");
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(Listing(dir), expected);
+}
+
+std::string SafetyDirError(const std::string& dir) {
+  try {
+    PrepareSafetyDirectory(dir);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PrepareSafetyDirectory, CreatesMissingDirectoriesForTheOwnerOnly) {
+  std::string dir = testing::TempDir() + "/var/baton";
+  PrepareSafetyDirectory(dir);
+  EXPECT_EQ(ModeOf(dir), 0700u);
+  EXPECT_EQ(ModeOf(dir + "/.."), 0700u) << "a missing parent too";
+  PrepareSafetyDirectory(dir);  // and accepts it again
+}
+
+TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldHaveTamperedWith) {
+  std::string top = testing::TempDir();
+  std::filesystem::create_directory(top + "/real");
+  std::filesystem::create_directory_symlink(top + "/real", top + "/link");
+  EXPECT_NE(SafetyDirError(top + "/link").find("is a symbolic link"), std::string::npos);
+  std::ofstream(top + "/file") << "x";
+  EXPECT_NE(SafetyDirError(top + "/file").find("is not a directory"), std::string::npos);
+  std::filesystem::create_directory(top + "/open");
+  ASSERT_EQ(::chmod((top + "/open").c_str(), 01777), 0);
+  EXPECT_NE(SafetyDirError(top + "/open").find("writable by others"), std::string::npos);
+  ASSERT_EQ(::chmod((top + "/open").c_str(), 0770), 0);
+  EXPECT_NE(SafetyDirError(top + "/open").find("writable by others"), std::string::npos);
+  if (::geteuid() == 0) {
+    std::filesystem::create_directory(top + "/theirs");
+    ASSERT_EQ(::chmod((top + "/theirs").c_str(), 0700), 0);
+    ASSERT_EQ(::chown((top + "/theirs").c_str(), 65534, 65534), 0);
+    EXPECT_NE(SafetyDirError(top + "/theirs").find("owned by uid 65534"), std::string::npos)
+        << SafetyDirError(top + "/theirs");
+  }
+  ASSERT_EQ(::chmod((top + "/real").c_str(), 0750), 0);
+  EXPECT_EQ(SafetyDirError(top + "/real"), "") << "readable by the group is the owner's choice";
 }
 
 }  // namespace

@@ -44,5 +44,19 @@ TEST(ZkUrl, ErrorsNeverShowThePassword) {
   }
 }
 
+// A hostile --zk value is quoted escaped, so it cannot drive the terminal.
+TEST(ZkUrl, ErrorsAndTheRedactedFormEscapeControlCharacters) {
+  for (const char* text : {"zk://[::1\x1b[2J:2181/m", "zk://h\x1b[2J:1/m", "zk://h:1/m\x1b[2J"}) {
+    try {
+      ZkUrl::Parse(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find('\x1b'), std::string::npos) << e.what();
+    }
+  }
+  ZkUrl url = ZkUrl::Parse("zk://\x1b[2Jeve:pw@h:1/m");
+  EXPECT_EQ(url.Redacted().find('\x1b'), std::string::npos) << url.Redacted();
+}
+
 }  // namespace
 }  // namespace baton

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "baton/error.h"
+#include "util/interrupt.h"
 
 namespace baton::storage::s3 {
 namespace {
@@ -81,7 +82,7 @@ HttpResponse S3Client::Call(const std::string& method, const std::string& key,
     int wait = std::uniform_int_distribution<int>(0, cap)(random);
     spdlog::warn("{} {}: {}; retrying in {} ms (attempt {} of {})", what, Describe(key), problem,
                  wait, attempt + 1, config_.max_attempts);
-    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    util::SleepInterruptibly(std::chrono::milliseconds(wait));
   }
 }
 

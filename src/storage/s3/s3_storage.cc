@@ -9,6 +9,8 @@
 
 #include "baton/error.h"
 #include "storage/backup_location.h"
+#include "util/interrupt.h"
+#include "util/printable.h"
 
 namespace baton::storage::s3 {
 namespace {
@@ -22,6 +24,7 @@ class S3Sink : public BackupSink {
 
   ~S3Sink() override {
     if (committed_ || upload_id_.empty()) return;
+    util::UninterruptibleScope keep;  // an interrupted upload is aborted all the same
     // Nothing may claim to be a backup: drop what was uploaded.
     for (auto& part : in_flight_) part.wait();
     try {
@@ -61,6 +64,7 @@ class S3Sink : public BackupSink {
   }
 
   void SendPart() {
+    util::ThrowIfInterrupted();
     if (upload_id_.empty()) upload_id_ = client_.CreateMultipartUpload(key_);
     while (static_cast<int>(in_flight_.size()) >= tuning_.parts_in_flight) Collect();
     int number = static_cast<int>(++parts_);
@@ -74,6 +78,10 @@ class S3Sink : public BackupSink {
   void Collect() {
     std::future<std::string> oldest = std::move(in_flight_.front());
     in_flight_.pop_front();
+    // A part may take long on a slow link; the destructor waits for the rest.
+    while (oldest.wait_for(util::kInterruptPoll) != std::future_status::ready) {
+      util::ThrowIfInterrupted();
+    }
     etags_.push_back(oldest.get());  // in part order; rethrows the part's error
   }
 
@@ -163,8 +171,8 @@ std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, 
                                  "endpoint", "sse",        "sse_kms_key_id"};
   for (const auto& [name, value] : loc.params) {
     if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-      throw Error("invalid backup location " + loc.Redacted() + ": unknown parameter '" + name +
-                  "'");
+      throw Error("invalid backup location " + loc.Redacted() + ": unknown parameter '" +
+                  util::Printable(name, 40) + "'");
     }
   }
   S3Config config;
