@@ -15,10 +15,12 @@
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "storage/backup_location.h"
+#include "storage/file_storage.h"
 #include "store/backup_item.h"
 #include "store/ownership.h"
 #include "store/restore_marker.h"
 #include "store/store_writer.h"
+#include "util/interrupt.h"
 #include "util/printable.h"
 #include "util/time_text.h"
 #include "zk/batch_writer.h"
@@ -166,6 +168,8 @@ void RollBack(const backup::Owner& owner, store::RestoreMarker marker,
                 " ran without a safety backup, so it cannot be rolled back: run baton restore "
                 "again to complete it");
   }
+  // Once started, a rollback finishes: a signal now would leave a third state.
+  util::UninterruptibleScope finish;
   spdlog::warn("rolling back {}: restoring the safety backup {}", marker.Describe(),
                marker.safety_backup.empty() ? "(none: there was no state)"
                                             : util::Printable(marker.safety_backup));
@@ -214,7 +218,7 @@ std::string HostName() {
 // its location, or "" when there is no state to keep.
 std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& options) {
   if (!session.Exists(options.zk.state_path())) return "";
-  std::filesystem::create_directories(options.safety_backup_dir);
+  storage::PrepareSafetyDirectory(options.safety_backup_dir);
   std::string name = options.zk.path.substr(1);
   for (char& c : name) {
     if (c == '/') c = '_';
@@ -233,6 +237,7 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
   try {
     stats = Backup(backup);
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInterrupted || e.kind() == ErrorKind::kRefused) throw;
     throw Error(std::string("cannot save the current state before replacing it (") + e.what() +
                     "); nothing was changed. Fix that, or pass --no_safety_backup to replace the "
                     "state without a way back",
@@ -256,21 +261,25 @@ void ReplaceMarked(const backup::Owner& owner, backup::StagedBackup& staged,
     if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) throw;  // no longer ours to undo
     if (marker.no_rollback) {
       throw Error(std::string(e.what()) +
-                  " (there is no safety backup to roll back to: the "
-                  "marker " +
-                  store::RestoreMarker::NodePath(options.zk.path) +
-                  " stays; fix that, then run baton restore again to complete it)");
+                      " (there is no safety backup to roll back to: the "
+                      "marker " +
+                      store::RestoreMarker::NodePath(options.zk.path) +
+                      " stays; fix that, then run baton restore again to complete it)",
+                  e.kind());
     }
     try {
+      util::UninterruptibleScope finish;
       owner.session.Resume();  // the failure may have left it disconnected
       Regain(owner, options.zk.path, &marker);
       RollBack(owner, marker, options);
     } catch (const Error& again) {
       throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +
-                  " (the marker " + store::RestoreMarker::NodePath(options.zk.path) +
-                  " stays: run baton recover with the same --zk)");
+                      " (the marker " + store::RestoreMarker::NodePath(options.zk.path) +
+                      " stays: run baton recover with the same --zk)",
+                  e.kind());
     }
-    throw Error(std::string(e.what()) + " (rolled back to the state before the restore)");
+    // An interruption keeps its kind, so that the exit code tells it.
+    throw Error(std::string(e.what()) + " (rolled back to the state before the restore)", e.kind());
   }
   WithResumes(owner, options, "removing the restore marker", &marker, [&] {
     store::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
