@@ -9,6 +9,7 @@
 #include "backup/backup_check.h"
 #include "backup/progress_counter.h"
 #include "backup/staged_backup.h"
+#include "backup/validation.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
@@ -46,7 +47,7 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
   backup::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
   uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
-    backup::CheckEntry(entry, summary);
+    backup::CheckEntry(entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
                   " entries, more than a Marathon state has: refused as a possible tar bomb "
@@ -58,8 +59,10 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
     }
     progress.Add(entry.data.size());
   });
+  backup::CheckWhole(summary, options.validation);
   progress.Finish();
   summary.acls_recorded = manifest && manifest->acls;
+  if (manifest) summary.manifest_json = manifest->ToJson();
   spdlog::info("{} is valid: {} items, {} versions, {} bytes{}", what, summary.items,
                summary.versions, summary.bytes,
                manifest ? ", checksums and manifest verified" : " (Marathon format: no checksums)");
@@ -79,7 +82,7 @@ uint64_t ReplaceState(zk::ZkSession& session, backup::StagedBackup& staged,
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, backup::kMaxEntryBytes);
-  store::StoreWriter store(writer, state, summary.acls_recorded);
+  store::StoreWriter store(writer, state, summary.acls_recorded, &summary.valued_ids);
   backup::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                    summary.items + summary.versions);
   archive::TarEntry entry;
@@ -141,6 +144,7 @@ void RollBack(zk::ZkSession& session, const store::RestoreMarker& marker,
     // The state as it was: whatever its size, it goes back.
     RestoreOptions unlimited = options;
     unlimited.max_entries = unlimited.max_bytes = UINT64_MAX;
+    unlimited.validation = {UINT64_MAX, true, true};
     BackupSummary summary;
     try {
       summary = Validate(staged, "the safety backup", unlimited);
@@ -231,6 +235,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   spdlog::info("validating {}", storage->Describe());
   backup::StagedBackup staged(*storage, backup::kMaxEntryBytes);
   BackupSummary summary = Validate(staged, "the backup", options);
+  backup::CheckTarget(session, options, summary);
   stats.items = summary.items;
   stats.versions = summary.versions;
   stats.bytes = summary.bytes;
