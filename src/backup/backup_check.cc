@@ -56,7 +56,11 @@ void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary,
   CheckSize(entry, CheckAcl(entry), options.max_node_bytes);
   summary.bytes += entry.data.size();
   if (item.is_storage_version()) {
-    summary.storage_version = store::StorageVersion::Parse(entry.data).ToString();
+    try {
+      summary.storage_version = store::StorageVersion::Parse(entry.data).ToString();
+    } catch (const Error& e) {
+      Refuse(entry, std::string("is refused: ") + e.what());
+    }
     return;
   }
   CategorySummary& category = summary.categories[item.category];

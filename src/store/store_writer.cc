@@ -64,13 +64,14 @@ void StoreWriter::Write(BackupItem&& item) {
 // Marathon's parents are. A recorded ACL of the value is not applied: it
 // could forbid creating the versions below (the session's ACL instead).
 void StoreWriter::CreateIdNode(const BackupItem& version, std::string path) {
-  auto found = valued_ != nullptr ? valued_->find(IdKey(version.category, version.id))
-                                  : std::unordered_map<uint64_t, bool>::const_iterator{};
-  if (valued_ == nullptr || found == valued_->end()) {
-    writer_.EnsureContainer(std::move(path));
-  } else {
-    writer_.Create(std::move(path), "", found->second ? nullptr : unrecorded_);
+  if (valued_ != nullptr) {
+    auto found = valued_->find(IdKey(version.category, version.id));
+    if (found != valued_->end()) {
+      writer_.Create(std::move(path), "", found->second ? nullptr : unrecorded_);
+      return;
+    }
   }
+  writer_.EnsureContainer(std::move(path));
 }
 
 void StoreWriter::Finish() {
