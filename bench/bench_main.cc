@@ -191,10 +191,11 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   }));
 
   Row restore = note(Counted(hosts, [&] {
-    return RunBaton("baton restore", baton,
-                    {"restore", "--force", "--no_safety_backup", "--backup_location",
-                     "file://" + tar, "--zk", zk + restored},
-                    tree, log);
+    return RunBaton(
+        "baton restore", baton,
+        {"restore", "--force", "--no_safety_backup", "--to_other_path",
+         "--allow_no_storage_version", "--backup_location", "file://" + tar, "--zk", zk + restored},
+        tree, log);
   }));
   DeleteTree(session, restored);
   // The baselines write a copy of the tree under another root.

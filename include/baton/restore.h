@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "baton/inspect.h"
 #include "baton/progress.h"
 #include "baton/zk_url.h"
 
@@ -38,6 +39,12 @@ struct RestoreOptions {
   // the largest Marathon state seen in practice; raise them for a real one.
   uint64_t max_entries = 2'000'000;
   uint64_t max_bytes = 8ULL << 30;
+  // Node sizes, empty backups, backups without a storage version (see
+  // ValidationOptions; defaults refuse what is probably a mistake).
+  ValidationOptions validation = {};
+  // Restore a Baton-format backup into a path other than the one it was
+  // taken from (its manifest's). Off: a mistyped --zk path is refused.
+  bool to_other_path = false;
   // Told of each entry checked, saved and written; none by default.
   ProgressListener progress = {};
 };

@@ -1,6 +1,7 @@
-// What a restore accepts in a backup entry, shared by restore's validation
-// pass and by Inspect: Marathon's entry names with legal node names and
-// timestamps, and a parseable storage version.
+// What a restore accepts in a backup, shared by restore's validation pass,
+// baton verify and Inspect: Marathon's entry names with legal node names and
+// timestamps, ACLs and sizes ZooKeeper accepts, a parseable storage version,
+// and (for the whole backup) entries and a storage version at all.
 #pragma once
 
 #include "archive/tar_reader.h"
@@ -12,7 +13,13 @@ namespace baton::backup {
 // than any sane setting is refused before its bytes are read.
 inline constexpr uint64_t kMaxEntryBytes = 64 << 20;
 
-// Checks `entry` and counts it into `summary`; throws baton::Error to refuse.
-void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary);
+// Checks `entry` and counts it into `summary`; throws baton::Error
+// (kCorruptBackup) naming the entry to refuse it.
+void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary,
+                const ValidationOptions& options = {});
+
+// After the last entry: refuses a backup without entries or without a
+// storage version unless `options` allow it.
+void CheckWhole(const BackupSummary& summary, const ValidationOptions& options);
 
 }  // namespace baton::backup

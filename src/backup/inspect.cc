@@ -6,14 +6,15 @@
 
 namespace baton {
 
-BackupSummary Inspect(const std::string& backup_location) {
+BackupSummary Inspect(const std::string& backup_location, const ValidationOptions& options) {
   std::unique_ptr<StorageProvider> storage = OpenStorage(backup_location);
   std::unique_ptr<BackupSource> source = storage->Open();
   archive::BackupReader reader(*source, backup::kMaxEntryBytes);
   BackupSummary summary;
   summary.location = storage->Describe();
   archive::TarEntry entry;
-  while (reader.Next(entry)) backup::CheckEntry(entry, summary);
+  while (reader.Next(entry)) backup::CheckEntry(entry, summary, options);
+  backup::CheckWhole(summary, options);
   summary.format = reader.format();
   if (reader.manifest()) {
     summary.manifest_json = reader.manifest()->ToJson();

@@ -11,6 +11,7 @@
 #include "backup/owned_restore.h"
 #include "backup/progress_counter.h"
 #include "backup/staged_backup.h"
+#include "backup/validation.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
@@ -64,7 +65,7 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
   backup::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
   uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
-    backup::CheckEntry(entry, summary);
+    backup::CheckEntry(entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
                   " entries, more than a Marathon state has: refused as a possible tar bomb "
@@ -76,8 +77,10 @@ BackupSummary Validate(backup::StagedBackup& staged, const std::string& what,
     }
     progress.Add(entry.data.size());
   });
+  backup::CheckWhole(summary, options.validation);
   progress.Finish();
   summary.acls_recorded = manifest && manifest->acls;
+  if (manifest) summary.manifest_json = manifest->ToJson();
   spdlog::info("{} is valid: {} items, {} versions, {} bytes{}", what, summary.items,
                summary.versions, summary.bytes,
                manifest ? ", checksums and manifest verified" : " (Marathon format: no checksums)");
@@ -100,7 +103,7 @@ uint64_t ReplaceState(const backup::Owner& owner, backup::StagedBackup& staged,
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, backup::kMaxEntryBytes);
-  store::StoreWriter store(writer, state, summary.acls_recorded);
+  store::StoreWriter store(writer, state, summary.acls_recorded, &summary.valued_ids);
   backup::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                    summary.items + summary.versions);
   archive::TarEntry entry;
@@ -192,6 +195,7 @@ void RollBack(const backup::Owner& owner, store::RestoreMarker marker,
     // The state as it was: whatever its size, it goes back.
     RestoreOptions unlimited = options;
     unlimited.max_entries = unlimited.max_bytes = UINT64_MAX;
+    unlimited.validation = {UINT64_MAX, true, true};
     BackupSummary summary;
     try {
       summary = Validate(staged, "the safety backup", unlimited);
@@ -317,6 +321,7 @@ RestoreStats DryRun(zk::ZkSession& session, StorageProvider& storage,
   spdlog::info("validating {}", storage.Describe());
   backup::StagedBackup staged(storage, backup::kMaxEntryBytes);
   BackupSummary summary = Validate(staged, "the backup", options);
+  backup::CheckTarget(session, options, summary);
   spdlog::info("dry run: nothing written");
   RestoreStats stats;
   stats.items = summary.items;
@@ -349,6 +354,7 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
   spdlog::info("validating {}", storage.Describe());
   StagedBackup staged(storage, kMaxEntryBytes);
   BackupSummary summary = Validate(staged, "the backup", options);
+  CheckTarget(owner.session, options, summary);
   stats.items = summary.items;
   stats.versions = summary.versions;
   stats.bytes = summary.bytes;

@@ -6,6 +6,7 @@
 
 #include "baton/inspect.h"
 #include "cli/commands.h"
+#include "cli/validation_flags.h"
 #include "util/printable.h"
 
 namespace baton::cli {
@@ -74,6 +75,7 @@ void PrintText(const BackupSummary& s) {
 struct Flags {
   std::string location;
   bool json = false;
+  ValidationOptions validation;
 };
 
 CLI::App* AddLocationCommand(CLI::App& app, const char* name, const char* description,
@@ -83,6 +85,7 @@ CLI::App* AddLocationCommand(CLI::App& app, const char* name, const char* descri
                   "The backup, e.g. file:///var/backups/marathon.tar or s3://bucket/key")
       ->required();
   cmd->add_flag("--json", flags.json, "Print the result as one JSON object");
+  AddValidationFlags(*cmd, flags.validation);
   return cmd;
 }
 
@@ -98,9 +101,11 @@ Command AddVerifyCommand(CLI::App& app) {
       "Examples:\n"
       "  baton verify file:///var/backups/marathon.tar\n"
       "\nChecks the tar structure (truncation, corruption), every entry's SHA-256 and the\n"
-      "manifest (Baton's format), entry names, timestamps and the storage version.");
+      "manifest (Baton's format), entry names, timestamps, node sizes, ACLs, and that there are\n"
+      "entries and a storage version: what a restore checks before it touches anything.");
   return {cmd, [flags] {
-            BackupSummary s = Inspect(flags->location);
+            CheckValidationFlags(flags->validation);
+            BackupSummary s = Inspect(flags->location, flags->validation);
             if (flags->json) {
               std::printf("%s\n", ToJson(s).dump().c_str());
               return;
@@ -126,7 +131,8 @@ Command AddInspectCommand(CLI::App& app) {
       "  baton list --json 's3://backups/marathon.tar?region=eu-central-1'\n"
       "\nThe whole backup is read and verified as by baton verify.");
   return {cmd, [flags] {
-            BackupSummary s = Inspect(flags->location);
+            CheckValidationFlags(flags->validation);
+            BackupSummary s = Inspect(flags->location, flags->validation);
             if (flags->json) {
               std::printf("%s\n", ToJson(s).dump(2).c_str());
             } else {

@@ -6,6 +6,7 @@
 #include "baton/restore.h"
 #include "cli/commands.h"
 #include "cli/output_flags.h"
+#include "cli/validation_flags.h"
 #include "cli/zk_flags.h"
 
 namespace baton::cli {
@@ -17,6 +18,7 @@ Command AddRestoreCommand(CLI::App& app) {
     bool force = false;
     bool dry_run = false;
     bool no_safety_backup = false;
+    bool to_other_path = false;
     std::string safety_backup_dir = "/var/tmp/baton";
     RestoreOptions limits;
     OutputFlags output;
@@ -46,12 +48,17 @@ Command AddRestoreCommand(CLI::App& app) {
   cmd->add_option("--max_bytes", flags->limits.max_bytes,
                   "Refuse a backup with more bytes of data before touching anything")
       ->capture_default_str();
+  AddValidationFlags(*cmd, flags->limits.validation);
+  cmd->add_flag("--to_other_path", flags->to_other_path,
+                "Restore a backup into another path than the one it was taken from (its "
+                "manifest's)");
   flags->output.AddTo(*cmd);
   cmd->footer(
       "Examples:\n"
       "  baton restore --backup_location file:///var/backups/marathon.tar \\\n"
       "                --zk zk://zk1:2181,zk2:2181,zk3:2181/marathon\n"
-      "\nThe whole backup is read and checked (checksums, manifest) before anything is touched;\n"
+      "\nThe whole backup is read and checked (checksums, manifest, names, sizes, ACLs, the\n"
+      "source path) before anything is touched;\n"
       "then the current state is saved to a safety backup, <path>/restore-in-progress marks the\n"
       "restore, and a failure rolls back. If the process dies, the next restore, baton recover\n"
       "or baton serve rolls back. A live leader (Marathon or baton serve) is refused.");
@@ -66,6 +73,9 @@ Command AddRestoreCommand(CLI::App& app) {
             options.safety_backup = !flags->no_safety_backup;
             options.max_entries = flags->limits.max_entries;
             options.max_bytes = flags->limits.max_bytes;
+            options.validation = flags->limits.validation;
+            CheckValidationFlags(options.validation);
+            options.to_other_path = flags->to_other_path;
             ProgressReporter reporter = flags->output.Reporter(*cmd);
             options.progress = reporter.Listener();
             auto started = std::chrono::steady_clock::now();

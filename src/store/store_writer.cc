@@ -7,8 +7,16 @@
 
 namespace baton::store {
 
-StoreWriter::StoreWriter(zk::BatchWriter& writer, std::string state_root, bool acls_recorded)
-    : writer_(writer), root_(std::move(state_root)) {
+uint64_t IdKey(std::string_view category, std::string_view id) {
+  std::string key;
+  key.reserve(category.size() + 1 + id.size());
+  key.append(category).append("/").append(id);
+  return std::hash<std::string>{}(key);
+}
+
+StoreWriter::StoreWriter(zk::BatchWriter& writer, std::string state_root, bool acls_recorded,
+                         const std::unordered_map<uint64_t, bool>* valued)
+    : writer_(writer), root_(std::move(state_root)), valued_(valued) {
   if (acls_recorded)
     unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
 }
@@ -37,8 +45,7 @@ void StoreWriter::Write(BackupItem&& item) {
   if (!item.version) {
     bool created = !ids_.insert(std::hash<std::string>{}(path)).second;
     if (created) {
-      // Created as a container before (its versions came first): its ACL
-      // stays the session's.
+      // Created before, by its versions (see CreateIdNode).
       writer_.Set(std::move(path), std::move(item.data));
     } else {
       writer_.Create(std::move(path), std::move(item.data), AclOf(item));
@@ -47,9 +54,24 @@ void StoreWriter::Write(BackupItem&& item) {
   }
   std::string id_path = path.substr(0, path.rfind('/'));
   if (ids_.insert(std::hash<std::string>{}(id_path)).second) {
-    writer_.EnsureContainer(std::move(id_path));
+    CreateIdNode(item, std::move(id_path));
   }
   writer_.Create(std::move(path), std::move(item.data), AclOf(item));
+}
+
+// An id node created for its first version: persistent, empty until its
+// value is set, when the backup has a value for it; else a container, as
+// Marathon's parents are. A recorded ACL of the value is not applied: it
+// could forbid creating the versions below (the session's ACL instead).
+void StoreWriter::CreateIdNode(const BackupItem& version, std::string path) {
+  if (valued_ != nullptr) {
+    auto found = valued_->find(IdKey(version.category, version.id));
+    if (found != valued_->end()) {
+      writer_.Create(std::move(path), "", found->second ? nullptr : unrecorded_);
+      return;
+    }
+  }
+  writer_.EnsureContainer(std::move(path));
 }
 
 void StoreWriter::Finish() {

@@ -5,6 +5,7 @@
 
 #include <zookeeper/zookeeper.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,14 @@ class Acl {
 
   Acl(const Acl& other) : Acl(other.text_) {}
   Acl& operator=(const Acl&) = delete;
+
+  // Why a ZooKeeper 3.8 server with its default authentication providers
+  // would refuse this ACL (its answer: "invalid acl"), or "" when it would
+  // not. Stricter on permissions: only 1..31 (0 makes a node no one can
+  // read, so no backup holds one; higher bits mean nothing).
+  std::string Refusal() const;
+  // The ACL's size in a create request.
+  uint64_t WireBytes() const;
 
   // Valid while this object lives.
   const ACL_vector* get() const { return &vector_; }

@@ -28,6 +28,16 @@ struct BatchWriter::Batch {
   std::vector<zoo_op_result_t> results;
   BatchWriter* writer = nullptr;
   int rc = ZOK;
+
+  // The path of the op that failed: ZooKeeper marks the ops before it ZOK
+  // and those after it ZRUNTIMEINCONSISTENCY. The first op when the results
+  // say nothing (a single create, a request that got no answer).
+  const std::string& FailedPath() const {
+    for (size_t i = 0; i < results.size() && i < ops.size(); ++i) {
+      if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) return ops[i].path;
+    }
+    return ops.front().path;
+  }
 };
 
 namespace {
@@ -146,7 +156,7 @@ void BatchWriter::WaitOne() {
   }
   if (done->rc == ZCONNECTIONLOSS || done->rc == ZOPERATIONTIMEOUT || done->rc == ZSESSIONEXPIRED ||
       done->rc == ZINVALIDSTATE || done->rc == ZNOAUTH) {
-    ThrowZkError(done->rc, "write batch at", done->ops.front().path);
+    ThrowZkError(done->rc, "writing", done->FailedPath());
   }
   if (!fence_.empty() && done->ops.front().kind != OpKind::kContainer &&
       done->results[0].err != ZOK) {
@@ -158,8 +168,8 @@ void BatchWriter::WaitOne() {
   }
   // Later batches may have depended on this one: wait for them all, then
   // replay this one and every later one in order.
-  spdlog::debug("multi-op at {} failed ({}); replaying {} batches one op at a time",
-                done->ops.front().path, zerror(done->rc), in_flight_.size());
+  spdlog::debug("multi-op failed at {} ({}); replaying {} batches one op at a time",
+                done->FailedPath(), zerror(done->rc), in_flight_.size());
   while (queue_.outstanding() > 0) queue_.Pop();
   for (auto& batch : in_flight_) Replay(*batch);
   in_flight_.clear();

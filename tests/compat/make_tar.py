@@ -6,7 +6,9 @@
 MODE marathon: a GNU-format backup as Marathon writes one (long-name records,
 unicode ids, assorted ISO-8601 timestamps, binary and empty data, a 1 MB
 value, the storage version last). MODE duplicates: the same with an item and
-a version written twice. The other modes each hold one entry that a restore
+a version written twice. MODE versions-before-item: an id's versions before
+its value. MODE no-storage-version: marathon without the storage version;
+MODE empty: a tar without entries. The other modes each hold one entry that a restore
 must refuse.
 """
 import io
@@ -82,6 +84,20 @@ def main():
             ("apps/versions/_prod_web/2017-08-08T12:34:56.5Z", b"second v1"),
             MARATHON[-1],
         ])
+    elif mode == "versions-before-item":
+        # Marathon's own order is not guaranteed: here an id's versions come
+        # before its current value, and a version-only id sits beside it.
+        write(out, [
+            ("apps/versions/_prod_web/2017-08-08T12:34:56.5Z", b"v1"),
+            ("apps/versions/_prod_web/2017-08-08T12:35:56.5Z", b"v2"),
+            ("apps/items/_prod_web", b"current"),
+            ("apps/versions/_only-versions/2018-01-01T00:00:00.001Z", b"old"),
+            MARATHON[-1],
+        ])
+    elif mode == "no-storage-version":
+        write(out, MARATHON[:-1])
+    elif mode == "empty":
+        write(out, [])
     elif mode in BAD:
         write(out, good + BAD[mode])
     elif mode == "directory":
@@ -103,6 +119,10 @@ def main():
             info = tarfile.TarInfo("apps/items/_x")
             info.pax_headers = {"path": "apps/items/_a\x00b"}
             tar.addfile(info, io.BytesIO(b""))
+            name, data = MARATHON[-1]
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
     elif mode in ("short-data", "huge-entry"):
         # A header announcing more data than the stream holds: 1000 bytes
         # with 10 present, or 10 GiB (GNU base-256 size) with 1 KiB present.

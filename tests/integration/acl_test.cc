@@ -49,7 +49,9 @@ TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
   RunResult b = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", url});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   zk_.DeleteTree(state_);
-  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url});
+  // The state has no storage version of its own.
+  RunResult r = RunBaton(
+      {"restore", "--backup_location", "file://" + tar, "--zk", url, "--allow_no_storage_version"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(AclText(zk_.handle(), secret), secret_acl);
   EXPECT_EQ(AclText(zk_.handle(), readonly), readonly_acl);
@@ -65,12 +67,16 @@ TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
     flags.insert(flags.end(), {"--backup_location", "file://" + plain, "--zk", url});
     ASSERT_EQ(RunBaton(flags).exit_code, 0);
     zk_.DeleteTree(state_);
-    ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + plain, "--zk", url}).exit_code,
+    ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + plain, "--zk", url,
+                        "--allow_no_storage_version"})
+                  .exit_code,
               0);
     EXPECT_NE(AclText(zk_.handle(), readonly).find("digest:alice:"), std::string::npos);
     EXPECT_NE(AclText(zk_.handle(), node("_open")).find("digest:alice:"), std::string::npos);
     zk_.DeleteTree(state_);
-    ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url}).exit_code,
+    ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url,
+                        "--allow_no_storage_version"})
+                  .exit_code,
               0);  // as it was, for the next round
   }
 }

@@ -119,8 +119,16 @@ TEST_F(BackupRestoreTest, EmptyStateMakesAValidEmptyBackup) {
   RunResult backup = Backup(tar);
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
   EXPECT_TRUE(EntryNames(tar).empty());
+  EXPECT_EQ(RunBaton({"verify", "file://" + tar, "--allow_empty"}).exit_code, 0);
   Populate(TreeShape{});
-  ASSERT_EQ(Restore(tar).exit_code, 0);
+  // Restoring it empties the state: only when that is said to be meant.
+  RunResult refused = Restore(tar);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("--allow_empty"), std::string::npos) << refused.err;
+  ASSERT_EQ(
+      RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_, "--allow_empty"})
+          .exit_code,
+      0);
   EXPECT_TRUE(zk_.Take(state_).empty());
 }
 

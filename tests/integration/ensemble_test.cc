@@ -38,8 +38,8 @@ TEST(Ensemble, BackupThroughAllRestoreThroughOneReadThroughAnother) {
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
 
   std::string target = UniqueRoot("ensemble-target");
-  RunResult restore = RunBaton(
-      {"restore", "--backup_location", "file://" + tar, "--zk", "zk://" + hosts[2] + target});
+  RunResult restore = RunBaton({"restore", "--to_other_path", "--backup_location", "file://" + tar,
+                                "--zk", "zk://" + hosts[2] + target});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
 
   TestZk second(hosts[1]);

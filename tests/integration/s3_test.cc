@@ -80,9 +80,9 @@ class S3Test : public ZkTest {
                           std::map<std::string, std::string> env = {}) {
     auto vars = CleanEnv();
     for (auto& [k, v] : env) vars[k] = v;
-    return RunBaton(
-        {"--log_level", "debug", "restore", "--backup_location", location, "--zk", zk_url}, 300,
-        vars);
+    return RunBaton({"--log_level", "debug", "restore", "--to_other_path", "--backup_location",
+                     location, "--zk", zk_url},
+                    300, vars);
   }
 
   // Backs the tree up with `env` credentials, restores it elsewhere, compares.
@@ -357,8 +357,8 @@ TEST_F(S3Test, LargeBackupGoesMultipartAndInteroperatesWithTheAwsCli) {
   // What the CLI downloaded restores from a file; and re-uploaded by the
   // CLI under another key, it restores from S3.
   std::string from_file = UniqueRoot("from-file"), from_cli = UniqueRoot("from-cli");
-  RunResult f = RunBaton({"restore", "--backup_location", "file://" + downloaded, "--zk",
-                          "zk://" + ZkAddress() + from_file});
+  RunResult f = RunBaton({"restore", "--to_other_path", "--backup_location", "file://" + downloaded,
+                          "--zk", "zk://" + ZkAddress() + from_file});
   ASSERT_EQ(f.exit_code, 0) << f.err;
   ASSERT_EQ(AwsCli("s3 cp " + downloaded + " s3://baton-test/cli/" + key_), 0);
   RunResult c =

@@ -48,8 +48,9 @@ TEST_F(SafeRestoreTest, TheReplacedStateIsSavedAndNamed) {
 TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {
   Populate(TreeShape{});
   Snapshot before = State();
-  // Valid as a backup, but ZooKeeper refuses a 2 MiB node (jute.maxbuffer is
-  // 1 MiB): the write fails after the old state was deleted.
+  // Valid as a backup when the servers are said to take 4 MiB nodes, but
+  // they refuse a 2 MiB one (jute.maxbuffer is 1 MiB): the write fails after
+  // the old state was deleted.
   std::string tar = dir_ + "/huge.tar";
   std::string script =
       "import io, tarfile\n"
@@ -62,7 +63,8 @@ TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {
   std::ofstream(dir_ + "/make.py") << script;
   ASSERT_EQ(std::system(("python3 " + dir_ + "/make.py").c_str()), 0);
 
-  RunResult r = Restore(tar);
+  RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                          "--max_node_bytes", "4194304", "--allow_no_storage_version"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("rolled back to the state before the restore"), std::string::npos) << r.err;
   EXPECT_FALSE(Marked());

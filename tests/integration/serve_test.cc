@@ -217,8 +217,8 @@ TEST_F(ServeTest, LeaderEndpointBackupIsTakenByTheNextLeader) {
 
   // The backup is complete: it restores to the same tree.
   std::string copy = UniqueRoot("serve-copy");
-  RunResult r = RunBaton(
-      {"restore", "--backup_location", "file://" + tar, "--zk", "zk://" + ZkAddress() + copy});
+  RunResult r = RunBaton({"restore", "--to_other_path", "--backup_location", "file://" + tar,
+                          "--zk", "zk://" + ZkAddress() + copy});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Diff(AppState(zk_.Take(state_)), AppState(zk_.Take(copy + "/state"))), "");
   zk_.DeleteTree(copy);
@@ -226,11 +226,13 @@ TEST_F(ServeTest, LeaderEndpointBackupIsTakenByTheNextLeader) {
 
 TEST_F(ServeTest, RestoreThroughTheLeaderEndpointBringsBackTheOldState) {
   Populate(Shape());
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  // Backed up once the server stored its storage version: a backup without
+  // one is refused.
   std::string tar = dir_ + "/before.tar";
   ASSERT_EQ(Backup(tar).exit_code, 0);
   Snapshot before = zk_.Take(state_);
-  Instance a = Start();
-  ASSERT_TRUE(AwaitServing(a.port));
   zk_.Create(state_ + "/apps/0/_created-after-backup", "{}");
 
   auto r =
@@ -400,16 +402,13 @@ TEST_F(ServeTest, RestoreThroughTheLeaderEndpointBringsBackTheAppsAsAtBackupTime
 }
 
 TEST_F(ServeTest, AnOldVersionBackupIsMigratedOnRestore) {
-  // A backup of a store at storage version 1.0.0 (the old app layout).
-  std::string old_root = UniqueRoot("old-store");
-  zk_.Create(old_root + "/state", "", true);
-  zk_.CreateMany(AppStoreV1(old_root + "/state", SampleOldApps()));
+  // A backup of this path's store at storage version 1.0.0 (the old app
+  // layout), taken before the server ran.
+  zk_.Create(state_, "", true);
+  zk_.CreateMany(AppStoreV1(state_, SampleOldApps()));
   std::string tar = dir_ + "/old.tar";
-  ASSERT_EQ(RunBaton({"backup", "--backup_location", "file://" + tar, "--zk",
-                      "zk://" + ZkAddress() + old_root})
-                .exit_code,
-            0);
-  zk_.DeleteTree(old_root);
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  zk_.DeleteTree(state_);
 
   Instance a = Start();
   ASSERT_TRUE(AwaitServing(a.port));
@@ -444,8 +443,8 @@ TEST_F(ServeTest, BackupLocationTakesABackupBeforeEachMigration) {
   std::vector<std::string> tars = FilesStartingWith(dir_, "pre-2");
   ASSERT_EQ(tars.size(), 1u);
   std::string copy = UniqueRoot("pre-migration");
-  RunResult r = RunBaton(
-      {"restore", "--backup_location", "file://" + tars[0], "--zk", "zk://" + ZkAddress() + copy});
+  RunResult r = RunBaton({"restore", "--to_other_path", "--backup_location", "file://" + tars[0],
+                          "--zk", "zk://" + ZkAddress() + copy});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Snapshot before = zk_.Take(copy + "/state");
   zk_.DeleteTree(copy);

@@ -33,5 +33,32 @@ TEST(Acl, MalformedTextIsRefused) {
   }
 }
 
+// The same answers as the real 3.8 server (ValidationTest.RefusedAcl, and
+// AclsTheServerAcceptsAreRestored), plus permissions outside 1..31.
+TEST(Acl, RefusalFollowsTheServer) {
+  for (const char* good :
+       {"31:world:anyone", "31:digest:alice:Xk2+/abc=", "31:digest::hash", "1:ip:10.0.0.0/8",
+        "31:ip:127.0.0.1", "31:ip:127.0.0.1/0", "31:ip:127.0.0.1/32", "16:world:anyone"}) {
+    EXPECT_EQ(Acl::Parse(good).Refusal(), "") << good;
+  }
+  for (const char* bad : {"31:world:nobody",    "31:auth:",
+                          "31:digest:alice",    "31:digest:alice:",
+                          "31:digest:a:b:c",    "31:digest::",
+                          "31:ip:bad",          "31:ip:::1",
+                          "31:ip:1.2.3",        "31:ip:300.1.1.1",
+                          "31:ip:127.0.0.1/33", "31:ip:",
+                          "31:sasl:bob",        "31:x509:CN=x",
+                          "31:super:x",         "31:foo:bar",
+                          "0:world:anyone",     "32:world:anyone",
+                          "-1:world:anyone",    "31:world:anyone\n31:foo:bar"}) {
+    EXPECT_NE(Acl::Parse(bad).Refusal(), "") << bad;
+  }
+}
+
+TEST(Acl, WireBytesCountWhatTheRequestCarries) {
+  // count, then per entry: perms, scheme and id with their lengths.
+  EXPECT_EQ(Acl::Parse("31:world:anyone").WireBytes(), 4u + 4 + 4 + 5 + 4 + 6);
+}
+
 }  // namespace
 }  // namespace baton::zk
