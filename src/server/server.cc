@@ -94,6 +94,21 @@ void CheckExposure(const ServerOptions& options) {
       options.hostname);
 }
 
+// Bodies over `max_bytes` are refused (413), read past without being kept.
+void LimitBodies(httplib::Server& http, size_t max_bytes) {
+  http.set_payload_max_length(max_bytes);
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [max_bytes](const httplib::Request&, httplib::Response& res) {
+        if (res.status != 413 || !res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        Reply(res, 413,
+              {{"message", "The body is larger than " + std::to_string(max_bytes) +
+                               " bytes (see --http_max_body_bytes)"}});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+}
+
 // Binds the listening socket. cpp-httplib's default socket options set
 // SO_REUSEPORT, with which a second server on the same port starts too and
 // the two answer in turn; SO_REUSEADDR alone refuses a port in use.
@@ -281,17 +296,7 @@ bool Server::ServeSession(Metrics& metrics) try {
   http.set_tcp_nodelay(true);
   http.new_task_queue = [] { return new httplib::ThreadPool(kHttpWorkers); };
   http.set_keep_alive_timeout(2);
-  http.set_payload_max_length(options_.http_max_body_bytes);
-  const size_t max_body = options_.http_max_body_bytes;
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [max_body](const httplib::Request&, httplib::Response& res) {
-        if (res.status != 413 || !res.body.empty())
-          return httplib::Server::HandlerResponse::Unhandled;
-        Reply(res, 413,
-              {{"message", "The body is larger than " + std::to_string(max_body) +
-                               " bytes (see --http_max_body_bytes)"}});
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+  LimitBodies(http, options_.http_max_body_bytes);
   Listen(http, options_.hostname, options_.http_port);
   std::thread listener([&] { http.listen_after_bind(); });
   // Stop and join the listener however Run() ends.

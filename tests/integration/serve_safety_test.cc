@@ -67,6 +67,7 @@ TEST_F(ServeSafetyTest, LargeBodiesGet413AndNoAppOutgrowsZooKeeper) {
                        kJson);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(r->body.find("--http_max_body_bytes"), std::string::npos) << r->body;
   // Under it, but stored twice (current value and version) in one multi-op it
   // would be more than ZooKeeper takes in one request.
   r = client.Post("/v2/apps", R"({"id": "/big", "cmd": ")" + std::string(700000, 'x') + "\"}",
