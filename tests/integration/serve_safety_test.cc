@@ -107,7 +107,7 @@ TEST_F(ServeSafetyTest, ASecondAbdicationWhileOneIsPendingGets409) {
   ASSERT_EQ(r->status, 200) << r->body;
   // Inside the 500 ms before the leader leaves (its main loop has seen the
   // first request by now).
-  std::this_thread::sleep_for(150ms);
+  std::this_thread::sleep_for(100ms);
   r = client.Delete(("/v2/leader?backup=file://" + second).c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409) << r->body;
