@@ -49,6 +49,9 @@ nlohmann::json NormalizeApp(nlohmann::json app, const AppId& id);
 // recurses when it prints or copies a value, so a body of 400,000 '[' would
 // overflow the stack.
 bool JsonNestsDeeperThan(std::string_view text, size_t limit);
+// Stored definitions nested deeper are not read (a crafted backup could
+// restore one): printing or copying them would recurse that deep.
+inline constexpr size_t kMaxStoredJsonDepth = 512;
 
 // An update as PUT gives it, applied to the stored definition: the fields it
 // names replace the stored ones ("resources" field by field), the others

@@ -47,8 +47,8 @@ MultiResult RunMulti(zk::ZkSession& session, std::vector<zoo_op_t>& ops) {
 
 std::optional<json> ParseApp(const std::string& data, const std::string& where) {
   if (data.empty()) return std::nullopt;
-  if (JsonNestsDeeperThan(data, AppRepository::kMaxJsonDepth)) {
-    spdlog::warn("{} nests deeper than {} levels; ignored", where, AppRepository::kMaxJsonDepth);
+  if (JsonNestsDeeperThan(data, kMaxStoredJsonDepth)) {
+    spdlog::warn("{} nests deeper than {} levels; ignored", where, kMaxStoredJsonDepth);
     return std::nullopt;
   }
   json app = json::parse(data, nullptr, /*allow_exceptions=*/false);

@@ -26,9 +26,6 @@ class AppRepository {
   // twice (current value and version) in one request, and ZooKeeper drops a
   // connection whose request exceeds jute.maxbuffer (1 MiB by default).
   static constexpr size_t kMaxAppBytes = 400 * 1024;
-  // Stored definitions nested deeper are ignored as unreadable: printing them
-  // would recurse that deep.
-  static constexpr size_t kMaxJsonDepth = 512;
 
   AppRepository(zk::ZkSession& session, std::string state_root, size_t max_versions = 50);
 
