@@ -17,6 +17,9 @@ Command AddServeCommand(CLI::App& app) {
     std::string backup_location;
     std::string http_credentials;
     std::string safety_backup_dir = "/var/tmp/baton";
+    bool insecure_http = false;
+    size_t http_max_body_bytes = 1 << 20;
+    int http_max_json_depth = 64;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -24,8 +27,20 @@ Command AddServeCommand(CLI::App& app) {
       "Join the leader election; serve the app API (/v2/apps) and the leader endpoint "
       "(GET/DELETE /v2/leader)");
   flags->zk.AddTo(*cmd);
-  cmd->add_option("--hostname", flags->hostname, "Address to listen on and to announce")
+  cmd->add_option("--hostname", flags->hostname,
+                  "Address to listen on and to announce; without --http_credentials only a "
+                  "loopback one (127.0.0.1, ::1, localhost)")
       ->capture_default_str();
+  cmd->add_flag("--insecure_http", flags->insecure_http,
+                "Serve a non-loopback --hostname without --http_credentials anyway");
+  cmd->add_option("--http_max_body_bytes", flags->http_max_body_bytes,
+                  "Larger request bodies are refused (413)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
+  cmd->add_option("--http_max_json_depth", flags->http_max_json_depth,
+                  "JSON bodies nesting arrays and objects deeper are refused (400)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
   cmd->add_option("--http_port", flags->http_port, "HTTP port")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
@@ -52,6 +67,9 @@ Command AddServeCommand(CLI::App& app) {
             options.timeouts = flags->zk.timeouts();
             options.hostname = flags->hostname;
             options.http_port = flags->http_port;
+            options.insecure_http = flags->insecure_http;
+            options.http_max_body_bytes = flags->http_max_body_bytes;
+            options.http_max_json_depth = flags->http_max_json_depth;
             options.backup_location = flags->backup_location;
             options.http_credentials = flags->http_credentials;
             options.safety_backup_dir = flags->safety_backup_dir;

@@ -8,6 +8,7 @@
 // let the API accept a definition written in an older layout.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -42,6 +43,15 @@ void UpgradeGroupResources(nlohmann::json& app);
 // disk 0), and sets "id" to `id` (a different "id" in the body is refused).
 // Throws baton::Error saying which field is wrong.
 nlohmann::json NormalizeApp(nlohmann::json app, const AppId& id);
+
+// Whether the JSON `text` nests arrays and objects deeper than `limit`,
+// judged without parsing it (brackets inside strings do not count): nlohmann
+// recurses when it prints or copies a value, so a body of 400,000 '[' would
+// overflow the stack.
+bool JsonNestsDeeperThan(std::string_view text, size_t limit);
+// Stored definitions nested deeper are not read (a crafted backup could
+// restore one): printing or copying them would recurse that deep.
+inline constexpr size_t kMaxStoredJsonDepth = 512;
 
 // An update as PUT gives it, applied to the stored definition: the fields it
 // names replace the stored ones ("resources" field by field), the others

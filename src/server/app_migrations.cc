@@ -21,6 +21,10 @@ void RewriteApps(zk::ZkSession& session, const std::string& state_root,
   auto rewrite = [&](const std::string& node) {
     std::optional<std::string> data = session.Get(node);
     if (!data || data->empty()) return;  // gone, or no current value
+    if (JsonNestsDeeperThan(*data, kMaxStoredJsonDepth)) {
+      throw Error(node + " nests deeper than " + std::to_string(kMaxStoredJsonDepth) +
+                  " levels; cannot migrate it");
+    }
     json app = json::parse(*data, nullptr, /*allow_exceptions=*/false);
     if (!app.is_object()) {
       throw Error(node + " does not hold an app definition (JSON object); cannot migrate it");

@@ -47,6 +47,10 @@ MultiResult RunMulti(zk::ZkSession& session, std::vector<zoo_op_t>& ops) {
 
 std::optional<json> ParseApp(const std::string& data, const std::string& where) {
   if (data.empty()) return std::nullopt;
+  if (JsonNestsDeeperThan(data, kMaxStoredJsonDepth)) {
+    spdlog::warn("{} nests deeper than {} levels; ignored", where, kMaxStoredJsonDepth);
+    return std::nullopt;
+  }
   json app = json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (app.is_discarded()) {
     spdlog::warn("{} does not hold an app definition (not JSON); ignored", where);
@@ -97,6 +101,7 @@ AppRepository::Write AppRepository::Store(const AppId& id, json& app, bool creat
     OffsetTimestamp version = OffsetTimestamp::FromUnixMillis(millis);
     app["version"] = version.ToString();
     const std::string data = app.dump();
+    if (data.size() > kMaxAppBytes) return Write::kTooLarge;
     const std::string version_node = node + "/" + version.NodeName();
 
     std::vector<zoo_op_t> ops(2);

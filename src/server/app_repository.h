@@ -21,14 +21,18 @@ namespace baton::server {
 
 class AppRepository {
  public:
-  enum class Write { kDone, kExists, kNotFound, kNotLeader };
+  enum class Write { kDone, kExists, kNotFound, kNotLeader, kTooLarge };
+  // The largest app definition stored (kTooLarge otherwise): a store sends it
+  // twice (current value and version) in one request, and ZooKeeper drops a
+  // connection whose request exceeds jute.maxbuffer (1 MiB by default).
+  static constexpr size_t kMaxAppBytes = 400 * 1024;
 
   AppRepository(zk::ZkSession& session, std::string state_root, size_t max_versions = 50);
 
   // Stores `app` (already normalized) as the current definition and as a new
   // version, and sets its "version" field. With `create_only`, an app that
   // has a current value is left alone (kExists). `created` tells whether
-  // there was none.
+  // there was none. kTooLarge when it is longer than kMaxAppBytes.
   Write Store(const AppId& id, nlohmann::json& app, bool create_only, const std::string& fence,
               bool* created = nullptr);
   // Deletes the app and all its versions.

@@ -36,7 +36,8 @@ void NotLeader(httplib::Response& res) {
 
 }  // namespace
 
-AppResource::AppResource(AppRepository& apps, LeaderProxy& proxy) : apps_(apps), proxy_(proxy) {}
+AppResource::AppResource(AppRepository& apps, LeaderProxy& proxy, size_t max_json_depth)
+    : apps_(apps), proxy_(proxy), max_json_depth_(max_json_depth) {}
 
 void AppResource::Register(httplib::Server& http) {
   // Handlers of one method are tried in order: the versions routes first.
@@ -80,6 +81,11 @@ void AppResource::Replace(const httplib::Request& req, httplib::Response& res,
 
 void AppResource::Write(const httplib::Request& req, httplib::Response& res,
                         const std::string& fence, const std::string* id, bool create_only) {
+  if (JsonNestsDeeperThan(req.body, max_json_depth_)) {
+    return Reply(res, 400,
+                 {{"message", "The body nests deeper than " + std::to_string(max_json_depth_) +
+                                  " levels (see --http_max_json_depth)"}});
+  }
   std::lock_guard lock(write_mu_);  // a PUT reads, merges and writes
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return Reply(res, 400, {{"message", "The body is not valid JSON"}});
@@ -107,6 +113,10 @@ void AppResource::Write(const httplib::Request& req, httplib::Response& res,
                    {{"message", "An app with id [" + app_id->path() + "] already exists."}});
     case AppRepository::Write::kNotLeader:
       return NotLeader(res);
+    case AppRepository::Write::kTooLarge:
+      return Reply(res, 413,
+                   {{"message", "The app definition is larger than " +
+                                    std::to_string(AppRepository::kMaxAppBytes) + " bytes"}});
     default:
       break;
   }

@@ -21,7 +21,8 @@ namespace baton::server {
 // Each handler gets the fence of the leader's term, which writes check.
 class AppResource {
  public:
-  AppResource(AppRepository& apps, LeaderProxy& proxy);
+  // Bodies nested deeper than `max_json_depth` are refused before parsing.
+  AppResource(AppRepository& apps, LeaderProxy& proxy, size_t max_json_depth);
   void Register(httplib::Server& http);
 
  private:
@@ -39,6 +40,7 @@ class AppResource {
 
   AppRepository& apps_;
   LeaderProxy& proxy_;
+  size_t max_json_depth_;
   std::mutex write_mu_;
 };
 

@@ -1,10 +1,15 @@
 #include "server/server.h"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -48,6 +53,146 @@ std::string CheckLocation(const std::string& uri, bool for_restore) {
       ->Describe();
 }
 
+// Whether every address `host` resolves to is a loopback one (127/8, ::1).
+bool IsLoopback(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;
+  bool loopback = found != nullptr;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      sockaddr_in in{};
+      std::memcpy(&in, a->ai_addr, sizeof in);
+      loopback = loopback && (ntohl(in.sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      sockaddr_in6 in6{};
+      std::memcpy(&in6, a->ai_addr, sizeof in6);
+      loopback = loopback && std::memcmp(&in6.sin6_addr, &in6addr_loopback, 16) == 0;
+    } else {
+      loopback = false;
+    }
+  }
+  freeaddrinfo(found);
+  return loopback;
+}
+
+// Without credentials anyone who reaches the server could abdicate its
+// leader and restore any backup: only loopback, unless told otherwise.
+void CheckExposure(const ServerOptions& options) {
+  if (!options.http_credentials.empty() || IsLoopback(options.hostname)) return;
+  if (!options.insecure_http) {
+    throw Error("refusing to serve on " + options.hostname +
+                    " without --http_credentials: anyone who reaches it could abdicate the "
+                    "leader and restore any backup. Give --http_credentials user:password, a "
+                    "loopback --hostname (127.0.0.1), or --insecure_http to serve it unprotected",
+                ErrorKind::kInvalidInput);
+  }
+  spdlog::warn(
+      "--insecure_http: serving on {} without credentials; anyone who reaches it can abdicate "
+      "the leader and restore any backup",
+      options.hostname);
+}
+
+// Bodies over `max_bytes` are refused (413), read past without being kept.
+void LimitBodies(httplib::Server& http, size_t max_bytes) {
+  http.set_payload_max_length(max_bytes);
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [max_bytes](const httplib::Request&, httplib::Response& res) {
+        if (res.status != 413 || !res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        Reply(res, 413,
+              {{"message", "The body is larger than " + std::to_string(max_bytes) +
+                               " bytes (see --http_max_body_bytes)"}});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+}
+
+// Binds the listening socket. cpp-httplib's default socket options set
+// SO_REUSEPORT, with which a second server on the same port starts too and
+// the two answer in turn; SO_REUSEADDR alone refuses a port in use.
+void Listen(httplib::Server& http, const std::string& host, int port) {
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  errno = 0;
+  if (http.bind_to_port(host, port)) return;
+  const int err = errno;
+  const std::string where = "cannot listen on " + host + ":" + std::to_string(port);
+  if (err == EADDRINUSE) {
+    throw Error(where + ": port " + std::to_string(port) +
+                " is already in use (another baton serve?)");
+  }
+  throw Error(where + (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+}
+
+// The locations a DELETE /v2/leader names, checked, with {timestamp} filled
+// in once, so that the log names the very file the next leader writes; and
+// the plan for the log (secrets redacted). Throws baton::Error (400).
+std::pair<store::RuntimeConfiguration, std::string> PlanHandover(const httplib::Request& req) {
+  const auto now = std::chrono::system_clock::now();
+  store::RuntimeConfiguration config;
+  std::string plan;
+  for (auto [name, field] :
+       {std::pair{"backup", &config.backup}, std::pair{"restore", &config.restore}}) {
+    if (!req.has_param(name)) continue;
+    std::string uri = req.get_param_value(name);
+    try {
+      CheckLocation(uri, *name == 'r');
+      uri = storage::ExpandTimePlaceholder(uri, now);
+      plan += std::string(plan.empty() ? "" : ", ") + name + " " + OpenStorage(uri)->Describe();
+    } catch (const Error& e) {
+      throw Error(std::string("Invalid ") + name + " URI: " + e.what(), ErrorKind::kInvalidInput);
+    }
+    *field = uri;
+  }
+  return {config, plan};
+}
+
+// One handover per term: kIdle -> kClaimed (a request is storing its
+// runtime configuration) -> kStored (the leader leaves shortly) -> kIdle.
+enum Handover : int { kIdle, kClaimed, kStored };
+
+// Stores `config` for the next leader, unless a handover is under way in
+// this process or in ZooKeeper (409), or the term ended (503).
+void AnswerHandover(zk::ZkSession& session, const std::string& zk_path, const std::string& fence,
+                    std::atomic<int>& handover, const store::RuntimeConfiguration& config,
+                    httplib::Response& res) {
+  int idle = kIdle;
+  if (!handover.compare_exchange_strong(idle, kClaimed)) {
+    return Reply(res, 409, {{"message", "Leadership is already being handed over"}});
+  }
+  using Proposal = store::RuntimeConfiguration::Proposal;
+  Proposal outcome = Proposal::kNotLeader;
+  try {
+    outcome = config.Propose(session, zk_path, fence);
+  } catch (...) {
+    handover = kIdle;
+    throw;
+  }
+  handover = outcome == Proposal::kStored ? kStored : kIdle;
+  if (outcome == Proposal::kPending) {
+    return Reply(res, 409,
+                 {{"message",
+                   "Leadership is already being handed over (a runtime configuration "
+                   "is pending)"}});
+  }
+  if (outcome == Proposal::kNotLeader) {
+    res.set_header("Retry-After", "1");
+    return Reply(res, 503, {{"message", "Leadership was lost during the request; retry"}});
+  }
+  Reply(res, 200, {{"message", "Leadership abdicated"}});
+}
+
+// An expired session (or refused credentials) ends everything that hung on
+// it: the term, the candidacy, the election node. Only a new session helps.
+bool SessionEnded(const zk::ZkSession& session) {
+  const int state = zoo_state(session.handle());
+  return state == ZOO_EXPIRED_SESSION_STATE || state == ZOO_AUTH_FAILED_STATE;
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -55,7 +200,18 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {}
 void Server::Stop() { stopping_ = true; }
 
 void Server::Run() {
+  CheckExposure(options_);
   if (!options_.backup_location.empty()) CheckLocation(options_.backup_location, false);
+  Metrics metrics;
+  while (!ServeSession(metrics) && !stopping_) {
+    spdlog::warn("the term and the candidacy ended with the session; rejoining with a new one");
+  }
+}
+
+// A ZooKeeper session that expired, or whose connection was lost under a
+// call of the main loop, ends with everything that depends on it (the HTTP
+// handlers use it too); Run starts them all again with a new session.
+bool Server::ServeSession(Metrics& metrics) try {
   const std::string me = options_.hostname + ":" + std::to_string(options_.http_port);
   zk::ZkSession session(options_.zk, options_.timeouts);
   const std::string state = options_.zk.state_path();
@@ -74,12 +230,11 @@ void Server::Run() {
     std::lock_guard lock(term_mu);
     fence = std::move(path);
   };
-  std::atomic<bool> abdicate{false};
+  std::atomic<int> handover{kIdle};
 
-  Metrics metrics;
   LeaderProxy proxy(election, me, term);
   AppRepository apps(session, state);
-  AppResource app_resource(apps, proxy);
+  AppResource app_resource(apps, proxy, static_cast<size_t>(options_.http_max_json_depth));
   httplib::Server http;
   if (!options_.http_credentials.empty()) {
     const std::string expected = "Basic " + util::Base64(options_.http_credentials);
@@ -113,33 +268,24 @@ void Server::Run() {
     Reply(res, 200, {{"leader", *leader}});
   });
   http.Delete("/v2/leader", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!proxy.Route(req, res)) return;
+    std::optional<std::string> term_fence = proxy.Route(req, res);
+    if (!term_fence) return;
     store::RuntimeConfiguration config;
     std::string plan;
-    for (auto [name, field] :
-         {std::pair{"backup", &config.backup}, std::pair{"restore", &config.restore}}) {
-      if (!req.has_param(name)) continue;
-      std::string uri = req.get_param_value(name);
-      try {
-        plan +=
-            std::string(plan.empty() ? "" : ", ") + name + " " + CheckLocation(uri, *name == 'r');
-      } catch (const Error& e) {
-        return Reply(res, 400, {{"message", std::string("Invalid ") + name + " URI: " + e.what()}});
-      }
-      *field = uri;
+    try {
+      std::tie(config, plan) = PlanHandover(req);
+    } catch (const Error& e) {
+      return Reply(res, 400, {{"message", e.what()}});
     }
     // Not queued behind a running job: whoever asked decides again later.
-    if (abdicate) {
-      return Reply(res, 409, {{"message", "Leadership is already being handed over"}});
-    }
     if (auto running = store::RunningJob(session, options_.zk.path)) {
       return Reply(res, 409, {{"message", *running + " is running; ask again when it is done"}});
     }
-    config.Write(session, state);
-    abdicate = true;
-    spdlog::info("leader endpoint: abdicating{}{}", plan.empty() ? "" : "; the next leader will ",
-                 plan);
-    Reply(res, 200, {{"message", "Leadership abdicated"}});
+    AnswerHandover(session, options_.zk.path, *term_fence, handover, config, res);
+    if (res.status == 200) {
+      spdlog::info("leader endpoint: abdicating{}{}", plan.empty() ? "" : "; the next leader will ",
+                   plan);
+    }
   });
   app_resource.Register(http);
   // cpp-httplib writes a response's headers and body separately: with Nagle's
@@ -150,9 +296,8 @@ void Server::Run() {
   http.set_tcp_nodelay(true);
   http.new_task_queue = [] { return new httplib::ThreadPool(kHttpWorkers); };
   http.set_keep_alive_timeout(2);
-  if (!http.bind_to_port(options_.hostname, options_.http_port)) {
-    throw Error("cannot listen on " + me);
-  }
+  LimitBodies(http, options_.http_max_body_bytes);
+  Listen(http, options_.hostname, options_.http_port);
   std::thread listener([&] { http.listen_after_bind(); });
   // Stop and join the listener however Run() ends.
   struct Joiner {
@@ -167,14 +312,19 @@ void Server::Run() {
 
   election.Join();
   while (!stopping_) {
+    if (SessionEnded(session)) {
+      set_term("");
+      spdlog::warn("the ZooKeeper session expired or was refused; this term ended");
+      return false;
+    }
     if (!election.WaitForLeadership(std::chrono::milliseconds(200))) {
       set_term("");  // lost or never had it: a new term starts with a takeover
       continue;
     }
     if (!term()) {
       // Take over: first what the previous leader left for us, then migrate.
-      store::RuntimeConfiguration config = store::RuntimeConfiguration::Read(session, state);
-      store::RuntimeConfiguration{}.Write(session, state);
+      store::RuntimeConfiguration config =
+          store::RuntimeConfiguration::Take(session, options_.zk.path);
       RestoreOptions restore_options;
       restore_options.zk = options_.zk;
       restore_options.timeouts = options_.timeouts;
@@ -219,17 +369,22 @@ void Server::Run() {
         continue;
       }
     }
-    if (!abdicate.exchange(false)) {
+    if (handover != kStored) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(options_.abdicate_delay_ms));
     set_term("");
     election.Leave();
+    handover = kIdle;  // the next term's: requests of this one now fail their fence check
     spdlog::info("abdicated; rejoining the election");
     election.Join();
   }
   election.Leave();
+  return true;
+} catch (const zk::ConnectionLost& e) {
+  spdlog::warn("{}", e.what());
+  return false;
 }
 
 }  // namespace baton::server

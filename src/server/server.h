@@ -7,19 +7,26 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <string>
 
 #include "baton/zk_url.h"
 
 namespace baton::server {
 
+class Metrics;
+
 struct ServerOptions {
   ZkUrl zk;
   ZkTimeouts timeouts;
-  std::string hostname = "127.0.0.1";
+  std::string hostname = "127.0.0.1";  // where to listen, and the address announced
   int http_port = 8080;
-  std::string backup_location;   // optional
-  std::string http_credentials;  // "user:password": basic auth on every endpoint
+  // Without http_credentials only a loopback hostname is served, unless this.
+  bool insecure_http = false;
+  size_t http_max_body_bytes = 1 << 20;  // larger request bodies get 413
+  int http_max_json_depth = 64;          // JSON bodies nested deeper get 400
+  std::string backup_location;           // optional
+  std::string http_credentials;          // "user:password": basic auth on every endpoint
   std::string safety_backup_dir = "/var/tmp/baton";  // for restores through the leader endpoint
   int abdicate_delay_ms = 500;
 };
@@ -33,6 +40,10 @@ class Server {
   void Stop();
 
  private:
+  // Serves with one ZooKeeper session: true when stopped, false when the
+  // session expired (which ended the term and the candidacy).
+  bool ServeSession(Metrics& metrics);
+
   ServerOptions options_;
   std::atomic<bool> stopping_{false};
 };

@@ -1,8 +1,10 @@
 #include "store/runtime_configuration.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "baton/error.h"
+#include "storage/backup_location.h"
 #include "store/backup_item.h"
 
 namespace baton::store {
@@ -12,7 +14,34 @@ std::string NodePath(const std::string& state_root) {
   return BackupItem{"runtime-configuration", "id", std::nullopt, ""}.NodePath(state_root);
 }
 
+std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+std::string Redact(const std::string& uri) {
+  return storage::BackupLocation::Parse(uri).Redacted();
+}
+
+// Runs `ops` as one multi-op: the failed op's index and its code (ZOK).
+std::pair<size_t, int> Multi(zk::ZkSession& session, std::vector<zoo_op_t>& ops) {
+  std::vector<zoo_op_result_t> results(ops.size());
+  int rc = zoo_multi(session.handle(), static_cast<int>(ops.size()), ops.data(), results.data());
+  for (size_t i = 0; rc != ZOK && i < results.size(); ++i) {
+    if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) return {i, rc};
+  }
+  return {ops.size(), rc};
+}
+
 }  // namespace
+
+std::string RuntimeSecretsPath(const std::string& zk_path) {
+  return zk_path + "/baton/runtime-secrets";
+}
+
+RuntimeConfiguration RuntimeConfiguration::Redacted() const {
+  RuntimeConfiguration out;
+  if (backup) out.backup = Redact(*backup);
+  if (restore) out.restore = Redact(*restore);
+  return out;
+}
 
 RuntimeConfiguration RuntimeConfiguration::FromJson(const std::string& text) {
   auto json = nlohmann::json::parse(text, nullptr, false);
@@ -42,6 +71,65 @@ RuntimeConfiguration RuntimeConfiguration::Read(zk::ZkSession& session,
 
 void RuntimeConfiguration::Write(zk::ZkSession& session, const std::string& state_root) const {
   session.Put(NodePath(state_root), ToJson());
+}
+
+RuntimeConfiguration::Proposal RuntimeConfiguration::Propose(zk::ZkSession& session,
+                                                             const std::string& zk_path,
+                                                             const std::string& fence) const {
+  const std::string node = NodePath(zk_path + "/state"), secrets = RuntimeSecretsPath(zk_path);
+  const std::string redacted = Redacted().ToJson(), whole = ToJson();
+  for (int attempt = 1;; ++attempt) {
+    Stat stat{};
+    std::optional<std::string> current = session.Get(node, &stat);
+    if (current && !current->empty() && !FromJson(*current).empty()) return Proposal::kPending;
+    session.EnsureContainers(Parent(node));
+    session.EnsureContainers(Parent(secrets));
+    std::vector<zoo_op_t> ops(2);
+    zoo_check_op_init(&ops[0], fence.c_str(), -1);
+    if (current) {
+      zoo_set_op_init(&ops[1], node.c_str(), redacted.data(), static_cast<int>(redacted.size()),
+                      stat.version, nullptr);
+    } else {
+      zoo_create_op_init(&ops[1], node.c_str(), redacted.data(), static_cast<int>(redacted.size()),
+                         session.acl(), ZOO_PERSISTENT, nullptr, 0);
+    }
+    // Made afresh, so that it carries this session's ACL whoever made it before.
+    if (session.Exists(secrets)) {
+      ops.emplace_back();
+      zoo_delete_op_init(&ops.back(), secrets.c_str(), -1);
+    }
+    ops.emplace_back();
+    zoo_create_op_init(&ops.back(), secrets.c_str(), whole.data(), static_cast<int>(whole.size()),
+                       session.acl(), ZOO_PERSISTENT, nullptr, 0);
+    auto [failed, rc] = Multi(session, ops);
+    if (rc == ZOK) return Proposal::kStored;
+    if (failed == 0 && rc == ZNONODE) return Proposal::kNotLeader;
+    if (failed == 1 && (rc == ZBADVERSION || rc == ZNODEEXISTS)) return Proposal::kPending;
+    // A container parent reaped, or the secrets' node changed meanwhile.
+    if (attempt < 3 && (rc == ZNONODE || rc == ZNODEEXISTS)) continue;
+    zk::ThrowZkError(rc, "store the runtime configuration at", node);
+  }
+}
+
+RuntimeConfiguration RuntimeConfiguration::Take(zk::ZkSession& session,
+                                                const std::string& zk_path) {
+  const std::string state = zk_path + "/state", secrets = RuntimeSecretsPath(zk_path);
+  const RuntimeConfiguration stored = Read(session, state);
+  std::optional<std::string> text = session.Get(secrets);
+  const RuntimeConfiguration whole =
+      text && !text->empty() ? FromJson(*text) : RuntimeConfiguration{};
+  RuntimeConfiguration out = stored;
+  // The whole location only where the state holds it redacted: a left-over
+  // of an older request, or a node Marathon wrote, does not mix in.
+  if (whole.backup && stored.backup && Redact(*whole.backup) == *stored.backup) {
+    out.backup = whole.backup;
+  }
+  if (whole.restore && stored.restore && Redact(*whole.restore) == *stored.restore) {
+    out.restore = whole.restore;
+  }
+  if (!stored.empty()) RuntimeConfiguration{}.Write(session, state);
+  session.Delete(secrets);
+  return out;
 }
 
 }  // namespace baton::store

@@ -141,5 +141,25 @@ TEST_F(AppStoreTest, MigrationStopsAtDataItCannotReadAndLeavesTheMarker) {
   EXPECT_EQ(store::Migration::Stored(*session_, state_)->ToString(), "1.0.0");
 }
 
+TEST_F(AppStoreTest, MigrationStopsAtDataNestedTooDeepInsteadOfCrashing) {
+  // What a crafted backup could restore: copying or printing it would recurse
+  // 100,000 levels deep.
+  std::vector<OldApp> old = SampleOldApps();
+  old.push_back({"_batch_job",
+                 "9",
+                 {},
+                 R"({"id": "/batch/job", "x": )" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}"});
+  zk_.CreateMany(AppStoreV1(state_, old));
+  try {
+    server::AppStoreMigration().Run(*session_, state_);
+    FAIL() << "migrated data nested too deep";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/apps/9/_batch_job"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nests deeper"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(zk_.Exists(state_ + "/migration-in-progress"));
+}
+
 }  // namespace
 }  // namespace baton::testing

@@ -115,5 +115,35 @@ TEST_F(MigrationTest, RuntimeConfigurationRoundTripsAtMarathonsNode) {
   EXPECT_THROW(RuntimeConfiguration::FromJson("[1]"), Error);
 }
 
+TEST_F(MigrationTest, ARuntimeConfigurationIsProposedOnceAndItsSecretsKeptOutOfTheState) {
+  const std::string fence = root_ + "/fence";
+  session_->Put(fence, "");
+  RuntimeConfiguration config;
+  config.backup = "s3://b/k.tar?access_key=AKID&secret_key=s3cret";
+  using Proposal = RuntimeConfiguration::Proposal;
+  EXPECT_EQ(config.Propose(*session_, root_, root_ + "/gone"), Proposal::kNotLeader);
+  EXPECT_EQ(config.Propose(*session_, root_, fence), Proposal::kStored);
+  // Marathon's node holds the redacted location; the whole one waits beside the state.
+  EXPECT_EQ(RuntimeConfiguration::Read(*session_, state_).backup,
+            "s3://b/k.tar?access_key=***&secret_key=***");
+  EXPECT_NE(session_->Get(RuntimeSecretsPath(root_))->find("s3cret"), std::string::npos);
+  // A second proposal, of this leader or another, loses until it is taken.
+  RuntimeConfiguration other;
+  other.restore = "file:///tmp/r.tar";
+  EXPECT_EQ(other.Propose(*session_, root_, fence), Proposal::kPending);
+  RuntimeConfiguration taken = RuntimeConfiguration::Take(*session_, root_);
+  EXPECT_EQ(taken.backup, config.backup);
+  EXPECT_FALSE(taken.restore);
+  EXPECT_TRUE(RuntimeConfiguration::Read(*session_, state_).empty());
+  EXPECT_FALSE(session_->Exists(RuntimeSecretsPath(root_)));
+  EXPECT_EQ(other.Propose(*session_, root_, fence), Proposal::kStored);
+  // A node Marathon wrote (no whole locations beside it) is taken as it is.
+  RuntimeConfiguration marathon;
+  marathon.backup = "file:///tmp/m.tar";
+  session_->Delete(RuntimeSecretsPath(root_));
+  marathon.Write(*session_, state_);
+  EXPECT_EQ(RuntimeConfiguration::Take(*session_, root_).backup, marathon.backup);
+}
+
 }  // namespace
 }  // namespace baton::store

@@ -9,6 +9,16 @@ namespace {
 
 using nlohmann::json;
 
+TEST(JsonDepthTest, CountsBracketsOutsideStringsOnly) {
+  EXPECT_FALSE(JsonNestsDeeperThan(R"({"a": [1, {"b": []}]})", 4));
+  EXPECT_TRUE(JsonNestsDeeperThan(R"({"a": [1, {"b": []}]})", 3));
+  EXPECT_FALSE(JsonNestsDeeperThan(R"({"cmd": "[[[[{{{{"})", 1));
+  EXPECT_FALSE(JsonNestsDeeperThan(R"({"cmd": "\"[[[\\"})", 1));    // escapes inside the string
+  EXPECT_TRUE(JsonNestsDeeperThan(R"({"cmd": "\\"}, [[[]]])", 2));  // the string ended
+  EXPECT_FALSE(JsonNestsDeeperThan("[]]]]][]", 1));                 // stray closers
+  EXPECT_TRUE(JsonNestsDeeperThan(std::string(400000, '['), 64));
+}
+
 TEST(AppIdTest, PathIdsAndTheirStoredForm) {
   EXPECT_EQ(AppId::Parse("prod/web").path(), "/prod/web");
   EXPECT_EQ(AppId::Parse("/prod/web/").path(), "/prod/web");

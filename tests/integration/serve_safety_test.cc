@@ -1,0 +1,245 @@
+// baton serve under hostile or unlucky conditions (issue 12): huge and deeply
+// nested bodies, racing leader endpoint calls, an expired ZooKeeper session,
+// a port taken twice, binding beyond loopback without credentials, secrets
+// in the runtime configuration, the {timestamp} a log names.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "integration/serve_fixture.h"
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+const char kJson[] = "application/json";
+
+class ServeSafetyTest : public ServeTest {
+ protected:
+  // The server answers /ping and still serves as leader.
+  bool Healthy(int port) {
+    auto ping = httplib::Client("127.0.0.1", port).Get("/ping");
+    return ping && ping->status == 200 && AwaitServing(port, 5s);
+  }
+};
+
+std::string Nested(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST_F(ServeSafetyTest, DeeplyNestedJsonIsRefusedWithoutACrash) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  const std::string deep = Nested(400000);
+  for (const std::string& body :
+       std::vector<std::string>{deep, R"({"id": "/deep", "labels": )" + deep + "}",
+                                R"({"id": "/deep", "cmd": "[[[{"})"}) {
+    auto r = client.Post("/v2/apps", body, kJson);
+    ASSERT_TRUE(r) << "no answer to a body of " << body.size() << " bytes";
+    if (body.find("cmd") != std::string::npos) {
+      EXPECT_EQ(r->status, 201) << r->body;  // brackets inside a string are text
+    } else {
+      EXPECT_TRUE(r->status == 400 || r->status == 422) << r->status << " " << r->body;
+      EXPECT_NE(r->body.find("nest"), std::string::npos) << r->body;
+    }
+  }
+  auto put = client.Put("/v2/apps/deep", R"({"labels": )" + Nested(65) + "}", kJson);
+  ASSERT_TRUE(put);
+  EXPECT_TRUE(put->status == 400 || put->status == 422) << put->status << " " << put->body;
+  EXPECT_TRUE(Healthy(a.port)) << Log(0);
+}
+
+TEST_F(ServeSafetyTest, LargeBodiesGet413AndNoAppOutgrowsZooKeeper) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  // Over the 1 MiB body limit.
+  auto r = client.Post("/v2/apps", R"({"id": "/big", "cmd": ")" + std::string(1500000, 'x') + "\"}",
+                       kJson);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_NE(r->body.find("--http_max_body_bytes"), std::string::npos) << r->body;
+  // Under it, but stored twice (current value and version) in one multi-op it
+  // would be more than ZooKeeper takes in one request.
+  r = client.Post("/v2/apps", R"({"id": "/big", "cmd": ")" + std::string(700000, 'x') + "\"}",
+                  kJson);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_TRUE(Healthy(a.port)) << Log(0);
+  EXPECT_EQ(client.Post("/v2/apps", R"({"id": "/small", "cmd": "x"})", kJson)->status, 201);
+  EXPECT_EQ(client.Get("/v2/apps/big")->status, 404);
+}
+
+TEST_F(ServeSafetyTest, BodyLimitsAreFlags) {
+  Instance a = Start({"--http_max_body_bytes", "1000", "--http_max_json_depth", "3"});
+  ASSERT_TRUE(AwaitServing(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  auto r =
+      client.Post("/v2/apps", R"({"id": "/a", "cmd": ")" + std::string(2000, 'x') + "\"}", kJson);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  r = client.Post("/v2/apps", R"({"id": "/a", "labels": {"x": [[1]]}})", kJson);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->status == 400 || r->status == 422) << r->status << " " << r->body;
+  r = client.Post("/v2/apps", R"({"id": "/a", "labels": {"x": [1]}})", kJson);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+}
+
+TEST_F(ServeSafetyTest, ASecondAbdicationWhileOneIsPendingGets409) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  Instance b = Start();
+  ASSERT_EQ(AwaitLeader(b), Address(a.port));
+  httplib::Client client("127.0.0.1", a.port);
+  const std::string first = dir_ + "/first.tar", second = dir_ + "/second.tar";
+  auto r = client.Delete(("/v2/leader?backup=file://" + first).c_str());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  // Inside the 500 ms before the leader leaves (its main loop has seen the
+  // first request by now).
+  std::this_thread::sleep_for(100ms);
+  r = client.Delete(("/v2/leader?backup=file://" + second).c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409) << r->body;
+  EXPECT_NE(r->body.find("already"), std::string::npos) << r->body;
+  ASSERT_EQ(AwaitLeader(b, Address(a.port)), Address(b.port));
+  ASSERT_TRUE(AwaitMetric(b.port, "baton_backups_total{result=\"success\"} 1"));
+  EXPECT_TRUE(std::filesystem::exists(first));  // the first request's backup was taken
+  EXPECT_FALSE(std::filesystem::exists(second));
+}
+
+TEST_F(ServeSafetyTest, AnExpiredSessionEndsTheTermAndTheServerRejoins) {
+  session_timeout_ms_ = 2000;
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  Instance b = Start();
+  ASSERT_EQ(AwaitLeader(b), Address(a.port));
+  ::kill(a.pid, SIGSTOP);  // twice the session timeout: ZooKeeper expires it
+  std::this_thread::sleep_for(4s);
+  ASSERT_TRUE(AwaitServing(b.port));
+  ::kill(a.pid, SIGCONT);
+  EXPECT_TRUE(AwaitMetric(a.port, "baton_leader 0")) << Log(0);
+  EXPECT_EQ(AwaitLeader(a), Address(b.port)) << Log(0);
+  // a is a candidate again: once b leaves, a leads.
+  Kill(servers_[1], SIGTERM);
+  EXPECT_TRUE(AwaitServing(a.port, 20s)) << Log(0);
+  EXPECT_NE(Log(0).find("session expired"), std::string::npos) << Log(0);
+}
+
+TEST_F(ServeSafetyTest, APortInUseIsAClearErrorAtStart) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  RunResult second = RunBaton(
+      {"serve", "--zk", zk_url_, "--http_port", std::to_string(a.port), "--zk_timeout", "5000"},
+      20);
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_NE(second.err.find(std::to_string(a.port)), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("in use"), std::string::npos) << second.err;
+  EXPECT_TRUE(Healthy(a.port));
+}
+
+// Only ever refused or failing before it binds: the ZooKeeper given does not
+// answer, so no test serves beyond loopback.
+TEST_F(ServeSafetyTest, BeyondLoopbackWithoutCredentialsIsRefused) {
+  const std::vector<std::string> base{
+      "serve", "--zk",        "zk://127.0.0.1:1/nowhere", "--zk_timeout",
+      "1000",  "--http_port", std::to_string(FreePort())};
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunBaton(args, 20);
+  };
+  for (const char* address : {"0.0.0.0", "::"}) {
+    RunResult r = run({"--hostname", address});
+    EXPECT_NE(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("--insecure_http"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--http_credentials"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("ZooKeeper"), std::string::npos) << r.err;  // refused first
+  }
+  // Credentials or --insecure_http lift the rule: these get as far as ZooKeeper.
+  for (const char* flag : {"--http_credentials", "--insecure_http"}) {
+    std::vector<std::string> extra{"--hostname", "0.0.0.0", flag};
+    if (std::string(flag) == "--http_credentials") extra.push_back("ops:pw");
+    RunResult r = run(extra);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("ZooKeeper"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(ServeSafetyTest, ALocationsSecretStaysOutOfBackupsAndOthersEyes) {
+  // Made here, openly: nodes alice creates are hers alone.
+  zk_.Create(root_, "", false);
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:zk-password", 17, nullptr, nullptr), ZOK);
+  const std::string alice = "zk://alice:zk-password@" + ZkAddress() + root_;
+  zk_url_ = alice;
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  // The test S3 server checks signatures: only the real secret backs up.
+  const std::string secret = "uri-secret";
+  const std::string location =
+      "s3://baton-test/secret-" + std::to_string(a.port) + ".tar?endpoint=" + S3Endpoint() +
+      "&access_key=AKIDBATONURI&secret_key=" + secret + "%2Fwith%2Bspecial%3Dchars";
+  auto r = httplib::Client("127.0.0.1", a.port)
+               .Delete(("/v2/leader?backup=" + Encode(location)).c_str());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  ::kill(a.pid, SIGSTOP);  // before it abdicates: the runtime configuration stays
+  const std::string config = zk_.Get(state_ + "/runtime-configuration/b/id");
+  EXPECT_NE(config.find("s3://baton-test/secret-"), std::string::npos) << config;
+  EXPECT_EQ(config.find(secret), std::string::npos) << config;
+
+  const std::string tar = dir_ + "/with-config.tar";
+  RunResult backup = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", alice});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(ReadFile(tar).find(secret), std::string::npos);
+
+  // The secret is kept beside the state, for alice only.
+  const std::string secrets = root_ + "/baton/runtime-secrets";
+  EXPECT_NE(zk_.Get(secrets).find(secret), std::string::npos);
+  TestZk stranger;
+  char buf[4096];
+  int len = sizeof buf;
+  EXPECT_EQ(zoo_get(stranger.handle(), secrets.c_str(), 0, buf, &len, nullptr), ZNOAUTH);
+  len = sizeof buf;
+  EXPECT_EQ(zoo_get(stranger.handle(), (state_ + "/runtime-configuration/b/id").c_str(), 0, buf,
+                    &len, nullptr),
+            ZNOAUTH);
+
+  // The next leader (a again) still gets the whole location and backs up.
+  ::kill(a.pid, SIGCONT);
+  EXPECT_TRUE(AwaitMetric(a.port, "baton_backups_total{result=\"success\"} 1")) << Log(0);
+  EXPECT_EQ(Log(0).find(secret), std::string::npos);
+}
+
+TEST_F(ServeSafetyTest, TheLoggedBackupNameIsTheFileWritten) {
+  Instance a = Start();
+  ASSERT_TRUE(AwaitServing(a.port));
+  Instance b = Start();
+  ASSERT_EQ(AwaitLeader(b), Address(a.port));
+  const std::string location = "file://" + dir_ + "/named-{timestamp}.tar";
+  auto r = httplib::Client("127.0.0.1", a.port)
+               .Delete(("/v2/leader?backup=" + Encode(location)).c_str());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  ASSERT_TRUE(AwaitMetric(b.port, "baton_backups_total{result=\"success\"} 1"));
+  const std::string log = Log(0);
+  const std::string said = "the next leader will backup file://";
+  size_t at = log.find(said);
+  ASSERT_NE(at, std::string::npos) << log;
+  at += said.size();
+  const std::string named = log.substr(at, log.find(".tar", at) + 4 - at);
+  EXPECT_TRUE(std::filesystem::exists(named)) << named << "\n" << log;
+}
+
+}  // namespace
+}  // namespace baton::testing
