@@ -5,6 +5,7 @@
 #pragma once
 
 #include "baton/restore.h"
+#include "baton/storage.h"
 #include "zk/exclusive_lock.h"
 #include "zk/zk_session.h"
 

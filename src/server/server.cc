@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "backup/owned_restore.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/restore.h"
@@ -25,6 +26,7 @@
 #include "server/leader_proxy.h"
 #include "server/metrics.h"
 #include "storage/backup_location.h"
+#include "store/ownership.h"
 #include "store/restore_marker.h"
 #include "store/runtime_configuration.h"
 #include "util/digest.h"
@@ -193,6 +195,24 @@ bool SessionEnded(const zk::ZkSession& session) {
   return state == ZOO_EXPIRED_SESSION_STATE || state == ZOO_AUTH_FAILED_STATE;
 }
 
+// Takes the lock on the state for a new term; waits while another owner
+// (an operator's restore or recover) holds it. nullptr when leadership, the
+// session or the server ends first.
+std::unique_ptr<zk::ExclusiveLock> OwnState(zk::ZkSession& session, LeaderElection& election,
+                                            const std::string& me,
+                                            const std::atomic<bool>& stopping) {
+  return zk::ExclusiveLock::Acquire(
+      session, store::LockDir(session.url().path), "baton serve leader " + me,
+      [&] {
+        return !stopping && !SessionEnded(session) &&
+               election.WaitForLeadership(std::chrono::milliseconds(0));
+      },
+      [](const zk::LockOwner& holder) {
+        spdlog::warn("waiting for {} to finish before serving as leader (503 until then)",
+                     holder.Describe());
+      });
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -219,7 +239,7 @@ bool Server::ServeSession(Metrics& metrics) try {
   LeaderElection election(session, options_.zk.leader_path(), me);
 
   // The current term: while this instance serves as leader, the path of its
-  // election node, which every write of the term checks.
+  // lock node (store/ownership.h), which every write of the term checks.
   std::mutex term_mu;
   std::string fence;
   auto term = [&]() -> std::optional<std::string> {
@@ -310,6 +330,7 @@ bool Server::ServeSession(Metrics& metrics) try {
   } joiner{http, listener};
   spdlog::info("serving on {}, candidate under {}", me, options_.zk.leader_path());
 
+  std::unique_ptr<zk::ExclusiveLock> term_lock;  // held while a term runs
   election.Join();
   while (!stopping_) {
     if (SessionEnded(session)) {
@@ -319,9 +340,15 @@ bool Server::ServeSession(Metrics& metrics) try {
     }
     if (!election.WaitForLeadership(std::chrono::milliseconds(200))) {
       set_term("");  // lost or never had it: a new term starts with a takeover
+      term_lock.reset();
       continue;
     }
     if (!term()) {
+      // The term owns the state: it waits (answering 503) while an operator's
+      // restore or recover holds the lock, and holds it until the term ends.
+      term_lock = OwnState(session, election, me, stopping_);
+      if (!term_lock) continue;
+      const backup::Owner owner{session, *term_lock, /*may_reacquire=*/false};
       // Take over: first what the previous leader left for us, then migrate.
       store::RuntimeConfiguration config =
           store::RuntimeConfiguration::Take(session, options_.zk.path);
@@ -332,7 +359,7 @@ bool Server::ServeSession(Metrics& metrics) try {
       restore_options.safety_backup_dir = options_.safety_backup_dir;
       try {
         // A restore that died half-way is rolled back before anything else.
-        if (RecoverInterruptedRestore(restore_options)) {
+        if (backup::RecoverAsOwner(restore_options, owner)) {
           spdlog::warn("rolled back an interrupted restore before taking over");
         }
         if (config.backup) {
@@ -343,7 +370,8 @@ bool Server::ServeSession(Metrics& metrics) try {
         if (config.restore) {
           metrics.Record(metrics.restore, [&] {
             restore_options.backup_location = *config.restore;
-            return Restore(restore_options).bytes;
+            std::unique_ptr<StorageProvider> storage = OpenStorage(*config.restore);
+            return backup::RestoreAsOwner(restore_options, *storage, owner).bytes;
           });
         }
         bool just_saved = config.backup || config.restore;
@@ -357,12 +385,13 @@ bool Server::ServeSession(Metrics& metrics) try {
             });
           }
         });
-        set_term(election.NodePath());
+        set_term(term_lock->fence());
         spdlog::info("serving as leader");
       } catch (const Error& e) {
         // A failed takeover is not served: give up leadership and let the
         // next candidate (maybe this one again) take over without it.
         spdlog::error("taking over leadership failed: {}; abdicating", e.what());
+        term_lock.reset();
         election.Leave();
         std::this_thread::sleep_for(std::chrono::seconds(1));
         election.Join();
@@ -375,6 +404,7 @@ bool Server::ServeSession(Metrics& metrics) try {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(options_.abdicate_delay_ms));
     set_term("");
+    term_lock.reset();
     election.Leave();
     handover = kIdle;  // the next term's: requests of this one now fail their fence check
     spdlog::info("abdicated; rejoining the election");

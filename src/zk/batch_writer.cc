@@ -28,13 +28,16 @@ struct BatchWriter::Batch {
   std::vector<zoo_op_result_t> results;
   BatchWriter* writer = nullptr;
   int rc = ZOK;
+  size_t first = 0;  // 1 when zoo_ops[0] is the fence's check op
 
   // The path of the op that failed: ZooKeeper marks the ops before it ZOK
   // and those after it ZRUNTIMEINCONSISTENCY. The first op when the results
   // say nothing (a single create, a request that got no answer).
   const std::string& FailedPath() const {
-    for (size_t i = 0; i < results.size() && i < ops.size(); ++i) {
-      if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) return ops[i].path;
+    for (size_t i = first; i < results.size() && i - first < ops.size(); ++i) {
+      if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) {
+        return ops[i - first].path;
+      }
     }
     return ops.front().path;
   }
@@ -106,7 +109,8 @@ void BatchWriter::Send() {
   while (static_cast<int>(in_flight_.size()) >= max_in_flight_) WaitOne();
   Batch& batch = *open_;
   batch.writer = this;
-  const size_t first = fence_.empty() ? 0 : 1;  // the fence's check op goes first
+  batch.first = fence_.empty() ? 0 : 1;  // the fence's check op goes first
+  const size_t first = batch.first;
   batch.zoo_ops.resize(first + batch.ops.size());
   batch.results.resize(first + batch.ops.size());
   if (first == 1) zoo_check_op_init(&batch.zoo_ops[0], fence_.c_str(), -1);

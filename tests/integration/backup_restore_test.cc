@@ -94,7 +94,7 @@ TEST_F(BackupRestoreTest, RestoreReplacesWhateverStateIsThere) {
   // A state that is not Marathon's layout cannot be saved first: refused...
   Snapshot changed = zk_.Take(state_);
   RunResult refused = Restore(tar);
-  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("cannot save the current state"), std::string::npos) << refused.err;
   EXPECT_EQ(Diff(changed, zk_.Take(state_)), "");
   // ...unless the operator says so.

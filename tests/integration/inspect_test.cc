@@ -168,7 +168,7 @@ TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
   EXPECT_FALSE(HasControlCharacters(diff.out + diff.err)) << diff.err;
 
   const std::string bad_manifest = HostileBackup(dir_ + "/manifest.tar", "");
-  RunResult inspect = RunBaton({"inspect", bad_manifest});
+  RunResult inspect = RunBaton({"inspect", "--allow_no_storage_version", bad_manifest});
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_NE(inspect.out.find("zk1:2181\\x1B[31m"), std::string::npos) << inspect.out;
   EXPECT_FALSE(HasControlCharacters(inspect.out + inspect.err)) << inspect.out;
