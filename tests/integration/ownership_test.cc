@@ -82,6 +82,24 @@ TEST_F(OwnershipTest, ARunningRestoreIsNotTakenForAnInterruptedOne) {
   EXPECT_FALSE(Locked());
 }
 
+// SIGTERM inside the write phase: the restore rolls back, says so in one
+// line, and exits 143; the state is the one before it.
+TEST_F(OwnershipTest, ASigtermedRestoreRollsBackAndExits143) {
+  TwoStates();
+  pid_t big = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
+                          zk_url_, "--safety_backup_dir", dir_ + "/safety"},
+                         dir_ + "/big.log");
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/big.log");
+  kill(big, SIGTERM);
+  EXPECT_EQ(WaitForBaton(big), 143) << ReadFile(dir_ + "/big.log");
+  std::string log = ReadFile(dir_ + "/big.log");
+  EXPECT_NE(log.find("baton: interrupted by SIGTERM"), std::string::npos) << log;
+  EXPECT_NE(log.find("rolled back to the state before the restore"), std::string::npos) << log;
+  EXPECT_FALSE(Marked());
+  EXPECT_FALSE(Locked());
+  EXPECT_EQ(Diff(small_, State()), "");
+}
+
 // Finding 2: a backup that started before a restore and read again during
 // it wrote "backup complete: 0 items" and exited 0.
 TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
