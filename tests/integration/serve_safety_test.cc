@@ -241,5 +241,44 @@ TEST_F(ServeSafetyTest, TheLoggedBackupNameIsTheFileWritten) {
   EXPECT_TRUE(std::filesystem::exists(named)) << named << "\n" << log;
 }
 
+// Finding 1, the server's side: a server taking over while an operator's
+// restore runs waits for its lock (503 meanwhile) instead of rolling the
+// running restore back, then serves the restored state.
+TEST_F(ServeSafetyTest, ATakeoverWaitsForARunningRestore) {
+  TreeShape shape = Shape();
+  shape.apps = 2000;
+  Populate(shape);
+  const std::string v120 = WrappedStorageVersion(1, 2, 0);
+  zk_.Create(state_ + "/internal:storage:version", v120);
+  const std::string tar = dir_ + "/big.tar";
+  Snapshot big = Save(tar);
+  zk_.DeleteTree(state_ + "/apps");
+
+  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                              "--safety_backup_dir", dir_ + "/safety"},
+                             dir_ + "/restore.log");
+  for (int i = 0; i < 20000 && !Marked(); ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(Marked()) << ReadFile(dir_ + "/restore.log");
+  kill(restore, SIGSTOP);  // inside its write phase, holding the lock
+  Snapshot during = zk_.Take(state_);
+
+  Instance& server = Start();
+  EXPECT_FALSE(AwaitServing(server.port, 3s));
+  auto apps = httplib::Client("127.0.0.1", server.port).Get("/v2/apps");
+  ASSERT_TRUE(apps);
+  EXPECT_EQ(apps->status, 503) << apps->body;
+  EXPECT_NE(ReadFile(server.log).find("waiting for baton restore of file://" + tar),
+            std::string::npos)
+      << ReadFile(server.log);
+  EXPECT_TRUE(Marked());
+  EXPECT_EQ(Diff(during, zk_.Take(state_)), "") << "the waiting server touched the state";
+
+  kill(restore, SIGCONT);
+  EXPECT_EQ(WaitForBaton(restore), 0) << ReadFile(dir_ + "/restore.log");
+  EXPECT_TRUE(AwaitServing(server.port));
+  EXPECT_EQ(ReadFile(server.log).find("rolled back"), std::string::npos) << ReadFile(server.log);
+  EXPECT_EQ(Diff(AppState(big), AppState(State())), "");
+}
+
 }  // namespace
 }  // namespace baton::testing
