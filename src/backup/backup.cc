@@ -116,8 +116,10 @@ BackupStats Backup(const BackupOptions& options) {
       if (!quiet) {
         session.Sync(state);
         changed = prints.FirstChange(session, options.max_in_flight);
-        if (!changed && !epoch.Unchanged(session)) changed = "a restore into " + options.zk.path;
       }
+      // Even a quiet walk: a restore may have marked and begun before the
+      // window opened.
+      if (!changed && !epoch.Unchanged(session)) changed = "a restore into " + options.zk.path;
       if (changed) {
         if (attempt >= options.consistency_attempts) {
           throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +

@@ -14,10 +14,11 @@ namespace baton::backup {
 struct Owner {
   zk::ZkSession& session;
   zk::ExclusiveLock& lock;
-  // After the session expired, take the lock again with the new session and
-  // go on if nothing changed hands meanwhile (the CLI). A server's term ends
-  // with its session instead, so it must not.
-  bool may_reacquire = true;
+  // After a lost connection or an expired session, resume the session, take
+  // the lock again if it went, and go on if nothing changed hands meanwhile
+  // (the CLI, whose session is its own). A server's session is shared by its
+  // HTTP workers and its election, and its term ends with it: not resumable.
+  bool resumable = true;
 };
 
 // As Restore(), but holding `owner`'s lock; options.force is implied.

@@ -125,19 +125,23 @@ constexpr int kWriteAttempts = 3;
 
 // After an expired session, the lock went with it: takes it again and checks
 // that nobody touched the marked restore meanwhile (the marker still names
-// the old lock node), then moves the marker to the new node.
+// the old lock node), then moves the marker to the new node. Throws LockLost
+// when another owner came in between: what it did must not be undone.
 void Regain(const backup::Owner& owner, const std::string& zk_path, store::RestoreMarker* marker) {
   const std::string old_fence = owner.lock.fence();
   if (owner.lock.Held()) return;
-  if (!owner.may_reacquire) {
-    throw zk::LockLost("the ZooKeeper session expired and the lock " + old_fence + " with it");
+  try {
+    owner.lock.Reacquire();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kRefused) throw;
+    throw zk::LockLost("the ZooKeeper session expired and the lock with it; now " +
+                       std::string(e.what()));
   }
-  owner.lock.Reacquire();
   if (marker == nullptr) return;
   std::optional<store::RestoreMarker> now = store::RestoreMarker::Read(owner.session, zk_path);
   if (!now || now->owner != old_fence) {
-    throw Error("the ZooKeeper session expired and another command took over " + zk_path +
-                " meanwhile; this restore stops without writing more");
+    throw zk::LockLost("the ZooKeeper session expired and another command took over " + zk_path +
+                       " meanwhile; this restore stops without writing more");
   }
   marker->owner = owner.lock.fence();
   marker->Write(owner.session, zk_path, owner.lock.fence());
@@ -154,7 +158,7 @@ void WithResumes(const backup::Owner& owner, const RestoreOptions& options, cons
       step();
       return;
     } catch (const zk::ConnectionLost& e) {
-      if (attempt >= kWriteAttempts) throw;
+      if (attempt >= kWriteAttempts || !owner.resumable) throw;
       spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
                    attempt + 1, kWriteAttempts);
       owner.session.Resume();
@@ -273,8 +277,10 @@ void ReplaceMarked(const backup::Owner& owner, backup::StagedBackup& staged,
     }
     try {
       util::UninterruptibleScope finish;
-      owner.session.Resume();  // the failure may have left it disconnected
-      Regain(owner, options.zk.path, &marker);
+      if (owner.resumable) {
+        owner.session.Resume();  // the failure may have left it disconnected
+        Regain(owner, options.zk.path, &marker);
+      }
       RollBack(owner, marker, options);
     } catch (const Error& again) {
       throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +

@@ -348,10 +348,7 @@ bool Server::ServeSession(Metrics& metrics) try {
       // restore or recover holds the lock, and holds it until the term ends.
       term_lock = OwnState(session, election, me, stopping_);
       if (!term_lock) continue;
-      const backup::Owner owner{session, *term_lock, /*may_reacquire=*/false};
-      // Take over: first what the previous leader left for us, then migrate.
-      store::RuntimeConfiguration config =
-          store::RuntimeConfiguration::Take(session, options_.zk.path);
+      const backup::Owner owner{session, *term_lock, /*resumable=*/false};
       RestoreOptions restore_options;
       restore_options.zk = options_.zk;
       restore_options.timeouts = options_.timeouts;
@@ -362,6 +359,9 @@ bool Server::ServeSession(Metrics& metrics) try {
         if (backup::RecoverAsOwner(restore_options, owner)) {
           spdlog::warn("rolled back an interrupted restore before taking over");
         }
+        // Then what the previous leader left for us, then migrate.
+        store::RuntimeConfiguration config =
+            store::RuntimeConfiguration::Take(session, options_.zk.path);
         if (config.backup) {
           metrics.Record(metrics.backup, [&] {
             return Backup({options_.zk, options_.timeouts, *config.backup}).bytes;
@@ -392,6 +392,7 @@ bool Server::ServeSession(Metrics& metrics) try {
         // next candidate (maybe this one again) take over without it.
         spdlog::error("taking over leadership failed: {}; abdicating", e.what());
         term_lock.reset();
+        if (SessionEnded(session)) return false;  // a new session rejoins
         election.Leave();
         std::this_thread::sleep_for(std::chrono::seconds(1));
         election.Join();

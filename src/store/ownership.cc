@@ -6,9 +6,12 @@
 namespace baton::store {
 namespace {
 
+// Read with exists, which needs no permission on the node.
 int32_t EpochOf(zk::ZkSession& session, const std::string& zk_path) {
   Stat stat{};
-  if (!session.Get(LockDir(zk_path), &stat)) return -1;
+  int rc = zoo_exists(session.handle(), LockDir(zk_path).c_str(), 0, &stat);
+  if (rc == ZNONODE) return -1;
+  if (rc != ZOK) session.Fail(rc, "check", LockDir(zk_path));
   return stat.version;
 }
 

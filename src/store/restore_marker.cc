@@ -42,7 +42,7 @@ void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path,
   if (exists) {
     op.Set(NodePath(zk_path), data);
   } else {
-    op.Create(NodePath(zk_path), data);
+    op.Create(NodePath(zk_path), data, 0, session.control_acl());
   }
   op.Run(session);
 }

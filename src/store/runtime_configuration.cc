@@ -6,6 +6,7 @@
 #include "baton/error.h"
 #include "storage/backup_location.h"
 #include "store/backup_item.h"
+#include "zk/multi_op.h"
 
 namespace baton::store {
 namespace {
@@ -18,16 +19,6 @@ std::string Parent(const std::string& path) { return path.substr(0, path.rfind('
 
 std::string Redact(const std::string& uri) {
   return storage::BackupLocation::Parse(uri).Redacted();
-}
-
-// Runs `ops` as one multi-op: the failed op's index and its code (ZOK).
-std::pair<size_t, int> Multi(zk::ZkSession& session, std::vector<zoo_op_t>& ops) {
-  std::vector<zoo_op_result_t> results(ops.size());
-  int rc = zoo_multi(session.handle(), static_cast<int>(ops.size()), ops.data(), results.data());
-  for (size_t i = 0; rc != ZOK && i < results.size(); ++i) {
-    if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) return {i, rc};
-  }
-  return {ops.size(), rc};
 }
 
 }  // namespace
@@ -84,26 +75,24 @@ RuntimeConfiguration::Proposal RuntimeConfiguration::Propose(zk::ZkSession& sess
     if (current && !current->empty() && !FromJson(*current).empty()) return Proposal::kPending;
     session.EnsureContainers(Parent(node));
     session.EnsureContainers(Parent(secrets));
-    std::vector<zoo_op_t> ops(2);
-    zoo_check_op_init(&ops[0], fence.c_str(), -1);
+    zk::MultiOp op;
+    op.Fence(fence);
     if (current) {
-      zoo_set_op_init(&ops[1], node.c_str(), redacted.data(), static_cast<int>(redacted.size()),
-                      stat.version, nullptr);
+      op.Set(node, redacted, stat.version);
     } else {
-      zoo_create_op_init(&ops[1], node.c_str(), redacted.data(), static_cast<int>(redacted.size()),
-                         session.acl(), ZOO_PERSISTENT, nullptr, 0);
+      op.Create(node, redacted);
     }
     // Made afresh, so that it carries this session's ACL whoever made it before.
-    if (session.Exists(secrets)) {
-      ops.emplace_back();
-      zoo_delete_op_init(&ops.back(), secrets.c_str(), -1);
+    if (session.Exists(secrets)) op.Delete(secrets);
+    op.Create(secrets, whole);
+    size_t failed = 0;
+    int rc = ZOK;
+    try {
+      rc = op.TryRun(session, &failed);
+    } catch (const zk::LockLost&) {
+      return Proposal::kNotLeader;
     }
-    ops.emplace_back();
-    zoo_create_op_init(&ops.back(), secrets.c_str(), whole.data(), static_cast<int>(whole.size()),
-                       session.acl(), ZOO_PERSISTENT, nullptr, 0);
-    auto [failed, rc] = Multi(session, ops);
     if (rc == ZOK) return Proposal::kStored;
-    if (failed == 0 && rc == ZNONODE) return Proposal::kNotLeader;
     if (failed == 1 && (rc == ZBADVERSION || rc == ZNODEEXISTS)) return Proposal::kPending;
     // A container parent reaped, or the secrets' node changed meanwhile.
     if (attempt < 3 && (rc == ZNONODE || rc == ZNODEEXISTS)) continue;

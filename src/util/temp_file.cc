@@ -15,6 +15,12 @@ TempFile::TempFile() {
   const char* tmpdir = std::getenv("TMPDIR");
   dir_ = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
   fd_ = ::open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+    // A file system without O_TMPFILE: a named file, unlinked at once.
+    std::string name = dir_ + "/.baton-spool-XXXXXX";
+    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd_ >= 0) ::unlink(name.c_str());
+  }
   if (fd_ < 0) {
     throw Error("cannot create a temporary file in " + dir_ + ": " + std::strerror(errno));
   }

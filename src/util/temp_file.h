@@ -1,4 +1,5 @@
-// An unnamed temporary file (O_TMPFILE, mode 0600) in $TMPDIR or /tmp: gone
+// An unnamed temporary file (O_TMPFILE, or a file unlinked at once where the
+// file system lacks it; mode 0600) in $TMPDIR or /tmp: gone
 // when closed or when the process dies, however it dies. For spills and
 // spools that must not outlive the command.
 //

@@ -71,9 +71,25 @@ std::string ExclusiveLock::Enter(ZkSession& session, const std::string& dir,
   const std::string prefix = dir + "/" + kPrefix;
   char created[1024] = {};
   int rc = zoo_create(session.handle(), prefix.c_str(), data.data(), static_cast<int>(data.size()),
-                      session.acl(), ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created - 1);
+                      session.control_acl(), ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created - 1);
   if (rc != ZOK) session.Fail(rc, "create", prefix);
+  RemoveStale(session, dir, created);
   return created;
+}
+
+// Contenders of this very session other than `mine`: left by a release whose
+// delete failed, or by a create whose answer was lost. They would make this
+// session wait for (or be refused by) itself.
+void ExclusiveLock::RemoveStale(ZkSession& session, const std::string& dir,
+                                const std::string& mine) {
+  const int64_t me = zoo_client_id(session.handle())->client_id;
+  for (const std::string& name : Contenders(session, dir)) {
+    const std::string node = dir + "/" + name;
+    Stat stat{};
+    if (node != mine && session.Get(node, &stat) && stat.ephemeralOwner == me) {
+      session.Delete(node);
+    }
+  }
 }
 
 std::optional<LockOwner> ExclusiveLock::Holder(ZkSession& session, const std::string& dir) {

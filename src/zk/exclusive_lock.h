@@ -68,6 +68,7 @@ class ExclusiveLock {
   ExclusiveLock(ZkSession& session, std::string dir, std::string what, std::string node);
   // Creates this contender's node; returns its full path.
   static std::string Enter(ZkSession& session, const std::string& dir, const std::string& what);
+  static void RemoveStale(ZkSession& session, const std::string& dir, const std::string& mine);
 
   ZkSession& session_;
   std::string dir_;

@@ -215,6 +215,14 @@ const ACL_vector* ZkSession::acl() const {
   return url_.has_credentials() ? &ZOO_CREATOR_ALL_ACL : &ZOO_OPEN_ACL_UNSAFE;
 }
 
+const ACL_vector* ZkSession::control_acl() const {
+  static ACL owner_and_readers[] = {
+      {ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}},
+      {ZOO_PERM_READ, {const_cast<char*>("world"), const_cast<char*>("anyone")}}};
+  static ACL_vector readable = {2, owner_and_readers};
+  return url_.has_credentials() ? &readable : &ZOO_OPEN_ACL_UNSAFE;
+}
+
 void ZkSession::Fail(int rc, const std::string& what, const std::string& path) const {
   ThrowZkError(rc, what, path);
 }

@@ -28,6 +28,10 @@ class ZkSession {
   // The ACL for nodes this session creates: creator-all with credentials,
   // open otherwise (as Marathon does).
   const ACL_vector* acl() const;
+  // The ACL for Baton's control nodes (lock, marker): the session's, plus
+  // read for everyone, so that a backup or a refusal under other
+  // credentials can still see who holds the path.
+  const ACL_vector* control_acl() const;
   const ZkUrl& url() const { return url_; }
 
   // Synchronous calls. A missing node gives nullopt/false; any other failure

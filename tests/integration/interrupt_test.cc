@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "support/test_env.h"
 #include "support/zk_test.h"
 
 namespace baton::testing {
@@ -21,17 +22,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 bool HasPartial(const std::string& dir) {
-  for (const std::string& name : Listing(dir)) {
+  for (const std::string& name : ListDir(dir)) {
     if (name.starts_with(".b.tar.partial-")) return true;
   }
   return false;
@@ -68,7 +60,7 @@ class InterruptTest : public ZkTest {
     std::string err = ReadFile(log);
     EXPECT_TRUE(err.starts_with("baton: interrupted by " + name)) << err;
     EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
-    EXPECT_EQ(Listing(backups_), std::vector<std::string>{}) << "no partial file is left";
+    EXPECT_EQ(ListDir(backups_), std::vector<std::string>{}) << "no partial file is left";
   }
 
   std::string backups_;
@@ -99,7 +91,7 @@ TEST_F(InterruptTest, AKilledBackupsPartialFileIsSweptByTheNextBackup) {
   RunResult r = Backup(backups_ + "/b.tar");
   ::close(fd);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Listing(backups_),
+  EXPECT_EQ(ListDir(backups_),
             (std::vector<std::string>{".c.tar.partial-12345", ".c.tar.partial-x1", "b.tar",
                                       "c.tar.partial-1"}));
 }
@@ -108,7 +100,7 @@ TEST_F(InterruptTest, BackupFilesAreReadableByTheOwnerOnly) {
   const std::string log = dir_ + "/mode.log";
   pid_t pid = StartReadingBackup(log);
   std::string partial;
-  for (const std::string& name : Listing(backups_)) partial = backups_ + "/" + name;
+  for (const std::string& name : ListDir(backups_)) partial = backups_ + "/" + name;
   struct stat st {};
   ASSERT_EQ(::stat(partial.c_str(), &st), 0) << partial;
   EXPECT_EQ(st.st_mode & 0777, 0600u) << "the partial file";

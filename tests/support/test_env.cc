@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -126,6 +127,15 @@ class SafetyBackupDir : public ::testing::Environment {
 const auto* const kSafetyBackupDir = ::testing::AddGlobalTestEnvironment(new SafetyBackupDir);
 
 }  // namespace
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::string BatonBinary() {
   std::string bin = Env("BATON_BIN");

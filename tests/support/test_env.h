@@ -31,6 +31,8 @@ std::string ReadFile(const std::string& path);
 // Runs a shell command and returns its stdout; fails the test on a non-zero
 // exit unless `exit_code` takes it.
 std::string Shell(const std::string& command, int* exit_code = nullptr);
+// The names in a directory, sorted.
+std::vector<std::string> ListDir(const std::string& dir);
 // Path of the baton executable.
 std::string BatonBinary();
 

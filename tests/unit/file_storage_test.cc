@@ -16,15 +16,6 @@
 namespace baton::storage {
 namespace {
 
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string Contents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -40,7 +31,7 @@ TEST(FileStorage, NothingVisibleUntilCommit) {
     EXPECT_FALSE(std::filesystem::exists(dir + "/backup.tar"));
     sink->Commit();
   }
-  EXPECT_EQ(Listing(dir), std::vector<std::string>{"backup.tar"});
+  EXPECT_EQ(testing::ListDir(dir), std::vector<std::string>{"backup.tar"});
   EXPECT_EQ(std::filesystem::file_size(dir + "/backup.tar"), 6u + (3u << 20));
   auto source = storage.Open();
   char buf[6];
@@ -58,7 +49,7 @@ TEST(FileStorage, AbandonedWriteLeavesNoFileAndKeepsTheOldOne) {
     auto sink = storage.Create();
     sink->Write("partial", 7);
   }  // no Commit: an error happened
-  EXPECT_EQ(Listing(dir), std::vector<std::string>{"backup.tar"});
+  EXPECT_EQ(testing::ListDir(dir), std::vector<std::string>{"backup.tar"});
   EXPECT_EQ(Contents(dir + "/backup.tar"), "previous backup");
 }
 
@@ -73,7 +64,7 @@ TEST(FileStorage, DevicesAndPipesAreWrittenStraight) {
     sink->Commit();
   }
   reader.join();
-  EXPECT_EQ(Listing(dir), std::vector<std::string>{"pipe"});  // no temporary file
+  EXPECT_EQ(testing::ListDir(dir), std::vector<std::string>{"pipe"});  // no temporary file
 
   auto null = FileStorage("/dev/null").Create();
   null->Write(std::string(3 << 20, 'x').data(), 3 << 20);
@@ -112,7 +103,7 @@ TEST(FileStorage, BackupFilesAreForTheOwnerOnly) {
   std::string dir = testing::TempDir();
   FileStorage storage(dir + "/backup.tar");
   auto sink = storage.Create();
-  std::vector<std::string> names = Listing(dir);
+  std::vector<std::string> names = testing::ListDir(dir);
   ASSERT_EQ(names.size(), 1u);
   EXPECT_EQ(ModeOf(dir + "/" + names[0]), 0600u) << "the partial file";
   sink->Write("data", 4);
@@ -145,7 +136,7 @@ TEST(FileStorage, LeftoverPartialFilesAreSweptUnlessHeld) {
                                     ".x.partial-abc", "b.tar.partial-5",     "backup.tar"};
   if (root) expected.insert(expected.begin() + 3, ".theirs.tar.partial-4");
   std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(Listing(dir), expected);
+  EXPECT_EQ(testing::ListDir(dir), expected);
 }
 
 std::string SafetyDirError(const std::string& dir) {
