@@ -43,15 +43,29 @@ class PrivateEnsemble {
 
   // The server (0-2) with a client connection that has sent more than
   // `requests` requests, if any ("cons" lists each connection's counts).
-  int ServerWithBusyClient(long requests) const {
+  // What server i says of its connections (the `cons` command).
+  std::string Cons(int i) const {
     std::stringstream ports(address_);
     std::string host;
-    for (int i = 0; std::getline(ports, host, ','); ++i) {
-      std::string port = host.substr(host.rfind(':') + 1);
-      int code = 0;
-      std::string out = Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
-                                  " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null",
-                              &code);
+    for (int k = 0; k <= i; ++k) std::getline(ports, host, ',');
+    std::string port = host.substr(host.rfind(':') + 1);
+    int code = 0;
+    return Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
+                     " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null",
+                 &code);
+  }
+  // The server the session `sid` is connected to, or -1.
+  int ServerWithSession(int64_t sid) const {
+    char needle[32];
+    std::snprintf(needle, sizeof needle, "sid=0x%llx", static_cast<unsigned long long>(sid));
+    for (int i = 0; i < 3; ++i) {
+      if (Cons(i).find(needle) != std::string::npos) return i;
+    }
+    return -1;
+  }
+  int ServerWithBusyClient(long requests) const {
+    for (int i = 0; i < 3; ++i) {
+      std::string out = Cons(i);
       for (size_t at = out.find("recved="); at != std::string::npos;
            at = out.find("recved=", at + 1)) {
         if (std::atol(out.c_str() + at + 7) > requests) return i;
@@ -108,6 +122,23 @@ bool WaitForRestoreMarker(const std::string& address) {
   return false;
 }
 
+// Waits until a backup of /fault begins its walk; returns the session that
+// made its marker (0 if none came), which names its connection in `cons`.
+int64_t WaitForBackupMarker(const std::string& address) {
+  TestZk zk(address);
+  for (int i = 0; i < 30000; ++i) {
+    for (const std::string& child : zk.Children("/fault")) {
+      if (child.rfind("backup-in-progress-", 0) != 0) continue;
+      Stat stat{};
+      if (zoo_exists(zk.handle(), ("/fault/" + child).c_str(), 0, &stat) == ZOK) {
+        return stat.ephemeralOwner;
+      }
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return 0;
+}
+
 // The server whose client has sent more than `requests` requests, waited for.
 int WaitForBusyServer(const PrivateEnsemble& ensemble, long requests) {
   int server = -1;
@@ -128,11 +159,16 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   const std::string url = "zk://" + ensemble.address() + "/fault";
   const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
   pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Wait until the backup is well into the walk, then kill its server.
-  int server = WaitForBusyServer(ensemble, 2000);
-  ASSERT_GE(server, 0) << "the backup never got going:\n" << ReadFile(log);
-  ASSERT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "the backup ended before the kill";
+  // Paused once its walk begins (its marker appears), so that the kill lands
+  // inside the walk however slow the machine: a kill that came after its
+  // last request would go unnoticed.
+  const int64_t session = WaitForBackupMarker(ensemble.address());
+  ASSERT_NE(session, 0) << ReadFile(log);
+  ::kill(pid, SIGSTOP);
+  int server = ensemble.ServerWithSession(session);
+  ASSERT_GE(server, 0) << "the backup's connection is in no server's cons:\n" << ReadFile(log);
   ensemble.Kill(server);
+  ::kill(pid, SIGCONT);
   std::string out;
   ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);
