@@ -236,10 +236,14 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
                                    "--zk", url};
   args.insert(args.end(), timeouts.begin(), timeouts.end());
   pid_t pid = StartBaton(args, tmp + "/backup.log");
-  int server = WaitForBusyServer(ensemble, 2000);
+  const int64_t session = WaitForBackupMarker(ensemble.address());
+  ASSERT_NE(session, 0) << ReadFile(tmp + "/backup.log");
+  ::kill(pid, SIGSTOP);  // inside its walk, however slow the machine
+  int server = ensemble.ServerWithSession(session);
   ASSERT_GE(server, 0) << ReadFile(tmp + "/backup.log");
   ensemble.Kill(server);
   ensemble.Kill((server + 1) % 3);
+  ::kill(pid, SIGCONT);
   EXPECT_EQ(WaitForBaton(pid), 1);
   std::string out = ReadFile(tmp + "/backup.log");
   EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
