@@ -1,5 +1,7 @@
 #include "store/backup_item.h"
 
+#include <functional>
+
 #include "baton/error.h"
 #include "store/bucket.h"
 #include "store/utf8.h"
@@ -75,6 +77,13 @@ BackupItem BackupItem::FromEntryName(std::string_view name) {
     Refuse(name, "the storage version has no versions");
   }
   return item;
+}
+
+uint64_t IdKey(std::string_view category, std::string_view id) {
+  std::string key;
+  key.reserve(category.size() + 1 + id.size());
+  key.append(category).append("/").append(id);
+  return std::hash<std::string>{}(key);
 }
 
 }  // namespace baton::store

@@ -2,6 +2,7 @@
 // ZooKeeper and a backup: a current value (an "item") or one stored version.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,5 +46,8 @@ struct BackupItem {
 // and none of the characters ZooKeeper refuses (controls, private use,
 // U+FFF0 and above, which includes everything outside the BMP).
 bool IsValidNodeName(std::string_view name);
+
+// Identifies an id of a category, as BackupSummary::valued_ids holds it.
+uint64_t IdKey(std::string_view category, std::string_view id);
 
 }  // namespace baton::store

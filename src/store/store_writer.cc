@@ -7,13 +7,6 @@
 
 namespace baton::store {
 
-uint64_t IdKey(std::string_view category, std::string_view id) {
-  std::string key;
-  key.reserve(category.size() + 1 + id.size());
-  key.append(category).append("/").append(id);
-  return std::hash<std::string>{}(key);
-}
-
 StoreWriter::StoreWriter(zk::BatchWriter& writer, std::string state_root, bool acls_recorded,
                          const std::unordered_map<uint64_t, bool>* valued)
     : writer_(writer), root_(std::move(state_root)), valued_(valued) {

@@ -18,9 +18,6 @@
 
 namespace baton::store {
 
-// Identifies an id of a category, as BackupSummary::valued_ids holds it.
-uint64_t IdKey(std::string_view category, std::string_view id);
-
 class StoreWriter {
  public:
   // With `acls_recorded`, items without an ACL get the open one (the backup
