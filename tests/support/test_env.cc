@@ -341,6 +341,16 @@ void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
     }
     std::vector<zoo_op_result_t> results(ops.size());
     int rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
+    // A container parent made a moment ago can be reaped before its first
+    // child arrives when the server had listed an old node of that path as
+    // empty (a tree deleted and built again): made again, and the batch retried.
+    for (int attempt = 1; rc == ZNONODE && attempt < 5; ++attempt) {
+      for (const zoo_op_t& op : ops) {
+        const std::string parent = Parent(op.create_op.path);
+        if (!Exists(parent)) Create(parent, "", true);
+      }
+      rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
+    }
     for (size_t k = 0; rc != ZOK && k < ops.size(); ++k) {
       if (results[k].err != ZOK && results[k].err != ZRUNTIMEINCONSISTENCY) {
         Check(results[k].err, std::string("multi-create of ") + ops[k].create_op.path);
