@@ -256,7 +256,7 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
 }
 
 // Writes the marker, replaces the state, removes the marker; rolls back on
-// failure. `safety_backup` is false when there is no way back.
+// failure, unless marker.no_rollback says there is no way back.
 void ReplaceMarked(const backup::Owner& owner, backup::StagedBackup& staged,
                    const RestoreOptions& options, const BackupSummary& summary,
                    store::RestoreMarker& marker, RestoreStats& stats) {
@@ -269,8 +269,7 @@ void ReplaceMarked(const backup::Owner& owner, backup::StagedBackup& staged,
     if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) throw;  // no longer ours to undo
     if (marker.no_rollback) {
       throw Error(std::string(e.what()) +
-                      " (there is no safety backup to roll back to: the "
-                      "marker " +
+                      " (there is no safety backup to roll back to: the marker " +
                       store::RestoreMarker::NodePath(options.zk.path) +
                       " stays; fix that, then run baton restore again to complete it)",
                   e.kind());
