@@ -54,12 +54,18 @@ class PrivateEnsemble {
                      " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null",
                  &code);
   }
-  // The server the session `sid` is connected to, or -1.
-  int ServerWithSession(int64_t sid) const {
+  // The server the session `sid` is connected to once that connection has
+  // received more than `requests` requests, or -1 (one look at each server).
+  int ServerWithSession(int64_t sid, long requests = 0) const {
     char needle[32];
     std::snprintf(needle, sizeof needle, "sid=0x%llx", static_cast<unsigned long long>(sid));
     for (int i = 0; i < 3; ++i) {
-      if (Cons(i).find(needle) != std::string::npos) return i;
+      std::string out = Cons(i);
+      size_t at = out.find(needle);
+      if (at == std::string::npos) continue;
+      size_t line = out.rfind('\n', at);
+      size_t recved = out.find("recved=", line == std::string::npos ? 0 : line);
+      if (recved != std::string::npos && std::atol(out.c_str() + recved + 7) > requests) return i;
     }
     return -1;
   }
@@ -159,13 +165,15 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   const std::string url = "zk://" + ensemble.address() + "/fault";
   const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
   pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Paused once its walk begins (its marker appears), so that the kill lands
-  // inside the walk however slow the machine: a kill that came after its
-  // last request would go unnoticed.
+  // Paused well into its walk (its session past 2000 requests, with a full
+  // window in flight), so that the kill lands inside the walk however slow
+  // the machine: a kill after its last request, or between requests, is
+  // rightly survived without a word.
   const int64_t session = WaitForBackupMarker(ensemble.address());
   ASSERT_NE(session, 0) << ReadFile(log);
+  int server = -1;
+  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithSession(session, 2000);
   ::kill(pid, SIGSTOP);
-  int server = ensemble.ServerWithSession(session);
   ASSERT_GE(server, 0) << "the backup's connection is in no server's cons:\n" << ReadFile(log);
   ensemble.Kill(server);
   ::kill(pid, SIGCONT);
@@ -238,8 +246,9 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   pid_t pid = StartBaton(args, tmp + "/backup.log");
   const int64_t session = WaitForBackupMarker(ensemble.address());
   ASSERT_NE(session, 0) << ReadFile(tmp + "/backup.log");
-  ::kill(pid, SIGSTOP);  // inside its walk, however slow the machine
-  int server = ensemble.ServerWithSession(session);
+  int server = -1;
+  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithSession(session, 2000);
+  ::kill(pid, SIGSTOP);  // well inside its walk, however slow the machine
   ASSERT_GE(server, 0) << ReadFile(tmp + "/backup.log");
   ensemble.Kill(server);
   ensemble.Kill((server + 1) % 3);
