@@ -21,6 +21,7 @@
 #include "store/ownership.h"
 #include "store/restore_marker.h"
 #include "store/store_writer.h"
+#include "util/host_name.h"
 #include "util/interrupt.h"
 #include "util/printable.h"
 #include "util/time_text.h"
@@ -216,12 +217,6 @@ void RollBack(const backup::Owner& owner, store::RestoreMarker marker,
   spdlog::info("rolled back: the state is as it was before that restore");
 }
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
 // Backs up the current state to a local file before it is replaced; returns
 // its location, or "" when there is no state to keep.
 std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& options) {
@@ -371,7 +366,7 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
   store::RestoreMarker marker{.safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
                               .restoring = storage.Describe(),
                               .started = util::UtcText(std::chrono::system_clock::now()),
-                              .host = HostName(),
+                              .host = util::HostName(),
                               .no_rollback = !keep,
                               .owner = owner.lock.fence()};
   stats.safety_backup = marker.safety_backup;

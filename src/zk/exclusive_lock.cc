@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "baton/error.h"
+#include "util/host_name.h"
 #include "util/printable.h"
 #include "util/time_text.h"
 
@@ -15,12 +16,6 @@ namespace baton::zk {
 namespace {
 
 constexpr char kPrefix[] = "lock-";
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
 
 // The contenders under `dir`, lowest sequence first (ZooKeeper's sequence
 // suffix is ten digits, so names of one prefix sort as numbers).
@@ -64,7 +59,7 @@ std::string ExclusiveLock::Enter(ZkSession& session, const std::string& dir,
   EnsureDir(session, dir);
   const std::string data =
       nlohmann::json{{"what", what},
-                     {"host", HostName()},
+                     {"host", util::HostName()},
                      {"pid", static_cast<int64_t>(getpid())},
                      {"since", util::UtcText(std::chrono::system_clock::now())}}
           .dump();
