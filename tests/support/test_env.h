@@ -94,7 +94,8 @@ class TestZk {
   void Sync(const std::string& path);
   std::string Get(const std::string& path);
   void DeleteTree(const std::string& path);
-  // Every node below `root` (relative paths) with its data.
+  // Every node below `root` (relative paths) with its data, leaving out
+  // empty nodes whose children are all gone (containers about to be reaped).
   Snapshot Take(const std::string& root);
 
  private:
