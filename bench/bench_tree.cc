@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 
 namespace baton::bench {
 namespace {
@@ -40,7 +40,7 @@ BenchTree::BenchTree(const std::string& state_root, uint64_t target_nodes) {
     Add(category_path, 0, true);
     for (int b = 0; b < 16; ++b) Add(category_path + "/" + "0123456789abcdef"[b], 0, true);
     auto id_path = [&](const std::string& id) {
-      return category_path + "/" + store::BucketOf(id) + "/" + id;
+      return category_path + "/" + marathon::BucketOf(id) + "/" + id;
     };
     std::string name = category;
     if (name == "apps") {

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "archive/backup_reader.h"
-#include "backup/backup_check.h"
+#include "operations/backup_check.h"
 #include "baton/error.h"
 
 namespace {
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     baton::BackupSummary summary;
     baton::archive::TarEntry entry;
     for (int i = 0; i < 100000 && reader.Next(entry); ++i)
-      baton::backup::CheckEntry(entry, summary);
+      baton::operations::CheckEntry(entry, summary);
   } catch (const baton::Error&) {
   }
   return 0;

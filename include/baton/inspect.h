@@ -32,7 +32,7 @@ struct BackupSummary {
   uint64_t bytes = 0;          // node data bytes
   uint64_t archive_bytes = 0;  // bytes read from the location
   // For a restore's write pass: the ids that have a current value
-  // (store::IdKey), and whether that value carries a recorded ACL. Their
+  // (marathon::IdKey), and whether that value carries a recorded ACL. Their
   // nodes are persistent even when versions come first in the backup.
   std::unordered_map<uint64_t, bool> valued_ids;
 };

@@ -1,6 +1,6 @@
 #include "archive/backup_writer.h"
 
-#include "store/storage_version.h"
+#include "layout/marathon/storage_version.h"
 
 namespace baton::archive {
 
@@ -11,7 +11,7 @@ BackupWriter::BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat fo
       tar_(sink, mtime, format == ArchiveFormat::kBaton ? TarFormat::kPax : TarFormat::kGnu,
            compression) {}
 
-void BackupWriter::Add(const store::BackupItem& item) {
+void BackupWriter::Add(const marathon::BackupItem& item) {
   const std::string name = item.EntryName();
   if (format_ == ArchiveFormat::kMarathon) {
     tar_.Add(name, item.data);
@@ -25,7 +25,7 @@ void BackupWriter::Add(const store::BackupItem& item) {
   ++counts_.entries;
   counts_.bytes += item.data.size();
   if (item.is_storage_version()) {
-    counts_.storage_version = store::StorageVersion::Parse(item.data).ToString();
+    counts_.storage_version = marathon::StorageVersion::Parse(item.data).ToString();
   } else if (item.version) {
     ++counts_.versions;
   } else {

@@ -13,7 +13,7 @@
 #include "archive/manifest.h"
 #include "archive/tar_writer.h"
 #include "baton/backup.h"
-#include "store/backup_item.h"
+#include "layout/marathon/backup_item.h"
 #include "util/digest.h"
 
 namespace baton::archive {
@@ -23,7 +23,7 @@ class BackupWriter {
   BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat format, Compression compression);
 
   // The item's ACL, if any, is recorded in the baton format only.
-  void Add(const store::BackupItem& item);
+  void Add(const marathon::BackupItem& item);
   // Completes `manifest` (counts, digest, compression) and writes it as the
   // last entry (baton format), then ends the archive. The sink is not
   // committed. Returns the manifest as written.

@@ -52,7 +52,7 @@ void RewriteApps(zk::ZkSession& session, const std::string& state_root,
   writer.Flush();
 }
 
-store::MigrationStep Step(store::StorageVersion version, std::string description,
+marathon::MigrationStep Step(marathon::StorageVersion version, std::string description,
                           void (*upgrade)(json&)) {
   return {version, std::move(description),
           [upgrade](zk::ZkSession& session, const std::string& state_root) {
@@ -62,9 +62,9 @@ store::MigrationStep Step(store::StorageVersion version, std::string description
 
 }  // namespace
 
-store::Migration AppStoreMigration() {
+marathon::Migration AppStoreMigration() {
   constexpr int kPersistenceStore = 1;
-  return store::Migration(
+  return marathon::Migration(
       {1, 0, 0, kPersistenceStore},
       {Step({1, 1, 0, kPersistenceStore}, "apps: \"ports\" become \"portDefinitions\"",
             &UpgradePortsToPortDefinitions),

@@ -7,14 +7,14 @@
 #include <deque>
 
 #include "baton/error.h"
-#include "store/bucket.h"
-#include "store/timestamp.h"
+#include "layout/marathon/bucket.h"
+#include "layout/marathon/timestamp.h"
 
 namespace baton::server {
 namespace {
 
 using nlohmann::json;
-using store::OffsetTimestamp;
+using marathon::OffsetTimestamp;
 
 constexpr char kCategory[] = "apps";
 // Deletes per multi-op when an app with many versions goes.
@@ -68,7 +68,7 @@ AppRepository::AppRepository(zk::ZkSession& session, std::string state_root, siz
 
 std::string AppRepository::NodePath(const AppId& id) const {
   std::string stored = id.StorageId();
-  return apps_root_ + "/" + store::BucketOf(stored) + "/" + stored;
+  return apps_root_ + "/" + marathon::BucketOf(stored) + "/" + stored;
 }
 
 std::vector<std::string> AppRepository::SortedVersions(const std::string& node) {

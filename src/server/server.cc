@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "backup/owned_restore.h"
+#include "operations/owned_restore.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/restore.h"
@@ -26,9 +26,9 @@
 #include "server/leader_proxy.h"
 #include "server/metrics.h"
 #include "storage/backup_location.h"
-#include "store/ownership.h"
-#include "store/restore_marker.h"
-#include "store/runtime_configuration.h"
+#include "operations/ownership.h"
+#include "operations/restore_marker.h"
+#include "layout/marathon/runtime_configuration.h"
 #include "util/digest.h"
 #include "zk/zk_session.h"
 
@@ -133,9 +133,9 @@ void Listen(httplib::Server& http, const std::string& host, int port) {
 // The locations a DELETE /v2/leader names, checked, with {timestamp} filled
 // in once, so that the log names the very file the next leader writes; and
 // the plan for the log (secrets redacted). Throws baton::Error (400).
-std::pair<store::RuntimeConfiguration, std::string> PlanHandover(const httplib::Request& req) {
+std::pair<marathon::RuntimeConfiguration, std::string> PlanHandover(const httplib::Request& req) {
   const auto now = std::chrono::system_clock::now();
-  store::RuntimeConfiguration config;
+  marathon::RuntimeConfiguration config;
   std::string plan;
   for (auto [name, field] :
        {std::pair{"backup", &config.backup}, std::pair{"restore", &config.restore}}) {
@@ -160,13 +160,13 @@ enum Handover : int { kIdle, kClaimed, kStored };
 // Stores `config` for the next leader, unless a handover is under way in
 // this process or in ZooKeeper (409), or the term ended (503).
 void AnswerHandover(zk::ZkSession& session, const std::string& zk_path, const std::string& fence,
-                    std::atomic<int>& handover, const store::RuntimeConfiguration& config,
+                    std::atomic<int>& handover, const marathon::RuntimeConfiguration& config,
                     httplib::Response& res) {
   int idle = kIdle;
   if (!handover.compare_exchange_strong(idle, kClaimed)) {
     return Reply(res, 409, {{"message", "Leadership is already being handed over"}});
   }
-  using Proposal = store::RuntimeConfiguration::Proposal;
+  using Proposal = marathon::RuntimeConfiguration::Proposal;
   Proposal outcome = Proposal::kNotLeader;
   try {
     outcome = config.Propose(session, zk_path, fence);
@@ -202,7 +202,7 @@ std::unique_ptr<zk::ExclusiveLock> OwnState(zk::ZkSession& session, LeaderElecti
                                             const std::string& me,
                                             const std::atomic<bool>& stopping) {
   return zk::ExclusiveLock::Acquire(
-      session, store::LockDir(session.url().path), "baton serve leader " + me,
+      session, operations::LockDir(session.url().path), "baton serve leader " + me,
       [&] {
         return !stopping && !SessionEnded(session) &&
                election.WaitForLeadership(std::chrono::milliseconds(0));
@@ -290,7 +290,7 @@ bool Server::ServeSession(Metrics& metrics) try {
   http.Delete("/v2/leader", [&](const httplib::Request& req, httplib::Response& res) {
     std::optional<std::string> term_fence = proxy.Route(req, res);
     if (!term_fence) return;
-    store::RuntimeConfiguration config;
+    marathon::RuntimeConfiguration config;
     std::string plan;
     try {
       std::tie(config, plan) = PlanHandover(req);
@@ -298,7 +298,7 @@ bool Server::ServeSession(Metrics& metrics) try {
       return Reply(res, 400, {{"message", e.what()}});
     }
     // Not queued behind a running job: whoever asked decides again later.
-    if (auto running = store::RunningJob(session, options_.zk.path)) {
+    if (auto running = operations::RunningJob(session, options_.zk.path)) {
       return Reply(res, 409, {{"message", *running + " is running; ask again when it is done"}});
     }
     AnswerHandover(session, options_.zk.path, *term_fence, handover, config, res);
@@ -348,7 +348,7 @@ bool Server::ServeSession(Metrics& metrics) try {
       // restore or recover holds the lock, and holds it until the term ends.
       term_lock = OwnState(session, election, me, stopping_);
       if (!term_lock) continue;
-      const backup::Owner owner{session, *term_lock, /*resumable=*/false};
+      const operations::Owner owner{session, *term_lock, /*resumable=*/false};
       RestoreOptions restore_options;
       restore_options.zk = options_.zk;
       restore_options.timeouts = options_.timeouts;
@@ -356,12 +356,12 @@ bool Server::ServeSession(Metrics& metrics) try {
       restore_options.safety_backup_dir = options_.safety_backup_dir;
       try {
         // A restore that died half-way is rolled back before anything else.
-        if (backup::RecoverAsOwner(restore_options, owner)) {
+        if (operations::RecoverAsOwner(restore_options, owner)) {
           spdlog::warn("rolled back an interrupted restore before taking over");
         }
         // Then what the previous leader left for us, then migrate.
-        store::RuntimeConfiguration config =
-            store::RuntimeConfiguration::Take(session, options_.zk.path);
+        marathon::RuntimeConfiguration config =
+            marathon::RuntimeConfiguration::Take(session, options_.zk.path);
         if (config.backup) {
           metrics.Record(metrics.backup, [&] {
             return Backup({options_.zk, options_.timeouts, *config.backup}).bytes;
@@ -371,7 +371,7 @@ bool Server::ServeSession(Metrics& metrics) try {
           metrics.Record(metrics.restore, [&] {
             restore_options.backup_location = *config.restore;
             std::unique_ptr<StorageProvider> storage = OpenStorage(*config.restore);
-            return backup::RestoreAsOwner(restore_options, *storage, owner).bytes;
+            return operations::RestoreAsOwner(restore_options, *storage, owner).bytes;
           });
         }
         bool just_saved = config.backup || config.restore;

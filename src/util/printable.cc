@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "store/utf8.h"
+#include "util/utf8.h"
 
 namespace baton::util {
 
@@ -12,7 +12,7 @@ std::string Printable(std::string_view text, size_t max_bytes) {
   while (i < text.size() && out.size() < max_bytes) {
     size_t start = i;
     char32_t cp = 0;
-    if (store::DecodeUtf8(text, i, cp) && cp > 0x1F && !(cp >= 0x7F && cp <= 0x9F) && cp != '\\') {
+    if (util::DecodeUtf8(text, i, cp) && cp > 0x1F && !(cp >= 0x7F && cp <= 0x9F) && cp != '\\') {
       out.append(text.substr(start, i - start));
       continue;
     }

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "baton/error.h"
-#include "store/storage_version.h"
+#include "layout/marathon/storage_version.h"
 #include "util/interrupt.h"
 #include "zk/acl.h"
 #include "zk/completion_queue.h"
@@ -77,7 +77,7 @@ void OnAcl(int rc, ACL_vector* acl, Stat* /*stat*/, const void* context) {
 class Walk {
  public:
   Walk(ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
-       const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
+       const std::function<void(marathon::BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
       : session_(session),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
@@ -102,7 +102,7 @@ class Walk {
     std::sort(categories.begin(), categories.end());
     Record(root_, Fingerprints::kChildren, stat.pzxid);
     for (const std::string& name : categories) {
-      if (name == store::kStorageVersionName || name == store::kMigrationInProgress) continue;
+      if (name == marathon::kStorageVersionName || name == marathon::kMigrationInProgress) continue;
       Push({kListBuckets, name, "", "", "", root_ + "/" + name});
     }
     while (Pending() || queue_.outstanding() > 0) {
@@ -183,9 +183,9 @@ class Walk {
     if (reply->rc != ZOK) ThrowZkError(reply->rc, "read", req.path);
     size_estimate_ = std::max(reply->data.size(), size_estimate_ - size_estimate_ / 256);
     if (req.kind == kGetAcl) {
-      std::optional<store::OffsetTimestamp> stamp;
-      if (!req.version.empty()) stamp = store::OffsetTimestamp::Parse(req.version);
-      emit_(store::BackupItem{req.category, req.id, stamp, std::move(req.data),
+      std::optional<marathon::OffsetTimestamp> stamp;
+      if (!req.version.empty()) stamp = marathon::OffsetTimestamp::Parse(req.version);
+      emit_(marathon::BackupItem{req.category, req.id, stamp, std::move(req.data),
                               std::move(reply->acl)});
       return;
     }
@@ -216,7 +216,7 @@ class Walk {
           if (with_acls_) {  // emitted once its ACL is read
             Push({kGetAcl, req.category, req.bucket, req.id, "", req.path, std::move(reply->data)});
           } else {
-            emit_(store::BackupItem{req.category, req.id, std::nullopt, std::move(reply->data)});
+            emit_(marathon::BackupItem{req.category, req.id, std::nullopt, std::move(reply->data)});
           }
         }
         if (reply->stat.numChildren > 0) {
@@ -229,7 +229,7 @@ class Walk {
         }
         break;
       case kGetVersion: {
-        auto stamp = store::OffsetTimestamp::Parse(req.version);
+        auto stamp = marathon::OffsetTimestamp::Parse(req.version);
         if (!stamp) {
           throw Error("unexpected node " + req.path +
                       ": a version node must be named by an ISO-8601 offset date-time");
@@ -244,7 +244,7 @@ class Walk {
           Push({kGetAcl, req.category, req.bucket, req.id, req.version, req.path,
                 std::move(reply->data)});
         } else {
-          emit_(store::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
+          emit_(marathon::BackupItem{req.category, req.id, stamp, std::move(reply->data)});
         }
         break;
       }
@@ -258,7 +258,7 @@ class Walk {
   std::string root_;
   int max_in_flight_;
   size_t max_bytes_;
-  const std::function<void(store::BackupItem&&)>& emit_;
+  const std::function<void(marathon::BackupItem&&)>& emit_;
   Fingerprints* prints_;
   bool with_acls_;
   std::array<std::deque<Request>, kKinds> todo_;
@@ -279,14 +279,14 @@ TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_i
       with_acls_(with_acls) {}
 
 void TreeReader::Read(const std::string& state_root,
-                      const std::function<void(store::BackupItem&&)>& emit, Fingerprints* prints) {
+                      const std::function<void(marathon::BackupItem&&)>& emit, Fingerprints* prints) {
   Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints, with_acls_).Run();
   // The storage version comes last, as in Marathon's backups.
-  std::string name(store::kStorageVersionName);
+  std::string name(marathon::kStorageVersionName);
   Stat stat{};
   if (auto data = session_.Get(state_root + "/" + name, &stat)) {
     if (prints != nullptr) prints->Add(state_root + "/" + name, Fingerprints::kData, stat.mzxid);
-    emit(store::BackupItem{name, name, std::nullopt, store::UnwrapStoreEntry(*data)});
+    emit(marathon::BackupItem{name, name, std::nullopt, marathon::UnwrapStoreEntry(*data)});
   }
 }
 
@@ -294,7 +294,7 @@ uint64_t TreeReader::CountIds(ZkSession& session, const std::string& state_root)
   uint64_t ids = 0;
   for (const std::string& category :
        session.Children(state_root).value_or(std::vector<std::string>{})) {
-    if (category == store::kStorageVersionName || category == store::kMigrationInProgress) {
+    if (category == marathon::kStorageVersionName || category == marathon::kMigrationInProgress) {
       continue;
     }
     const std::string category_path = state_root + "/" + category;

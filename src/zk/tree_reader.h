@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "store/backup_item.h"
+#include "layout/marathon/backup_item.h"
 #include "zk/fingerprints.h"
 #include "zk/zk_session.h"
 
@@ -25,7 +25,7 @@ class TreeReader {
   // are not emitted (Marathon's "no current value"). Throws baton::Error if a
   // request fails or a node does not fit the layout. With `prints`, records
   // the zxids of what it read there, for a check that nothing changed.
-  void Read(const std::string& state_root, const std::function<void(store::BackupItem&&)>& emit,
+  void Read(const std::string& state_root, const std::function<void(marathon::BackupItem&&)>& emit,
             Fingerprints* prints = nullptr);
 
   // How many ids the store holds, from the child counts of its buckets (one

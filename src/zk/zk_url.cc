@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "baton/error.h"
-#include "store/backup_item.h"
+#include "layout/marathon/backup_item.h"
 #include "util/printable.h"
 
 namespace baton {
@@ -98,7 +98,7 @@ ZkUrl ZkUrl::Parse(const std::string& text) {
     size_t next = path.find('/', pos);
     if (next == std::string_view::npos) next = path.size();
     std::string_view segment = path.substr(pos, next - pos);
-    if (!store::IsValidNodeName(segment)) {
+    if (!marathon::IsValidNodeName(segment)) {
       throw Error("invalid ZooKeeper URL: bad path '" + util::Printable(path) +
                   "' (each segment must be a legal ZooKeeper node name)");
     }

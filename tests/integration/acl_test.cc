@@ -2,7 +2,7 @@
 // ZooKeeper with digest auth.
 #include <gtest/gtest.h>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/zk_test.h"
 
 namespace baton::testing {
@@ -27,7 +27,7 @@ TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
   zk_.Create(state_ + "/apps", "", true);
   auto node = [&](const std::string& id) {
-    return state_ + "/apps/" + store::BucketOf(id) + "/" + id;
+    return state_ + "/apps/" + marathon::BucketOf(id) + "/" + id;
   };
   zk_.Create(node("_open"), "open");  // parents: containers, open ACL
   std::string secret = node("_secret"), readonly = node("_readonly");

@@ -9,7 +9,7 @@
 #include "baton/error.h"
 #include "server/app_migrations.h"
 #include "server/app_repository.h"
-#include "store/timestamp.h"
+#include "layout/marathon/timestamp.h"
 #include "support/zk_test.h"
 
 namespace baton::testing {
@@ -52,7 +52,7 @@ TEST_F(AppStoreTest, CurrentValueAndVersionsInMarathonsLayout) {
   ASSERT_EQ(tree.size(), 2u) << "only the newest two versions are kept";
   for (const json& v : {v2, v3}) {
     // Version nodes are named ISO_OFFSET_DATE_TIME; the JSON says toString().
-    auto name = store::OffsetTimestamp::Parse(v["version"].get<std::string>())->NodeName();
+    auto name = marathon::OffsetTimestamp::Parse(v["version"].get<std::string>())->NodeName();
     EXPECT_EQ(json::parse(tree.at("/" + name)), v) << name;
   }
   EXPECT_EQ(apps.Versions(AppId::Parse("prod/web")),
@@ -110,8 +110,8 @@ TEST_F(AppStoreTest, DeleteRemovesTheAppWithAllItsVersions) {
 TEST_F(AppStoreTest, MigrationRewritesTheOldLayoutInCurrentValuesAndVersions) {
   zk_.CreateMany(AppStoreV1(state_, SampleOldApps()));
   auto outcome = server::AppStoreMigration().Run(*session_, state_);
-  EXPECT_EQ(outcome, store::MigrationOutcome::kMigrated);
-  EXPECT_EQ(store::Migration::Stored(*session_, state_)->ToString(), "1.2.0");
+  EXPECT_EQ(outcome, marathon::MigrationOutcome::kMigrated);
+  EXPECT_EQ(marathon::Migration::Stored(*session_, state_)->ToString(), "1.2.0");
   EXPECT_FALSE(zk_.Exists(state_ + "/migration-in-progress"));
   json legacy = json::parse(R"({"id":"/legacy","cmd":"run","instances":2,
       "resources":{"cpus":0.5,"mem":256},
@@ -138,7 +138,7 @@ TEST_F(AppStoreTest, MigrationStopsAtDataItCannotReadAndLeavesTheMarker) {
     EXPECT_NE(std::string(e.what()).find("/apps/9/_batch_job"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(zk_.Exists(state_ + "/migration-in-progress"));
-  EXPECT_EQ(store::Migration::Stored(*session_, state_)->ToString(), "1.0.0");
+  EXPECT_EQ(marathon::Migration::Stored(*session_, state_)->ToString(), "1.0.0");
 }
 
 TEST_F(AppStoreTest, MigrationStopsAtDataNestedTooDeepInsteadOfCrashing) {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <thread>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -53,7 +53,7 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
   EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:56.5Z"), "v1");
   EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T12:34:00Z"), "v2");
   EXPECT_EQ(s.at("/apps/5/_prod_web/2017-08-08T14:34:56.123+02:00"), "v3");
-  EXPECT_EQ(s.at("/apps/" + store::BucketOf("_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC") +
+  EXPECT_EQ(s.at("/apps/" + marathon::BucketOf("_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC") +
                  "/_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC"),
             "unicode");
   std::string long_id = "/_" + std::string(200, 'l');
@@ -65,7 +65,7 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
   EXPECT_EQ(s.at(long_bucket), "long id");
   EXPECT_EQ(s.at(long_bucket + "/2017-08-08T12:34:56.5Z"), "long version");
   // An id with only versions has no data of its own.
-  std::string only = "/pods/" + store::BucketOf("_only-versions") + "/_only-versions";
+  std::string only = "/pods/" + marathon::BucketOf("_only-versions") + "/_only-versions";
   EXPECT_EQ(s.at(only), "");
   EXPECT_EQ(s.at(only + "/2018-01-01T00:00:00.001Z"), "");
   EXPECT_EQ(s.at("/framework-id/b/id"), "framework-1234");
@@ -104,7 +104,7 @@ TEST_F(CompatTest, RepeatedEntriesLastOneWins) {
 TEST_F(CompatTest, RestoredParentsAreContainersAndValuesPersistent) {
   RunResult r = RestorePythonTar("marathon");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string only = state_ + "/pods/" + store::BucketOf("_only-versions") + "/_only-versions";
+  std::string only = state_ + "/pods/" + marathon::BucketOf("_only-versions") + "/_only-versions";
   std::string web = state_ + "/apps/5/_prod_web";
   ASSERT_TRUE(zk_.Exists(only));
   zk_.DeleteTree(only + "/2018-01-01T00:00:00.001Z");
@@ -181,7 +181,7 @@ TEST_F(CompatTest, ANulByteEndsTheNameThatIsValidatedAndWritten) {
   RunResult r = RestorePythonTar("nul-byte");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Snapshot s = zk_.Take(state_);
-  EXPECT_EQ(s.count("/apps/" + store::BucketOf("_a") + "/_a"), 1u);
+  EXPECT_EQ(s.count("/apps/" + marathon::BucketOf("_a") + "/_a"), 1u);
   for (const auto& [path, data] : s) EXPECT_EQ(path.find('\0'), std::string::npos) << path;
 }
 

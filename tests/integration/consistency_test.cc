@@ -11,7 +11,7 @@
 
 #include "archive/backup_reader.h"
 #include "baton/storage.h"
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -25,7 +25,7 @@ constexpr int kCounters = 16;  // step i sets counter i % kCounters to i
 constexpr int kWindow = 5;     // step i creates _w<i> and deletes _w<i - kWindow>
 
 std::string Node(const std::string& state, const std::string& id) {
-  return state + "/apps/" + store::BucketOf(id) + "/" + id;
+  return state + "/apps/" + marathon::BucketOf(id) + "/" + id;
 }
 
 // The writer: step after step, each one atomic (one multi-op), in bursts

@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 
@@ -205,7 +205,7 @@ TEST(EnsembleFault, KillingTheConnectedServerMidRestoreWritesThroughAnother) {
   {
     TestZk zk(ensemble.address());
     zk.DeleteTree("/fault/state/apps");
-    zk.Create("/fault/state/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+    zk.Create("/fault/state/apps/" + marathon::BucketOf("_made-after") + "/_made-after", "x");
   }
 
   pid_t pid = StartBaton({"restore", "--backup_location", "file://" + tar, "--zk", url,
@@ -262,7 +262,7 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   ensemble.Revive();
   {
     TestZk zk(ensemble.address());
-    zk.Create("/fault/state/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+    zk.Create("/fault/state/apps/" + marathon::BucketOf("_made-after") + "/_made-after", "x");
   }
   Snapshot changed = StateOf(ensemble.address(), "/fault");
   args = {"restore", "--backup_location",   "file://" + good, "--zk",

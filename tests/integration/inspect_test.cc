@@ -136,7 +136,7 @@ std::string HostileBackup(const std::string& path, const std::string& acl) {
   MemorySink sink;
   archive::BackupWriter writer(sink, 1500000000, ArchiveFormat::kBaton,
                                archive::Compression::kNone);
-  store::BackupItem item{"apps", "_web", std::nullopt, "{}"};
+  marathon::BackupItem item{"apps", "_web", std::nullopt, "{}"};
   item.acl = acl;
   writer.Add(item);
   archive::Manifest manifest;

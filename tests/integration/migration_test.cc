@@ -1,15 +1,15 @@
 // Storage migration rules and the runtime configuration, against the real
 // ZooKeeper.
-#include "store/migration.h"
+#include "layout/marathon/migration.h"
 
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
 #include "baton/zk_url.h"
-#include "store/runtime_configuration.h"
+#include "layout/marathon/runtime_configuration.h"
 #include "support/test_env.h"
 
-namespace baton::store {
+namespace baton::marathon {
 namespace {
 
 class MigrationTest : public ::testing::Test {
@@ -146,4 +146,4 @@ TEST_F(MigrationTest, ARuntimeConfigurationIsProposedOnceAndItsSecretsKeptOutOfT
 }
 
 }  // namespace
-}  // namespace baton::store
+}  // namespace baton::marathon

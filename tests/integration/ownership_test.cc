@@ -14,7 +14,7 @@
 #include <fstream>
 #include <thread>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -115,7 +115,7 @@ TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
                              dir_ + "/restore.log");
   // Paused once it has deleted the small state (one multi-op) and is
   // writing the big one.
-  const std::string app = state_ + "/apps/" + store::BucketOf("_prod_service-0");
+  const std::string app = state_ + "/apps/" + marathon::BucketOf("_prod_service-0");
   ASSERT_FALSE(zk_.Children(app).empty()) << "no _prod_service-0 in the small state";
   ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/restore.log");
   ASSERT_TRUE(WaitFor([&] { return zk_.Children(app).empty() || !Marked(); }));
@@ -183,7 +183,7 @@ TEST_F(OwnershipTest, ARestoreWithoutSafetyBackupCanAlwaysBeCompleted) {
   // A node nobody without alice's password may read, with a child: it can
   // be neither listed nor deleted.
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
-  const std::string locked = state_ + "/apps/" + store::BucketOf("_locked") + "/_locked";
+  const std::string locked = state_ + "/apps/" + marathon::BucketOf("_locked") + "/_locked";
   zk_.Create(locked, "x");
   zk_.Create(locked + "/child", "y");
   ACL alice_only{ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}};

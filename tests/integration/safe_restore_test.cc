@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -134,7 +134,7 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
   Snapshot old_state = Save(old_tar);
   for (int i = 0; i < 300; ++i) {
     std::string id = "_new-" + std::to_string(i);
-    zk_.Create(state_ + "/apps/" + store::BucketOf(id) + "/" + id, "new " + std::to_string(i));
+    zk_.Create(state_ + "/apps/" + marathon::BucketOf(id) + "/" + id, "new " + std::to_string(i));
   }
   zk_.DeleteTree(state_ + "/framework-id");
   std::string new_tar = dir_ + "/new.tar";

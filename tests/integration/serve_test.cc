@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "integration/serve_fixture.h"
-#include "store/storage_version.h"
+#include "layout/marathon/storage_version.h"
 #include "support/app_store.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
@@ -283,8 +283,8 @@ TEST_F(ServeTest, AnOldVersionBackupIsMigratedOnRestore) {
   EXPECT_EQ(apps["/legacy"]["portDefinitions"].size(), 2u);
   EXPECT_FALSE(apps["/legacy"].contains("ports"));
   EXPECT_EQ(apps["/old/api"]["resources"], json::parse(R"({"mem": 64})"));
-  EXPECT_EQ(store::StorageVersion::Parse(
-                store::UnwrapStoreEntry(zk_.Get(state_ + "/internal:storage:version")))
+  EXPECT_EQ(marathon::StorageVersion::Parse(
+                marathon::UnwrapStoreEntry(zk_.Get(state_ + "/internal:storage:version")))
                 .ToString(),
             "1.2.0");
   EXPECT_NE(Log(0).find("migrating storage from 1.0.0 to 1.2.0"), std::string::npos) << Log(0);
@@ -310,7 +310,7 @@ TEST_F(ServeTest, BackupLocationTakesABackupBeforeEachMigration) {
   EXPECT_EQ(Diff(AppState(old), AppState(before)), "");
   // The storage version entry is re-wrapped with a new uuid: compare what it says.
   EXPECT_EQ(
-      store::StorageVersion::Parse(store::UnwrapStoreEntry(before.at("/internal:storage:version")))
+      marathon::StorageVersion::Parse(marathon::UnwrapStoreEntry(before.at("/internal:storage:version")))
           .ToString(),
       "1.0.0");
 

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -66,7 +66,7 @@ TEST_F(SessionExpiryTest, ARestoreWritesAgainWithANewSession) {
   ASSERT_EQ(Backup(tar).exit_code, 0);
   Snapshot before = State();
   zk_.DeleteTree(state_ + "/apps");
-  zk_.Create(state_ + "/apps/" + store::BucketOf("_made-after") + "/_made-after", "x");
+  zk_.Create(state_ + "/apps/" + marathon::BucketOf("_made-after") + "/_made-after", "x");
 
   RunResult r = PauseOnce(
       {"restore", "--backup_location", "file://" + tar, "--safety_backup_dir", dir_ + "/safety"},

@@ -14,9 +14,9 @@
 
 #include "archive/backup_writer.h"
 #include "storage/file_storage.h"
-#include "store/backup_item.h"
-#include "store/bucket.h"
-#include "store/storage_version.h"
+#include "layout/marathon/backup_item.h"
+#include "layout/marathon/bucket.h"
+#include "layout/marathon/storage_version.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -26,29 +26,29 @@ namespace {
 
 constexpr const char* kVersion = "2017-08-08T12:34:56.5Z";
 
-store::BackupItem Item(const std::string& id, std::string data, std::string acl = "",
+marathon::BackupItem Item(const std::string& id, std::string data, std::string acl = "",
                        const char* version = nullptr) {
-  store::BackupItem item{"apps", id, std::nullopt, std::move(data), std::move(acl)};
-  if (version != nullptr) item.version = store::OffsetTimestamp::Parse(version);
+  marathon::BackupItem item{"apps", id, std::nullopt, std::move(data), std::move(acl)};
+  if (version != nullptr) item.version = marathon::OffsetTimestamp::Parse(version);
   return item;
 }
 
-store::BackupItem StorageVersionItem(unsigned major, unsigned minor, unsigned patch) {
-  std::string name(store::kStorageVersionName);
-  return {name, name, std::nullopt, store::StorageVersion{major, minor, patch}.Serialize()};
+marathon::BackupItem StorageVersionItem(unsigned major, unsigned minor, unsigned patch) {
+  std::string name(marathon::kStorageVersionName);
+  return {name, name, std::nullopt, marathon::StorageVersion{major, minor, patch}.Serialize()};
 }
 
 class ValidationTest : public ZkTest {
  protected:
   // Writes `items` as a backup taken from `zk_path` (the test's root unless
   // given), compressed by the file's suffix.
-  std::string Write(const std::string& name, const std::vector<store::BackupItem>& items,
+  std::string Write(const std::string& name, const std::vector<marathon::BackupItem>& items,
                     ArchiveFormat format = ArchiveFormat::kBaton, std::string zk_path = "") {
     std::string path = dir_ + "/" + name;
     storage::FileStorage storage(path);
     std::unique_ptr<BackupSink> sink = storage.Create();
     archive::BackupWriter writer(*sink, 1500000000, format, archive::CompressionForPath(path));
-    for (const store::BackupItem& item : items) writer.Add(item);
+    for (const marathon::BackupItem& item : items) writer.Add(item);
     archive::Manifest manifest;
     manifest.tool = "validation_test";
     manifest.created = "2026-11-28T06:00:00Z";
@@ -124,7 +124,7 @@ TEST_F(ValidationTest, AValueOfExactlyTheAcceptedLimitIsRestored) {
       Write("edge.tar", {Item(id, std::string(limit, 'e')), StorageVersionItem(1, 10, 100)});
   RunResult r = Restore(tar);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(zk_.Get(state_ + "/apps/" + store::BucketOf(id) + "/" + id).size(), limit);
+  EXPECT_EQ(zk_.Get(state_ + "/apps/" + marathon::BucketOf(id) + "/" + id).size(), limit);
 
   std::string over =
       Write("over.tar", {Item(id, std::string(limit + 1, 'e')), StorageVersionItem(1, 10, 100)});
@@ -163,7 +163,7 @@ TEST_F(ValidationTest, AclsTheServerAcceptsAreRestored) {
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
   RunResult r = Restore(tar);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(zk_.Get(state_ + "/apps/" + store::BucketOf("_shared") + "/_shared"), "value");
+  EXPECT_EQ(zk_.Get(state_ + "/apps/" + marathon::BucketOf("_shared") + "/_shared"), "value");
 }
 
 // --- Node names --------------------------------------------------------------
@@ -195,7 +195,7 @@ TEST_F(ValidationTest, AValueAfterItsVersionsIsPersistent) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("Marathon format"), std::string::npos) << r.err;
   std::string web = state_ + "/apps/5/_prod_web";
-  std::string only = state_ + "/apps/" + store::BucketOf("_only-versions") + "/_only-versions";
+  std::string only = state_ + "/apps/" + marathon::BucketOf("_only-versions") + "/_only-versions";
   EXPECT_EQ(zk_.Get(web), "current");
   for (const std::string& child : zk_.Children(web)) zk_.DeleteTree(web + "/" + child);
   for (const std::string& child : zk_.Children(only)) zk_.DeleteTree(only + "/" + child);
@@ -334,7 +334,7 @@ TEST_F(ValidationTest, AFailedWriteNamesTheNodeThatFailed) {
                            Item("_locked", "v1", "", kVersion), StorageVersionItem(1, 10, 100)});
   RunResult r = Restore(tar);
   EXPECT_EQ(r.exit_code, 1);
-  std::string version = state_ + "/apps/" + store::BucketOf("_locked") + "/_locked/" + kVersion;
+  std::string version = state_ + "/apps/" + marathon::BucketOf("_locked") + "/_locked/" + kVersion;
   EXPECT_NE(r.err.find(version), std::string::npos) << r.err;
   EXPECT_EQ(Comparable(before), Comparable(zk_.Take(state_)));
 }

@@ -1,13 +1,13 @@
 #include "support/app_store.h"
 
-#include "store/storage_version.h"
+#include "layout/marathon/storage_version.h"
 
 namespace baton::testing {
 
 std::vector<NewNode> AppStoreV1(const std::string& state, const std::vector<OldApp>& apps) {
   std::vector<NewNode> nodes;
   nodes.push_back({state + "/internal:storage:version",
-                   store::WrapStoreEntry(store::StorageVersion{1, 0, 0, 1}.Serialize())});
+                   marathon::WrapStoreEntry(marathon::StorageVersion{1, 0, 0, 1}.Serialize())});
   nodes.push_back({state + "/apps", "", true});
   for (const OldApp& app : apps) {
     std::string bucket = state + "/apps/" + app.bucket;

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "marathon.pb.h"
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 
 namespace baton::testing {
 namespace {
@@ -40,7 +40,7 @@ class Builder {
   std::string IdPath(const std::string& category, const std::string& id) {
     std::string cat = root_ + "/" + category;
     if (!created_.count(cat)) Add(cat, "", true);
-    std::string bucket = cat + "/" + store::BucketOf(id);
+    std::string bucket = cat + "/" + marathon::BucketOf(id);
     if (!created_.count(bucket)) Add(bucket, "", true);
     return bucket + "/" + id;
   }

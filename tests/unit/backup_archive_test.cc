@@ -15,7 +15,7 @@ namespace {
 using testing::MemorySink;
 using testing::MemorySource;
 
-store::BackupItem Item(const std::string& category, const std::string& id, std::string data) {
+marathon::BackupItem Item(const std::string& category, const std::string& id, std::string data) {
   return {category, id, std::nullopt, std::move(data)};
 }
 
@@ -23,7 +23,7 @@ std::string Write(ArchiveFormat format, Compression compression = Compression::k
   MemorySink sink;
   BackupWriter writer(sink, 1500000000, format, compression);
   writer.Add(Item("apps", "_web", "{\"id\": \"/web\"}"));
-  writer.Add({"apps", "_web", store::OffsetTimestamp::Parse("2020-01-01T00:00Z"), "v1"});
+  writer.Add({"apps", "_web", marathon::OffsetTimestamp::Parse("2020-01-01T00:00Z"), "v1"});
   writer.Add(Item("group", "_big", std::string(100000, 'x')));
   Manifest manifest;
   manifest.tool = "test";

@@ -1,10 +1,10 @@
-#include "store/backup_item.h"
+#include "layout/marathon/backup_item.h"
 
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
 
-namespace baton::store {
+namespace baton::marathon {
 namespace {
 
 TEST(BackupItem, ParsesItemsAndVersions) {
@@ -70,4 +70,4 @@ TEST(IsValidNodeName, AcceptsUnicodeAndPunctuation) {
 }
 
 }  // namespace
-}  // namespace baton::store
+}  // namespace baton::marathon

@@ -1,8 +1,8 @@
-#include "store/bucket.h"
+#include "layout/marathon/bucket.h"
 
 #include <gtest/gtest.h>
 
-namespace baton::store {
+namespace baton::marathon {
 namespace {
 
 // Expected values printed by Java 17: id.hashCode() and
@@ -43,4 +43,4 @@ TEST(Bucket, MalformedUtf8HashesAsReplacementCharacter) {
 }
 
 }  // namespace
-}  // namespace baton::store
+}  // namespace baton::marathon

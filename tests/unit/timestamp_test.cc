@@ -1,8 +1,8 @@
-#include "store/timestamp.h"
+#include "layout/marathon/timestamp.h"
 
 #include <gtest/gtest.h>
 
-namespace baton::store {
+namespace baton::marathon {
 namespace {
 
 // Expected values printed by Java 17 for OffsetDateTime.parse(input):
@@ -81,4 +81,4 @@ TEST(OffsetTimestamp, NodeNameAndEntryNameRoundTrip) {
 }
 
 }  // namespace
-}  // namespace baton::store
+}  // namespace baton::marathon

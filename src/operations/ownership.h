@@ -1,0 +1,47 @@
+// Who may change <path>/state, and how a reader proves nobody did.
+//
+// Baton's control nodes live beside <path>/state, outside the subtree a
+// restore replaces, and never under <path>/leader*:
+//   <path>/baton-lock            persistent; its ephemeral-sequential
+//                                children are the exclusive lock (zk/exclusive_lock.h)
+//                                held by whoever changes the state: restore,
+//                                recover, and baton serve's leader for its term
+//   <path>/restore-in-progress   the restore marker (store/restore_marker.h)
+//   <path>/backup-in-progress-N  running backups (ephemeral, zk/quiet_window.h)
+// The lock node's data version is the restore epoch: every restore bumps it
+// in the same multi-op that writes its marker, so a backup that sees the same
+// epoch and no marker before and after reading knows that no restore ran
+// meanwhile.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "zk/exclusive_lock.h"
+#include "zk/zk_session.h"
+
+namespace baton::operations {
+
+std::string LockDir(const std::string& zk_path);
+
+// Takes the lock on `zk_path` or throws kRefused naming its holder.
+std::unique_ptr<zk::ExclusiveLock> TakeOwnership(zk::ZkSession& session, const std::string& zk_path,
+                                                 const std::string& what);
+
+// A backup's proof that no restore ran while it read the tree: Begin() before
+// the walk, Unchanged() after it.
+class RestoreEpoch {
+ public:
+  // Throws when a restore runs (kRefused, naming its owner) or was
+  // interrupted (the state may be half-written: run baton recover).
+  static RestoreEpoch Begin(zk::ZkSession& session, const std::string& zk_path);
+  // True when no restore started, ran or ended since Begin().
+  bool Unchanged(zk::ZkSession& session) const;
+
+ private:
+  std::string zk_path_;
+  int32_t version_ = -1;  // the lock node's data version; -1: no lock node yet
+};
+
+}  // namespace baton::operations

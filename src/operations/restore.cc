@@ -1,0 +1,406 @@
+#include "baton/restore.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "operations/backup_check.h"
+#include "operations/owned_restore.h"
+#include "operations/progress_counter.h"
+#include "operations/staged_backup.h"
+#include "operations/validation.h"
+#include "baton/backup.h"
+#include "baton/error.h"
+#include "baton/storage.h"
+#include "storage/backup_location.h"
+#include "storage/file_storage.h"
+#include "layout/marathon/backup_item.h"
+#include "operations/ownership.h"
+#include "operations/restore_marker.h"
+#include "layout/marathon/store_writer.h"
+#include "util/host_name.h"
+#include "util/interrupt.h"
+#include "util/printable.h"
+#include "util/time_text.h"
+#include "zk/batch_writer.h"
+#include "zk/exclusive_lock.h"
+#include "zk/multi_op.h"
+#include "zk/subtree.h"
+#include "zk/zk_session.h"
+
+namespace baton {
+namespace {
+
+// Refuses while a Marathon or baton serve leader is alive: it would write
+// into the state while it is replaced. Names the leader, which is the
+// candidate with the lowest sequence number, not the first one listed.
+void RefuseWhileALeaderIsAlive(zk::ZkSession& session, const ZkUrl& zk) {
+  for (const char* election : {"/leader", "/leader-curator"}) {
+    const std::string path = zk.path + election;
+    std::vector<std::string> candidates =
+        session.Children(path).value_or(std::vector<std::string>{});
+    // Curator's latch names end in a ten-digit sequence number.
+    auto sequence = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
+    std::sort(
+        candidates.begin(), candidates.end(),
+        [&](const std::string& a, const std::string& b) { return sequence(a) < sequence(b); });
+    for (const std::string& child : candidates) {
+      std::optional<std::string> who = session.Get(path + "/" + child);
+      if (!who) continue;  // gone meanwhile
+      throw Error("a leader is alive under " + path + " (" +
+                      util::Printable(who->empty() ? child : *who) +
+                      "): stop every Marathon or baton serve using " + zk.path +
+                      " first (or restore through its DELETE /v2/leader?restore=), or pass --force",
+                  ErrorKind::kRefused);
+    }
+  }
+}
+
+// Validates a whole backup, for StagedBackup's first pass.
+BackupSummary Validate(operations::StagedBackup& staged, const std::string& what,
+                       const RestoreOptions& options) {
+  BackupSummary summary;
+  operations::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
+  uint64_t entries = 0;
+  auto manifest = staged.Validate([&](archive::TarEntry& entry) {
+    operations::CheckEntry(entry, summary, options.validation);
+    if (++entries > options.max_entries) {
+      throw Error("the backup holds more than " + std::to_string(options.max_entries) +
+                  " entries, more than a Marathon state has: refused as a possible tar bomb "
+                  "(--max_entries raises the limit)");
+    }
+    if (summary.bytes > options.max_bytes) {
+      throw Error("the backup holds more than " + std::to_string(options.max_bytes) +
+                  " bytes of data: refused as a possible tar bomb (--max_bytes raises the limit)");
+    }
+    progress.Add(entry.data.size());
+  });
+  operations::CheckWhole(summary, options.validation);
+  progress.Finish();
+  summary.acls_recorded = manifest && manifest->acls;
+  if (manifest) summary.manifest_json = manifest->ToJson();
+  spdlog::info("{} is valid: {} items, {} versions, {} bytes{}", what, summary.items,
+               summary.versions, summary.bytes,
+               manifest ? ", checksums and manifest verified" : " (Marathon format: no checksums)");
+  return summary;
+}
+
+// Replaces the state with a validated backup: deletes it, then writes.
+// Nodes get the ACLs the backup recorded, or else the session's. Every
+// multi-op is fenced on the owner's lock.
+uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& staged,
+                      const RestoreOptions& options, const BackupSummary& summary) {
+  zk::ZkSession& session = owner.session;
+  const std::string state = options.zk.state_path();
+  zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
+                         options.max_in_flight);
+  writer.FenceOn(owner.lock.fence());
+  session.EnsureContainers(state);
+  uint64_t deleted = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
+  spdlog::info("removed {} nodes under {}", deleted, state);
+
+  std::unique_ptr<BackupSource> source = staged.Reopen();
+  archive::BackupReader tar(*source, operations::kMaxEntryBytes);
+  marathon::StoreWriter store(writer, state, summary.acls_recorded, &summary.valued_ids);
+  operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
+                                   summary.items + summary.versions);
+  archive::TarEntry entry;
+  while (tar.Next(entry)) {
+    marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
+    item.data = std::move(entry.data);
+    progress.Add(item.data.size());
+    if (const std::string* acl = entry.Attribute(archive::kAclAttribute)) item.acl = *acl;
+    store.Write(std::move(item));
+  }
+  store.Finish();
+  progress.Finish();
+  return deleted;
+}
+
+// How often a restore writes the whole state again after a lost connection
+// or an expired session before it gives up (and rolls back).
+constexpr int kWriteAttempts = 3;
+
+// After an expired session, the lock went with it: takes it again and checks
+// that nobody touched the marked restore meanwhile (the marker still names
+// the old lock node), then moves the marker to the new node. Throws LockLost
+// when another owner came in between: what it did must not be undone.
+void Regain(const operations::Owner& owner, const std::string& zk_path, operations::RestoreMarker* marker) {
+  const std::string old_fence = owner.lock.fence();
+  if (owner.lock.Held()) return;
+  try {
+    owner.lock.Reacquire();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kRefused) throw;
+    throw zk::LockLost("the ZooKeeper session expired and the lock with it; now " +
+                       std::string(e.what()));
+  }
+  if (marker == nullptr) return;
+  std::optional<operations::RestoreMarker> now = operations::RestoreMarker::Read(owner.session, zk_path);
+  if (!now || now->owner != old_fence) {
+    throw zk::LockLost("the ZooKeeper session expired and another command took over " + zk_path +
+                       " meanwhile; this restore stops without writing more");
+  }
+  marker->owner = owner.lock.fence();
+  marker->Write(owner.session, zk_path, owner.lock.fence());
+}
+
+// Runs `step` until it completes, resuming the session after a lost
+// connection or an expired session. Only for steps that start from scratch
+// each time: ReplaceState deletes whatever a broken attempt wrote.
+template <typename Step>
+void WithResumes(const operations::Owner& owner, const RestoreOptions& options, const char* what,
+                 operations::RestoreMarker* marker, Step step) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      step();
+      return;
+    } catch (const zk::ConnectionLost& e) {
+      if (attempt >= kWriteAttempts || !owner.resumable) throw;
+      spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
+                   attempt + 1, kWriteAttempts);
+      owner.session.Resume();
+      Regain(owner, options.zk.path, marker);
+    }
+  }
+}
+
+// Puts back the state a marked restore replaced, then removes the marker.
+void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
+              const RestoreOptions& options) {
+  if (marker.no_rollback) {
+    throw Error(marker.Describe() +
+                " ran without a safety backup, so it cannot be rolled back: run baton restore "
+                "again to complete it");
+  }
+  // Once started, a rollback finishes: a signal now would leave a third state.
+  util::UninterruptibleScope finish;
+  spdlog::warn("rolling back {}: restoring the safety backup {}", marker.Describe(),
+               marker.safety_backup.empty() ? "(none: there was no state)"
+                                            : util::Printable(marker.safety_backup));
+  // From now on the marker names this owner: if it dies too, the next one
+  // rolls back again.
+  marker.owner = owner.lock.fence();
+  marker.Write(owner.session, options.zk.path, owner.lock.fence());
+  if (marker.safety_backup.empty()) {
+    WithResumes(owner, options, "removing the state", &marker, [&] {
+      zk::BatchWriter writer(owner.session, options.max_batch_bytes, options.max_batch_ops,
+                             options.max_in_flight);
+      writer.FenceOn(owner.lock.fence());
+      zk::DeleteDescendants(owner.session, writer, options.zk.state_path(),
+                            options.max_reads_in_flight);
+      zk::MultiOp().Fence(owner.lock.fence()).Delete(options.zk.state_path()).TryRun(owner.session);
+    });
+  } else {
+    std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
+    operations::StagedBackup staged(*storage, operations::kMaxEntryBytes);
+    // The state as it was: whatever its size, it goes back.
+    RestoreOptions unlimited = options;
+    unlimited.max_entries = unlimited.max_bytes = UINT64_MAX;
+    unlimited.validation = {UINT64_MAX, true, true};
+    BackupSummary summary;
+    try {
+      summary = Validate(staged, "the safety backup", unlimited);
+    } catch (const Error& e) {
+      throw Error("cannot roll back: the safety backup " + util::Printable(marker.safety_backup) +
+                  " (written on " + util::Printable(marker.host) + ") cannot be used: " + e.what());
+    }
+    WithResumes(owner, options, "writing the safety backup", &marker,
+                [&] { ReplaceState(owner, staged, options, summary); });
+  }
+  WithResumes(owner, options, "removing the restore marker", &marker, [&] {
+    operations::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+  });
+  spdlog::info("rolled back: the state is as it was before that restore");
+}
+
+// Backs up the current state to a local file before it is replaced; returns
+// its location, or "" when there is no state to keep.
+std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& options) {
+  if (!session.Exists(options.zk.state_path())) return "";
+  storage::PrepareSafetyDirectory(options.safety_backup_dir);
+  std::string name = options.zk.path.substr(1);
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  BackupOptions backup{options.zk, options.timeouts,
+                       "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
+                           "/safety-" + name + "-{timestamp}.tar.zst"};
+  if (options.progress) {
+    backup.progress = [&options](const Progress& read) {
+      Progress saving = read;
+      saving.phase = Progress::Phase::kSaving;
+      options.progress(saving);
+    };
+  }
+  BackupStats stats;
+  try {
+    stats = Backup(backup);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInterrupted || e.kind() == ErrorKind::kRefused) throw;
+    throw Error(std::string("cannot save the current state before replacing it (") + e.what() +
+                    "); nothing was changed. Fix that, or pass --no_safety_backup to replace the "
+                    "state without a way back",
+                e.kind());
+  }
+  spdlog::info("safety backup of the current state: {}", stats.location);
+  return stats.location;
+}
+
+// Writes the marker, replaces the state, removes the marker; rolls back on
+// failure, unless marker.no_rollback says there is no way back.
+void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& staged,
+                   const RestoreOptions& options, const BackupSummary& summary,
+                   operations::RestoreMarker& marker, RestoreStats& stats) {
+  marker.Write(owner.session, options.zk.path, owner.lock.fence());
+  try {
+    WithResumes(owner, options, "writing the state", &marker,
+                [&] { stats.deleted_nodes = ReplaceState(owner, staged, options, summary); });
+  } catch (const Error& e) {
+    spdlog::error("restore failed: {}", e.what());
+    if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) throw;  // no longer ours to undo
+    if (marker.no_rollback) {
+      throw Error(std::string(e.what()) +
+                      " (there is no safety backup to roll back to: the marker " +
+                      operations::RestoreMarker::NodePath(options.zk.path) +
+                      " stays; fix that, then run baton restore again to complete it)",
+                  e.kind());
+    }
+    try {
+      util::UninterruptibleScope finish;
+      if (owner.resumable) {
+        owner.session.Resume();  // the failure may have left it disconnected
+        Regain(owner, options.zk.path, &marker);
+      }
+      RollBack(owner, marker, options);
+    } catch (const Error& again) {
+      throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +
+                      " (the marker " + operations::RestoreMarker::NodePath(options.zk.path) +
+                      " stays: run baton recover with the same --zk)",
+                  e.kind());
+    }
+    // An interruption keeps its kind, so that the exit code tells it.
+    throw Error(std::string(e.what()) + " (rolled back to the state before the restore)", e.kind());
+  }
+  WithResumes(owner, options, "removing the restore marker", &marker, [&] {
+    operations::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+  });
+}
+
+// Handles the marker an earlier, dead owner left; returns whether the
+// restore about to run must go without a safety backup (the state is
+// half-written and cannot be rolled back).
+bool SettleInterrupted(const operations::Owner& owner, const RestoreOptions& options,
+                       RestoreStats& stats) {
+  std::optional<operations::RestoreMarker> interrupted =
+      operations::RestoreMarker::Read(owner.session, options.zk.path);
+  if (!interrupted) return false;
+  spdlog::warn("{} did not finish", interrupted->Describe());
+  if (interrupted->no_rollback) {
+    spdlog::warn(
+        "it ran without a safety backup; this restore replaces its half-written state "
+        "(no safety backup of that)");
+    return true;
+  }
+  RollBack(owner, *interrupted, options);
+  stats.rolled_back_previous = true;
+  return false;
+}
+
+RestoreStats DryRun(zk::ZkSession& session, StorageProvider& storage,
+                    const RestoreOptions& options) {
+  if (auto holder = zk::ExclusiveLock::Holder(session, operations::LockDir(options.zk.path))) {
+    spdlog::warn("{} is held by {}: a restore now would be refused", options.zk.path,
+                 holder->Describe());
+  } else if (operations::RestoreMarker::Read(session, options.zk.path)) {
+    spdlog::warn("a previous restore did not finish; a restore rolls it back");
+  }
+  spdlog::info("validating {}", storage.Describe());
+  operations::StagedBackup staged(storage, operations::kMaxEntryBytes);
+  BackupSummary summary = Validate(staged, "the backup", options);
+  operations::CheckTarget(session, options, summary);
+  spdlog::info("dry run: nothing written");
+  RestoreStats stats;
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+  return stats;
+}
+
+}  // namespace
+
+namespace operations {
+
+bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner) {
+  std::optional<operations::RestoreMarker> marker =
+      operations::RestoreMarker::Read(owner.session, options.zk.path);
+  if (!marker) return false;
+  RollBack(owner, *marker, options);
+  return true;
+}
+
+RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& storage,
+                            const Owner& owner) {
+  auto started = std::chrono::steady_clock::now();
+  RestoreStats stats;
+  const bool half_written = SettleInterrupted(owner, options, stats);
+
+  // Pass 1: the whole backup must be readable and every entry acceptable
+  // before anything is touched.
+  spdlog::info("validating {}", storage.Describe());
+  StagedBackup staged(storage, kMaxEntryBytes);
+  BackupSummary summary = Validate(staged, "the backup", options);
+  CheckTarget(owner.session, options, summary);
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+
+  // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
+  // a crash leaves the marker for the next owner to roll back.
+  const bool keep = options.safety_backup && !half_written;
+  operations::RestoreMarker marker{.safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
+                              .restoring = storage.Describe(),
+                              .started = util::UtcText(std::chrono::system_clock::now()),
+                              .host = util::HostName(),
+                              .no_rollback = !keep,
+                              .owner = owner.lock.fence()};
+  stats.safety_backup = marker.safety_backup;
+  ReplaceMarked(owner, staged, options, summary, marker, stats);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,
+               stats.versions, stats.bytes, seconds);
+  return stats;
+}
+
+}  // namespace operations
+
+bool RecoverInterruptedRestore(const RestoreOptions& options) {
+  zk::ZkSession session(options.zk, options.timeouts);
+  if (!operations::RestoreMarker::Read(session, options.zk.path)) return false;
+  std::unique_ptr<zk::ExclusiveLock> lock =
+      operations::TakeOwnership(session, options.zk.path, "baton recover");
+  return operations::RecoverAsOwner(options, {session, *lock});
+}
+
+RestoreStats Restore(const RestoreOptions& options) {
+  if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
+    throw Error("the restore location contains " + std::string(storage::kTimePlaceholder) +
+                    ": name the one backup to restore",
+                ErrorKind::kInvalidInput);
+  }
+  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
+  zk::ZkSession session(options.zk, options.timeouts);
+  if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
+  if (options.dry_run) return DryRun(session, *storage, options);
+  std::unique_ptr<zk::ExclusiveLock> lock =
+      operations::TakeOwnership(session, options.zk.path, "baton restore of " + storage->Describe());
+  return operations::RestoreAsOwner(options, *storage, {session, *lock});
+}
+
+}  // namespace baton

@@ -1,0 +1,86 @@
+#include "operations/validation.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <tuple>
+
+#include "archive/manifest.h"
+#include "baton/error.h"
+#include "layout/marathon/backup_item.h"
+#include "layout/marathon/storage_version.h"
+
+namespace baton::operations {
+namespace {
+
+// A mistyped --zk path would otherwise "restore" into a new, unused tree and
+// report success. Marathon's tars do not say where they came from.
+void CheckPath(zk::ZkSession& session, const RestoreOptions& options,
+               const BackupSummary& summary) {
+  const std::string& target = options.zk.path;
+  if (summary.manifest_json.empty()) {
+    spdlog::info(
+        "Marathon format: the backup does not say which path it was taken from, so "
+        "restoring it into {} is not checked",
+        target);
+    return;
+  }
+  const std::string source = archive::Manifest::FromJson(summary.manifest_json).zk_path;
+  if (source == target) return;
+  if (options.to_other_path) {
+    spdlog::info("restoring the backup of '{}' into '{}' (--to_other_path)", source, target);
+    return;
+  }
+  bool exists = session.Exists(options.zk.state_path());
+  throw Error("the backup was taken from '" + source + "', not '" + target + "'" +
+                  (exists ? "" : " (where no state exists: a mistyped path?)") +
+                  "; pass --to_other_path to restore it into '" + target + "'",
+              ErrorKind::kInvalidInput);
+}
+
+using Triple = std::tuple<unsigned, unsigned, unsigned>;
+
+std::optional<Triple> ParseTriple(const std::string& text) {
+  unsigned major = 0, minor = 0, patch = 0;
+  if (std::sscanf(text.c_str(), "%u.%u.%u", &major, &minor, &patch) != 3) return std::nullopt;
+  return Triple{major, minor, patch};
+}
+
+// An older backup is normal: the next leader migrates it. Neither is refused.
+void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& options,
+                            const BackupSummary& summary) {
+  if (!summary.storage_version) return;
+  std::optional<std::string> node =
+      session.Get(options.zk.state_path() + "/" + std::string(marathon::kStorageVersionName));
+  if (!node) return;
+  std::string current;
+  try {
+    current = marathon::StorageVersion::Parse(marathon::UnwrapStoreEntry(*node)).ToString();
+  } catch (const Error& e) {
+    spdlog::info("the storage version in ZooKeeper cannot be read ({}); it is replaced", e.what());
+    return;
+  }
+  auto ours = ParseTriple(*summary.storage_version), theirs = ParseTriple(current);
+  if (!ours || !theirs || *ours == *theirs) return;
+  if (*ours < *theirs) {
+    spdlog::info(
+        "the backup's storage version {} is older than the one in ZooKeeper ({}): "
+        "normal, the next leader migrates it",
+        *summary.storage_version, current);
+  } else {
+    spdlog::warn(
+        "the backup's storage version {} is newer than the one in ZooKeeper ({}): "
+        "only a leader of that version or newer can use it",
+        *summary.storage_version, current);
+  }
+}
+
+}  // namespace
+
+void CheckTarget(zk::ZkSession& session, const RestoreOptions& options,
+                 const BackupSummary& summary) {
+  CheckPath(session, options, summary);
+  CompareStorageVersions(session, options, summary);
+}
+
+}  // namespace baton::operations
