@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "archive/backup_reader.h"
-#include "operations/backup_check.h"
 #include "baton/error.h"
+#include "operations/backup_check.h"
 
 namespace {
 

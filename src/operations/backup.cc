@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "archive/backup_writer.h"
-#include "operations/progress_counter.h"
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
-#include "storage/backup_location.h"
 #include "operations/ownership.h"
+#include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
+#include "storage/backup_location.h"
 #include "util/temp_file.h"
 #include "util/time_text.h"
 #include "zk/fingerprints.h"

@@ -4,9 +4,9 @@
 
 #include "archive/backup_reader.h"
 #include "archive/manifest.h"
-#include "operations/backup_check.h"
 #include "baton/storage.h"
 #include "layout/marathon/backup_item.h"
+#include "operations/backup_check.h"
 #include "util/digest.h"
 #include "zk/tree_reader.h"
 #include "zk/zk_session.h"

@@ -1,8 +1,8 @@
 #include "baton/inspect.h"
 
 #include "archive/backup_reader.h"
-#include "operations/backup_check.h"
 #include "baton/storage.h"
+#include "operations/backup_check.h"
 
 namespace baton {
 

@@ -7,20 +7,20 @@
 #include <chrono>
 #include <filesystem>
 
-#include "operations/backup_check.h"
-#include "operations/owned_restore.h"
-#include "operations/progress_counter.h"
-#include "operations/staged_backup.h"
-#include "operations/validation.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "layout/marathon/backup_item.h"
+#include "layout/marathon/store_writer.h"
+#include "operations/backup_check.h"
+#include "operations/owned_restore.h"
+#include "operations/ownership.h"
+#include "operations/progress_counter.h"
+#include "operations/restore_marker.h"
+#include "operations/staged_backup.h"
+#include "operations/validation.h"
 #include "storage/backup_location.h"
 #include "storage/file_storage.h"
-#include "layout/marathon/backup_item.h"
-#include "operations/ownership.h"
-#include "operations/restore_marker.h"
-#include "layout/marathon/store_writer.h"
 #include "util/host_name.h"
 #include "util/interrupt.h"
 #include "util/printable.h"
@@ -106,7 +106,7 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
   archive::BackupReader tar(*source, operations::kMaxEntryBytes);
   marathon::StoreWriter store(writer, state, summary.acls_recorded, &summary.valued_ids);
   operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
-                                   summary.items + summary.versions);
+                                       summary.items + summary.versions);
   archive::TarEntry entry;
   while (tar.Next(entry)) {
     marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
@@ -128,7 +128,8 @@ constexpr int kWriteAttempts = 3;
 // that nobody touched the marked restore meanwhile (the marker still names
 // the old lock node), then moves the marker to the new node. Throws LockLost
 // when another owner came in between: what it did must not be undone.
-void Regain(const operations::Owner& owner, const std::string& zk_path, operations::RestoreMarker* marker) {
+void Regain(const operations::Owner& owner, const std::string& zk_path,
+            operations::RestoreMarker* marker) {
   const std::string old_fence = owner.lock.fence();
   if (owner.lock.Held()) return;
   try {
@@ -139,7 +140,8 @@ void Regain(const operations::Owner& owner, const std::string& zk_path, operatio
                        std::string(e.what()));
   }
   if (marker == nullptr) return;
-  std::optional<operations::RestoreMarker> now = operations::RestoreMarker::Read(owner.session, zk_path);
+  std::optional<operations::RestoreMarker> now =
+      operations::RestoreMarker::Read(owner.session, zk_path);
   if (!now || now->owner != old_fence) {
     throw zk::LockLost("the ZooKeeper session expired and another command took over " + zk_path +
                        " meanwhile; this restore stops without writing more");
@@ -363,12 +365,13 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
   // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
   // a crash leaves the marker for the next owner to roll back.
   const bool keep = options.safety_backup && !half_written;
-  operations::RestoreMarker marker{.safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
-                              .restoring = storage.Describe(),
-                              .started = util::UtcText(std::chrono::system_clock::now()),
-                              .host = util::HostName(),
-                              .no_rollback = !keep,
-                              .owner = owner.lock.fence()};
+  operations::RestoreMarker marker{
+      .safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
+      .restoring = storage.Describe(),
+      .started = util::UtcText(std::chrono::system_clock::now()),
+      .host = util::HostName(),
+      .no_rollback = !keep,
+      .owner = owner.lock.fence()};
   stats.safety_backup = marker.safety_backup;
   ReplaceMarked(owner, staged, options, summary, marker, stats);
   double seconds =
@@ -398,8 +401,8 @@ RestoreStats Restore(const RestoreOptions& options) {
   zk::ZkSession session(options.zk, options.timeouts);
   if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
   if (options.dry_run) return DryRun(session, *storage, options);
-  std::unique_ptr<zk::ExclusiveLock> lock =
-      operations::TakeOwnership(session, options.zk.path, "baton restore of " + storage->Describe());
+  std::unique_ptr<zk::ExclusiveLock> lock = operations::TakeOwnership(
+      session, options.zk.path, "baton restore of " + storage->Describe());
   return operations::RestoreAsOwner(options, *storage, {session, *lock});
 }
 

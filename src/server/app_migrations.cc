@@ -53,7 +53,7 @@ void RewriteApps(zk::ZkSession& session, const std::string& state_root,
 }
 
 marathon::MigrationStep Step(marathon::StorageVersion version, std::string description,
-                          void (*upgrade)(json&)) {
+                             void (*upgrade)(json&)) {
   return {version, std::move(description),
           [upgrade](zk::ZkSession& session, const std::string& state_root) {
             RewriteApps(session, state_root, upgrade);

@@ -13,8 +13,8 @@
 namespace baton::server {
 namespace {
 
-using nlohmann::json;
 using marathon::OffsetTimestamp;
+using nlohmann::json;
 
 constexpr char kCategory[] = "apps";
 // Deletes per multi-op when an app with many versions goes.

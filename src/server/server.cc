@@ -14,11 +14,14 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "operations/owned_restore.h"
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/restore.h"
 #include "baton/storage.h"
+#include "layout/marathon/runtime_configuration.h"
+#include "operations/owned_restore.h"
+#include "operations/ownership.h"
+#include "operations/restore_marker.h"
 #include "server/app_migrations.h"
 #include "server/app_repository.h"
 #include "server/app_resource.h"
@@ -26,9 +29,6 @@
 #include "server/leader_proxy.h"
 #include "server/metrics.h"
 #include "storage/backup_location.h"
-#include "operations/ownership.h"
-#include "operations/restore_marker.h"
-#include "layout/marathon/runtime_configuration.h"
 #include "util/digest.h"
 #include "zk/zk_session.h"
 

@@ -77,7 +77,8 @@ void OnAcl(int rc, ACL_vector* acl, Stat* /*stat*/, const void* context) {
 class Walk {
  public:
   Walk(ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
-       const std::function<void(marathon::BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
+       const std::function<void(marathon::BackupItem&&)>& emit, Fingerprints* prints,
+       bool with_acls)
       : session_(session),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
@@ -186,7 +187,7 @@ class Walk {
       std::optional<marathon::OffsetTimestamp> stamp;
       if (!req.version.empty()) stamp = marathon::OffsetTimestamp::Parse(req.version);
       emit_(marathon::BackupItem{req.category, req.id, stamp, std::move(req.data),
-                              std::move(reply->acl)});
+                                 std::move(reply->acl)});
       return;
     }
     if (prints_ != nullptr) {
@@ -279,7 +280,8 @@ TreeReader::TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_i
       with_acls_(with_acls) {}
 
 void TreeReader::Read(const std::string& state_root,
-                      const std::function<void(marathon::BackupItem&&)>& emit, Fingerprints* prints) {
+                      const std::function<void(marathon::BackupItem&&)>& emit,
+                      Fingerprints* prints) {
   Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints, with_acls_).Run();
   // The storage version comes last, as in Marathon's backups.
   std::string name(marathon::kStorageVersionName);

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "baton/error.h"
+#include "layout/marathon/timestamp.h"
 #include "server/app_migrations.h"
 #include "server/app_repository.h"
-#include "layout/marathon/timestamp.h"
 #include "support/zk_test.h"
 
 namespace baton::testing {

@@ -309,10 +309,10 @@ TEST_F(ServeTest, BackupLocationTakesABackupBeforeEachMigration) {
   zk_.DeleteTree(copy);
   EXPECT_EQ(Diff(AppState(old), AppState(before)), "");
   // The storage version entry is re-wrapped with a new uuid: compare what it says.
-  EXPECT_EQ(
-      marathon::StorageVersion::Parse(marathon::UnwrapStoreEntry(before.at("/internal:storage:version")))
-          .ToString(),
-      "1.0.0");
+  EXPECT_EQ(marathon::StorageVersion::Parse(
+                marathon::UnwrapStoreEntry(before.at("/internal:storage:version")))
+                .ToString(),
+            "1.0.0");
 
   // An up-to-date store is not backed up again.
   Kill(servers_[0], SIGTERM);

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "archive/backup_writer.h"
-#include "storage/file_storage.h"
 #include "layout/marathon/backup_item.h"
 #include "layout/marathon/bucket.h"
 #include "layout/marathon/storage_version.h"
+#include "storage/file_storage.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
@@ -27,7 +27,7 @@ namespace {
 constexpr const char* kVersion = "2017-08-08T12:34:56.5Z";
 
 marathon::BackupItem Item(const std::string& id, std::string data, std::string acl = "",
-                       const char* version = nullptr) {
+                          const char* version = nullptr) {
   marathon::BackupItem item{"apps", id, std::nullopt, std::move(data), std::move(acl)};
   if (version != nullptr) item.version = marathon::OffsetTimestamp::Parse(version);
   return item;

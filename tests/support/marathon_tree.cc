@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "marathon.pb.h"
 #include "layout/marathon/bucket.h"
+#include "marathon.pb.h"
 
 namespace baton::testing {
 namespace {

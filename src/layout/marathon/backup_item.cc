@@ -4,8 +4,8 @@
 
 #include "baton/error.h"
 #include "layout/marathon/bucket.h"
-#include "util/utf8.h"
 #include "util/printable.h"
+#include "util/utf8.h"
 
 namespace baton::marathon {
 namespace {

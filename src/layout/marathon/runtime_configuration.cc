@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "baton/error.h"
-#include "storage/backup_location.h"
 #include "layout/marathon/backup_item.h"
+#include "storage/backup_location.h"
 #include "zk/multi_op.h"
 
 namespace baton::marathon {

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "baton/error.h"
-#include "marathon.pb.h"
 #include "layout/marathon/backup_item.h"
+#include "marathon.pb.h"
 
 namespace baton::marathon {
 namespace {
