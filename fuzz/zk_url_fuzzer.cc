@@ -7,7 +7,7 @@
 
 #include "baton/error.h"
 #include "baton/zk_url.h"
-#include "layout/marathon/backup_item.h"
+#include "zk/node_name.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Every segment of the service root is a node name ZooKeeper accepts.
     for (size_t at = 1; at <= url.path.size();) {
       size_t next = std::min(url.path.find('/', at), url.path.size());
-      if (!baton::marathon::IsValidNodeName(std::string_view(url.path).substr(at, next - at))) {
+      if (!baton::zk::IsValidNodeName(std::string_view(url.path).substr(at, next - at))) {
         __builtin_trap();
       }
       at = next + 1;

@@ -5,14 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "baton/archive_format.h"
 #include "baton/progress.h"
 #include "baton/zk_url.h"
 
 namespace baton {
-
-// baton: checksummed entries and a manifest, optionally compressed;
-// marathon: the plain tar Marathon 1.5+ restores. Both restore with Baton.
-enum class ArchiveFormat { kBaton, kMarathon };
 
 struct BackupOptions {
   ZkUrl zk;

@@ -1,7 +1,5 @@
 #include "archive/backup_writer.h"
 
-#include "layout/marathon/storage_version.h"
-
 namespace baton::archive {
 
 BackupWriter::BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat format,
@@ -11,34 +9,23 @@ BackupWriter::BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat fo
       tar_(sink, mtime, format == ArchiveFormat::kBaton ? TarFormat::kPax : TarFormat::kGnu,
            compression) {}
 
-void BackupWriter::Add(const marathon::BackupItem& item) {
-  const std::string name = item.EntryName();
+void BackupWriter::Add(const std::string& name, const std::string& data, const std::string& acl) {
   if (format_ == ArchiveFormat::kMarathon) {
-    tar_.Add(name, item.data);
+    tar_.Add(name, data);
   } else {
-    std::string sha = util::Sha256Hex(item.data);
+    std::string sha = util::Sha256Hex(data);
     chain_.Update(name + "\n" + sha + "\n");
     TarAttributes attributes{{std::string(kSha256Attribute), sha}};
-    if (!item.acl.empty()) attributes.emplace_back(std::string(kAclAttribute), item.acl);
-    tar_.Add(name, item.data, attributes);
+    if (!acl.empty()) attributes.emplace_back(std::string(kAclAttribute), acl);
+    tar_.Add(name, data, attributes);
   }
-  ++counts_.entries;
-  counts_.bytes += item.data.size();
-  if (item.is_storage_version()) {
-    counts_.storage_version = marathon::StorageVersion::Parse(item.data).ToString();
-  } else if (item.version) {
-    ++counts_.versions;
-  } else {
-    ++counts_.items;
-  }
+  ++entries_;
+  bytes_ += data.size();
 }
 
 Manifest BackupWriter::Finish(Manifest manifest) {
-  manifest.entries = counts_.entries;
-  manifest.items = counts_.items;
-  manifest.versions = counts_.versions;
-  manifest.bytes = counts_.bytes;
-  manifest.storage_version = counts_.storage_version;
+  manifest.entries = entries_;
+  manifest.bytes = bytes_;
   manifest.compression = std::string(CompressionName(compression_));
   if (format_ == ArchiveFormat::kBaton) {
     manifest.entries_sha256 = chain_.HexDigest();

@@ -3,7 +3,8 @@
 //    SHA-256 (and, when known, the node's ACL) in its header, and the
 //    manifest comes last;
 //  - marathon: the plain GNU tar that Marathon 1.5+ restores.
-// Entry names are Marathon's in both, so either restores anywhere Baton runs.
+// What the entries mean (their names) is the layout's business, not this
+// writer's.
 #pragma once
 
 #include <ctime>
@@ -12,8 +13,8 @@
 #include "archive/compression.h"
 #include "archive/manifest.h"
 #include "archive/tar_writer.h"
-#include "baton/backup.h"
-#include "layout/marathon/backup_item.h"
+#include "baton/archive_format.h"
+#include "baton/storage.h"
 #include "util/digest.h"
 
 namespace baton::archive {
@@ -22,11 +23,13 @@ class BackupWriter {
  public:
   BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat format, Compression compression);
 
-  // The item's ACL, if any, is recorded in the baton format only.
-  void Add(const marathon::BackupItem& item);
-  // Completes `manifest` (counts, digest, compression) and writes it as the
-  // last entry (baton format), then ends the archive. The sink is not
-  // committed. Returns the manifest as written.
+  // One entry. Its ACL (zk::Acl text, empty for the open ACL), if any, is
+  // recorded in the baton format only.
+  void Add(const std::string& name, const std::string& data, const std::string& acl = "");
+  // Completes `manifest` (entries, bytes, digest, compression; the layout's
+  // counts are the caller's) and writes it as the last entry (baton format),
+  // then ends the archive. The sink is not committed. Returns the manifest as
+  // written.
   Manifest Finish(Manifest manifest);
 
  private:
@@ -34,7 +37,8 @@ class BackupWriter {
   Compression compression_;
   TarWriter tar_;
   util::Sha256 chain_;
-  Manifest counts_;
+  uint64_t entries_ = 0;
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace baton::archive

@@ -103,10 +103,12 @@ BackupStats Backup(const BackupOptions& options) {
       archive::BackupWriter archive(spool ? *spool : *sink, std::time(nullptr), options.format,
                                     compression);
       operations::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
+      marathon::ItemCounts counts;
       reader.Read(
           state,
           [&](marathon::BackupItem&& item) {
-            archive.Add(item);
+            archive.Add(item.EntryName(), item.data, item.acl);
+            counts.Add(item);
             progress.Add(item.data.size(), !item.version);  // ids are done with their value
           },
           &prints);
@@ -137,6 +139,9 @@ BackupStats Backup(const BackupOptions& options) {
       manifest.zk_hosts = options.zk.hosts;
       manifest.zk_path = options.zk.path;
       manifest.acls = acls;
+      manifest.items = counts.items;
+      manifest.versions = counts.versions;
+      manifest.storage_version = counts.storage_version;
       manifest.zxid_start = prints.first();
       manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
       manifest = archive.Finish(std::move(manifest));

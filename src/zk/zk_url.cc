@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "baton/error.h"
-#include "layout/marathon/backup_item.h"
 #include "util/printable.h"
+#include "zk/node_name.h"
 
 namespace baton {
 namespace {
@@ -98,7 +98,7 @@ ZkUrl ZkUrl::Parse(const std::string& text) {
     size_t next = path.find('/', pos);
     if (next == std::string_view::npos) next = path.size();
     std::string_view segment = path.substr(pos, next - pos);
-    if (!marathon::IsValidNodeName(segment)) {
+    if (!zk::IsValidNodeName(segment)) {
       throw Error("invalid ZooKeeper URL: bad path '" + util::Printable(path) +
                   "' (each segment must be a legal ZooKeeper node name)");
     }

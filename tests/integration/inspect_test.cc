@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/backup_writer.h"
+#include "layout/marathon/backup_item.h"
 #include "support/marathon_tree.h"
 #include "support/memory_storage.h"
 #include "support/test_env.h"
@@ -138,8 +139,9 @@ std::string HostileBackup(const std::string& path, const std::string& acl) {
                                archive::Compression::kNone);
   marathon::BackupItem item{"apps", "_web", std::nullopt, "{}"};
   item.acl = acl;
-  writer.Add(item);
+  writer.Add(item.EntryName(), item.data, item.acl);
   archive::Manifest manifest;
+  manifest.items = 1;
   manifest.tool = "baton \x1b]0;pwned\x07";
   manifest.created = "2020-01-01T00:00:00Z\x1b[2J";
   manifest.zk_hosts = "zk1:2181\x1b[31m";

@@ -48,8 +48,15 @@ class ValidationTest : public ZkTest {
     storage::FileStorage storage(path);
     std::unique_ptr<BackupSink> sink = storage.Create();
     archive::BackupWriter writer(*sink, 1500000000, format, archive::CompressionForPath(path));
-    for (const marathon::BackupItem& item : items) writer.Add(item);
     archive::Manifest manifest;
+    marathon::ItemCounts counts;
+    for (const marathon::BackupItem& item : items) {
+      writer.Add(item.EntryName(), item.data, item.acl);
+      counts.Add(item);
+    }
+    manifest.items = counts.items;
+    manifest.versions = counts.versions;
+    manifest.storage_version = counts.storage_version;
     manifest.tool = "validation_test";
     manifest.created = "2026-11-28T06:00:00Z";
     manifest.zk_hosts = ZkAddress();

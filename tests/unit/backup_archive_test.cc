@@ -15,17 +15,15 @@ namespace {
 using testing::MemorySink;
 using testing::MemorySource;
 
-marathon::BackupItem Item(const std::string& category, const std::string& id, std::string data) {
-  return {category, id, std::nullopt, std::move(data)};
-}
-
 std::string Write(ArchiveFormat format, Compression compression = Compression::kNone) {
   MemorySink sink;
   BackupWriter writer(sink, 1500000000, format, compression);
-  writer.Add(Item("apps", "_web", "{\"id\": \"/web\"}"));
-  writer.Add({"apps", "_web", marathon::OffsetTimestamp::Parse("2020-01-01T00:00Z"), "v1"});
-  writer.Add(Item("group", "_big", std::string(100000, 'x')));
+  writer.Add("apps/items/_web", "{\"id\": \"/web\"}");
+  writer.Add("apps/versions/_web/2020-01-01T00:00Z", "v1");
+  writer.Add("group/items/_big", std::string(100000, 'x'));
   Manifest manifest;
+  manifest.items = 2;  // the layout's counts, recorded as given
+  manifest.versions = 1;
   manifest.tool = "test";
   manifest.zk_path = "/marathon";
   writer.Finish(manifest);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
+#include "zk/node_name.h"
 
 namespace baton::marathon {
 namespace {
@@ -61,12 +62,12 @@ TEST(BackupItem, ErrorNamesTheEntry) {
   }
 }
 
-TEST(IsValidNodeName, AcceptsUnicodeAndPunctuation) {
-  EXPECT_TRUE(IsValidNodeName("caf\xC3\xA9"));
-  EXPECT_FALSE(IsValidNodeName("\xF0\x9F\x98\x80"));  // a surrogate pair in Java
-  EXPECT_TRUE(IsValidNodeName("internal:storage:version"));
-  EXPECT_TRUE(IsValidNodeName("..."));
-  EXPECT_FALSE(IsValidNodeName(std::string("a\0b", 3)));
+TEST(NodeName, AcceptsUnicodeAndPunctuation) {
+  EXPECT_TRUE(zk::IsValidNodeName("caf\xC3\xA9"));
+  EXPECT_FALSE(zk::IsValidNodeName("\xF0\x9F\x98\x80"));  // a surrogate pair in Java
+  EXPECT_TRUE(zk::IsValidNodeName("internal:storage:version"));
+  EXPECT_TRUE(zk::IsValidNodeName("..."));
+  EXPECT_FALSE(zk::IsValidNodeName(std::string("a\0b", 3)));
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 
 #include "baton/error.h"
 #include "layout/marathon/bucket.h"
+#include "layout/marathon/storage_version.h"
 #include "util/printable.h"
-#include "util/utf8.h"
+#include "zk/node_name.h"
 
 namespace baton::marathon {
 namespace {
@@ -19,20 +20,14 @@ void Refuse(std::string_view name, const std::string& why) {
 
 }  // namespace
 
-bool IsValidNodeName(std::string_view name) {
-  if (name.empty() || name == "." || name == "..") return false;
-  for (size_t i = 0; i < name.size();) {
-    char32_t cp = 0;
-    if (!util::DecodeUtf8(name, i, cp)) return false;
-    // The ranges ZooKeeper's PathUtils.validatePath refuses, which checks
-    // UTF-16 units: code points above U+FFFF are surrogate pairs there, and
-    // refused with U+D800..U+F8FF (the C client refuses them too).
-    if (cp == '/' || cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xD800 && cp <= 0xF8FF) ||
-        cp >= 0xFFF0) {
-      return false;
-    }
+void ItemCounts::Add(const BackupItem& item) {
+  if (item.is_storage_version()) {
+    storage_version = StorageVersion::Parse(item.data).ToString();
+  } else if (item.version) {
+    ++versions;
+  } else {
+    ++items;
   }
-  return true;
 }
 
 std::string BackupItem::EntryName() const {
@@ -71,8 +66,8 @@ BackupItem BackupItem::FromEntryName(std::string_view name) {
   } else {
     Refuse(name, "expected <category>/items/<id> or <category>/versions/<id>/<timestamp>");
   }
-  if (!IsValidNodeName(item.category)) Refuse(name, "the category is not a legal node name");
-  if (!IsValidNodeName(item.id)) Refuse(name, "the id is not a legal node name");
+  if (!zk::IsValidNodeName(item.category)) Refuse(name, "the category is not a legal node name");
+  if (!zk::IsValidNodeName(item.id)) Refuse(name, "the id is not a legal node name");
   if (item.version && item.category == kStorageVersionName) {
     Refuse(name, "the storage version has no versions");
   }
