@@ -10,6 +10,7 @@
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
+#include "layout/marathon/tree_reader.h"
 #include "operations/ownership.h"
 #include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
@@ -18,7 +19,6 @@
 #include "util/time_text.h"
 #include "zk/fingerprints.h"
 #include "zk/quiet_window.h"
-#include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
 namespace baton {
@@ -82,10 +82,10 @@ BackupStats Backup(const BackupOptions& options) {
   stats.location = storage->Describe();
   // Baton's format records each node's ACL; Marathon's has no place for it.
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
-  zk::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight, acls);
+  marathon::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight, acls);
   // The number of ids makes the walk's progress a fraction (values read of
   // ids known); counting them costs a request per bucket.
-  const uint64_t ids = options.progress ? zk::TreeReader::CountIds(session, state) : 0;
+  const uint64_t ids = options.progress ? marathon::TreeReader::CountIds(session, state) : 0;
   for (int attempt = 1;; ++attempt) {
     if (!sink) sink = storage->Create();  // the last attempt's was discarded
     if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);

@@ -6,9 +6,9 @@
 #include "archive/manifest.h"
 #include "baton/storage.h"
 #include "layout/marathon/backup_item.h"
+#include "layout/marathon/tree_reader.h"
 #include "operations/backup_check.h"
 #include "util/digest.h"
-#include "zk/tree_reader.h"
 #include "zk/zk_session.h"
 
 namespace baton {
@@ -67,7 +67,7 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
   }
   BackupDiff diff;
   zk::ZkSession session(zk, timeouts);
-  zk::TreeReader reader(session, 2000, 64 << 20);
+  marathon::TreeReader reader(session, 2000, 64 << 20);
   if (session.Exists(zk.state_path())) {
     reader.Read(zk.state_path(), [&](marathon::BackupItem&& item) {
       std::string name = item.EntryName();

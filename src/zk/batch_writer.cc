@@ -158,8 +158,7 @@ void BatchWriter::WaitOne() {
     in_flight_.pop_front();
     return;
   }
-  if (done->rc == ZCONNECTIONLOSS || done->rc == ZOPERATIONTIMEOUT || done->rc == ZSESSIONEXPIRED ||
-      done->rc == ZINVALIDSTATE || done->rc == ZNOAUTH) {
+  if (IsConnectionLoss(done->rc) || done->rc == ZNOAUTH) {
     ThrowZkError(done->rc, "writing", done->FailedPath());
   }
   if (!fence_.empty() && done->ops.front().kind != OpKind::kContainer &&

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 
+#include "util/line_spill.h"
 #include "zk/zk_session.h"
 
 namespace baton::zk {
@@ -17,11 +17,6 @@ namespace baton::zk {
 class Fingerprints {
  public:
   enum Kind : char { kData = 'd', kChildren = 'c', kBoth = 'b' };
-
-  Fingerprints();
-  ~Fingerprints();
-  Fingerprints(const Fingerprints&) = delete;
-  Fingerprints& operator=(const Fingerprints&) = delete;
 
   void Add(const std::string& path, Kind kind, int64_t zxid);
   // A node whose data and children were both seen by one read: checked with
@@ -42,7 +37,7 @@ class Fingerprints {
  private:
   void Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid);
 
-  std::FILE* file_ = nullptr;
+  util::LineSpill spill_;
   int64_t newest_ = 0;
   int64_t first_ = 0;
   uint64_t count_ = 0;

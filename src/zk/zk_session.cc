@@ -67,6 +67,11 @@ std::string Parent(const std::string& path) {
 
 }  // namespace
 
+bool IsConnectionLoss(int rc) {
+  return rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || rc == ZSESSIONEXPIRED ||
+         rc == ZINVALIDSTATE;  // what every call on an expired session returns
+}
+
 void ThrowZkError(int rc, const std::string& what, const std::string& path) {
   std::string reason;
   switch (rc) {
@@ -89,8 +94,7 @@ void ThrowZkError(int rc, const std::string& what, const std::string& path) {
     default:
       reason = zerror(rc);
   }
-  if (rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || rc == ZSESSIONEXPIRED ||
-      rc == ZINVALIDSTATE) {
+  if (IsConnectionLoss(rc)) {
     throw ConnectionLost(what + " " + path + ": " + reason);
   }
   throw Error(what + " " + path + ": " + reason);

@@ -83,6 +83,11 @@ class ConnectionLost : public Error {
   explicit ConnectionLost(const std::string& message) : Error(message, ErrorKind::kUnavailable) {}
 };
 
+// Whether `rc` says the session cannot answer now (a lost connection, a
+// timeout, an expired session): retryable on a new session, never the
+// request's own fault.
+bool IsConnectionLoss(int rc);
+
 // Throws baton::Error for rc != ZOK, phrased for an operator; ConnectionLost
 // for a lost connection, a timeout or an expired session.
 [[noreturn]] void ThrowZkError(int rc, const std::string& what, const std::string& path);

@@ -1,5 +1,5 @@
 // Reads every entity of Marathon's persistence store under a state root with
-// pipelined asynchronous requests: many in flight at once, bounded both in
+// many reads in flight at once (through zk::NodeReader), bounded both in
 // count and in the bytes they can bring back.
 #pragma once
 
@@ -11,13 +11,13 @@
 #include "zk/fingerprints.h"
 #include "zk/zk_session.h"
 
-namespace baton::zk {
+namespace baton::marathon {
 
 class TreeReader {
  public:
   // With `with_acls`, each emitted item carries its node's ACL (one more
   // pipelined request per node).
-  TreeReader(ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
+  TreeReader(zk::ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
              bool with_acls = false);
 
   // Calls `emit` for each current value and each version, then once for the
@@ -25,18 +25,18 @@ class TreeReader {
   // are not emitted (Marathon's "no current value"). Throws baton::Error if a
   // request fails or a node does not fit the layout. With `prints`, records
   // the zxids of what it read there, for a check that nothing changed.
-  void Read(const std::string& state_root, const std::function<void(marathon::BackupItem&&)>& emit,
-            Fingerprints* prints = nullptr);
+  void Read(const std::string& state_root, const std::function<void(BackupItem&&)>& emit,
+            zk::Fingerprints* prints = nullptr);
 
   // How many ids the store holds, from the child counts of its buckets (one
   // request per bucket, not per node): the size of a walk before it starts.
-  static uint64_t CountIds(ZkSession& session, const std::string& state_root);
+  static uint64_t CountIds(zk::ZkSession& session, const std::string& state_root);
 
  private:
-  ZkSession& session_;
+  zk::ZkSession& session_;
   int max_in_flight_;
   size_t max_bytes_in_flight_;
   bool with_acls_;
 };
 
-}  // namespace baton::zk
+}  // namespace baton::marathon
