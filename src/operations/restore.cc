@@ -28,6 +28,7 @@
 #include "zk/batch_writer.h"
 #include "zk/exclusive_lock.h"
 #include "zk/multi_op.h"
+#include "zk/sequence.h"
 #include "zk/subtree.h"
 #include "zk/zk_session.h"
 
@@ -42,11 +43,7 @@ void RefuseWhileALeaderIsAlive(zk::ZkSession& session, const ZkUrl& zk) {
     const std::string path = zk.path + election;
     std::vector<std::string> candidates =
         session.Children(path).value_or(std::vector<std::string>{});
-    // Curator's latch names end in a ten-digit sequence number.
-    auto sequence = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
-    std::sort(
-        candidates.begin(), candidates.end(),
-        [&](const std::string& a, const std::string& b) { return sequence(a) < sequence(b); });
+    zk::SortBySequence(candidates);
     for (const std::string& child : candidates) {
       std::optional<std::string> who = session.Get(path + "/" + child);
       if (!who) continue;  // gone meanwhile

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 
 #include "baton/error.h"
-#include "layout/marathon/bucket.h"
+#include "layout/marathon/backup_item.h"
 #include "layout/marathon/timestamp.h"
+#include "zk/multi_op.h"
 
 namespace baton::server {
 namespace {
@@ -24,25 +24,6 @@ int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// The outcome of a multi-op: which op failed decides what it means.
-struct MultiResult {
-  int rc = ZOK;
-  size_t failed_op = 0;
-};
-
-MultiResult RunMulti(zk::ZkSession& session, std::vector<zoo_op_t>& ops) {
-  std::vector<zoo_op_result_t> results(ops.size());
-  int rc = zoo_multi(session.handle(), static_cast<int>(ops.size()), ops.data(), results.data());
-  MultiResult out{rc, 0};
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].err != ZOK && results[i].err != ZRUNTIMEINCONSISTENCY) {
-      out.failed_op = i;
-      break;
-    }
-  }
-  return out;
 }
 
 std::optional<json> ParseApp(const std::string& data, const std::string& where) {
@@ -63,12 +44,13 @@ std::optional<json> ParseApp(const std::string& data, const std::string& where) 
 
 AppRepository::AppRepository(zk::ZkSession& session, std::string state_root, size_t max_versions)
     : session_(session),
-      apps_root_(std::move(state_root) + "/" + kCategory),
+      state_root_(std::move(state_root)),
       max_versions_(std::max<size_t>(max_versions, 1)) {}
 
-std::string AppRepository::NodePath(const AppId& id) const {
-  std::string stored = id.StorageId();
-  return apps_root_ + "/" + marathon::BucketOf(stored) + "/" + stored;
+std::string AppRepository::NodePath(const AppId& id, std::optional<OffsetTimestamp> version) const {
+  const marathon::BackupItem item{
+      .category = kCategory, .id = id.StorageId(), .version = version, .data = {}};
+  return item.NodePath(state_root_);
 }
 
 std::vector<std::string> AppRepository::SortedVersions(const std::string& node) {
@@ -102,37 +84,30 @@ AppRepository::Write AppRepository::Store(const AppId& id, json& app, bool creat
     app["version"] = version.ToString();
     const std::string data = app.dump();
     if (data.size() > kMaxAppBytes) return Write::kTooLarge;
-    const std::string version_node = node + "/" + version.NodeName();
 
-    std::vector<zoo_op_t> ops(2);
-    zoo_check_op_init(&ops[0], fence.c_str(), -1);
+    zk::MultiOp ops;
+    ops.Check(fence);  // not Fence(): a lost term is an answer (kNotLeader), not an error
     if (current) {
-      zoo_set_op_init(&ops[1], node.c_str(), data.data(), static_cast<int>(data.size()),
-                      stat.version, nullptr);
+      ops.Set(node, data, stat.version);
     } else {
-      zoo_create_op_init(&ops[1], node.c_str(), data.data(), static_cast<int>(data.size()),
-                         session_.acl(), ZOO_PERSISTENT, nullptr, 0);
+      ops.Create(node, data);
     }
-    ops.emplace_back();
-    zoo_create_op_init(&ops.back(), version_node.c_str(), data.data(),
-                       static_cast<int>(data.size()), session_.acl(), ZOO_PERSISTENT, nullptr, 0);
+    ops.Create(NodePath(id, version), data);
     // Keep at most max_versions_, the new one included.
-    std::deque<std::string> pruned;
     for (size_t i = 0; i + max_versions_ <= versions.size(); ++i) {
-      pruned.push_back(node + "/" + versions[i]);
-      ops.emplace_back();
-      zoo_delete_op_init(&ops.back(), pruned.back().c_str(), -1);
+      ops.Delete(node + "/" + versions[i]);
     }
-    MultiResult result = RunMulti(session_, ops);
-    if (result.rc == ZOK) return Write::kDone;
-    if (result.failed_op == 0 && result.rc == ZNONODE) return Write::kNotLeader;
+    size_t failed = 0;
+    const int rc = ops.TryRun(session_, &failed);
+    if (rc == ZOK) return Write::kDone;
+    if (failed == 0 && rc == ZNONODE) return Write::kNotLeader;
     // The bucket container was reaped, or another writer got in between: the
     // state was read again above, so try again a few times.
-    if (attempt < 3 && (result.rc == ZNONODE || result.rc == ZBADVERSION ||
-                        result.rc == ZNODEEXISTS || result.rc == ZNOTEMPTY)) {
+    if (attempt < 3 &&
+        (rc == ZNONODE || rc == ZBADVERSION || rc == ZNODEEXISTS || rc == ZNOTEMPTY)) {
       continue;
     }
-    zk::ThrowZkError(result.rc, "store app " + id.path() + " at", node);
+    zk::ThrowZkError(rc, "store app " + id.path() + " at", node);
   }
 }
 
@@ -150,15 +125,13 @@ AppRepository::Write AppRepository::Delete(const AppId& id, const std::string& f
   // current value, so an interrupted delete leaves a complete app behind.
   for (size_t start = 0; start < paths.size(); start += kMaxOpsPerMulti - 1) {
     size_t end = std::min(paths.size(), start + kMaxOpsPerMulti - 1);
-    std::vector<zoo_op_t> ops(1);
-    zoo_check_op_init(&ops[0], fence.c_str(), -1);
-    for (size_t i = start; i < end; ++i) {
-      ops.emplace_back();
-      zoo_delete_op_init(&ops.back(), paths[i].c_str(), -1);
-    }
-    MultiResult result = RunMulti(session_, ops);
-    if (result.failed_op == 0 && result.rc == ZNONODE) return Write::kNotLeader;
-    if (result.rc != ZOK) zk::ThrowZkError(result.rc, "delete app " + id.path() + " at", node);
+    zk::MultiOp ops;
+    ops.Check(fence);
+    for (size_t i = start; i < end; ++i) ops.Delete(paths[i]);
+    size_t failed = 0;
+    const int rc = ops.TryRun(session_, &failed);
+    if (failed == 0 && rc == ZNONODE) return Write::kNotLeader;
+    if (rc != ZOK) zk::ThrowZkError(rc, "delete app " + id.path() + " at", node);
   }
   return Write::kDone;
 }
@@ -171,9 +144,10 @@ std::optional<json> AppRepository::Get(const AppId& id) {
 
 std::vector<json> AppRepository::List() {
   std::vector<std::pair<std::string, json>> apps;
+  const std::string apps_root = state_root_ + "/" + kCategory;
   for (const std::string& bucket :
-       session_.Children(apps_root_).value_or(std::vector<std::string>{})) {
-    const std::string bucket_path = apps_root_ + "/" + bucket;
+       session_.Children(apps_root).value_or(std::vector<std::string>{})) {
+    const std::string bucket_path = apps_root + "/" + bucket;
     for (const std::string& stored :
          session_.Children(bucket_path).value_or(std::vector<std::string>{})) {
       const std::string node = bucket_path + "/" + stored;
@@ -208,7 +182,7 @@ std::optional<std::vector<std::string>> AppRepository::Versions(const AppId& id)
 std::optional<json> AppRepository::GetVersion(const AppId& id, const std::string& version) {
   std::optional<OffsetTimestamp> t = OffsetTimestamp::Parse(version);
   if (!t) return std::nullopt;
-  std::string node = NodePath(id) + "/" + t->NodeName();
+  std::string node = NodePath(id, *t);
   std::optional<std::string> data = session_.Get(node);
   return data ? ParseApp(*data, node) : std::nullopt;
 }

@@ -5,6 +5,10 @@
 // current value, adds the version and prunes the oldest versions in one
 // multi-op that also checks a fence node (the writer's election node), so a
 // server that lost leadership cannot write.
+//
+// Thread safety: every call from any number of threads (baton serve's HTTP
+// workers); writes take write_mu_, one at a time, since each reads and then
+// writes conditionally. Reads go straight to the session.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "layout/marathon/timestamp.h"
 #include "server/app_definition.h"
 #include "zk/zk_session.h"
 
@@ -46,12 +51,14 @@ class AppRepository {
   std::optional<nlohmann::json> GetVersion(const AppId& id, const std::string& version);
 
  private:
-  std::string NodePath(const AppId& id) const;
+  // The node of the app's current value, or of one of its versions.
+  std::string NodePath(const AppId& id,
+                       std::optional<marathon::OffsetTimestamp> version = std::nullopt) const;
   // Version node names under `node`, oldest first.
   std::vector<std::string> SortedVersions(const std::string& node);
 
   zk::ZkSession& session_;
-  std::string apps_root_;
+  std::string state_root_;
   size_t max_versions_;
   std::mutex write_mu_;  // one write at a time: each reads, then writes conditionally
 };

@@ -5,18 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include "baton/error.h"
+#include "server/json_reply.h"
 
 namespace baton::server {
 namespace {
 
 using nlohmann::json;
 
-void Reply(httplib::Response& res, int status, const json& body) {
-  ReplyJson(res, status, body.dump());
-}
-
 void NoSuchApp(httplib::Response& res, const std::string& id) {
-  Reply(res, 404, {{"message", "App '" + id + "' does not exist"}});
+  ReplyMessage(res, 404, "App '" + id + "' does not exist");
 }
 
 // The app id in the URL, or nullopt after answering 404 for an invalid one.
@@ -30,8 +27,7 @@ std::optional<AppId> UrlId(const std::string& text, httplib::Response& res) {
 }
 
 void NotLeader(httplib::Response& res) {
-  res.set_header("Retry-After", "1");
-  Reply(res, 503, {{"message", "Leadership was lost during the request; retry"}});
+  ReplyRetry(res, "Leadership was lost during the request; retry");
 }
 
 }  // namespace
@@ -51,7 +47,7 @@ void AppResource::Register(httplib::Server& http) {
         (this->*handler)(req, res, *fence);
       } catch (const Error& e) {
         spdlog::error("{} {}: {}", req.method, req.path, e.what());
-        Reply(res, 500, {{"message", e.what()}});
+        ReplyMessage(res, 500, e.what());
       }
     };
   };
@@ -82,13 +78,13 @@ void AppResource::Replace(const httplib::Request& req, httplib::Response& res,
 void AppResource::Write(const httplib::Request& req, httplib::Response& res,
                         const std::string& fence, const std::string* id, bool create_only) {
   if (JsonNestsDeeperThan(req.body, max_json_depth_)) {
-    return Reply(res, 400,
-                 {{"message", "The body nests deeper than " + std::to_string(max_json_depth_) +
-                                  " levels (see --http_max_json_depth)"}});
+    return ReplyMessage(res, 400,
+                        "The body nests deeper than " + std::to_string(max_json_depth_) +
+                            " levels (see --http_max_json_depth)");
   }
   std::lock_guard lock(write_mu_);  // a PUT reads, merges and writes
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return Reply(res, 400, {{"message", "The body is not valid JSON"}});
+  if (body.is_discarded()) return ReplyMessage(res, 400, "The body is not valid JSON");
   json app;
   std::optional<AppId> app_id;
   try {
@@ -97,26 +93,25 @@ void AppResource::Write(const httplib::Request& req, httplib::Response& res,
     } else if (body.is_object() && body.contains("id") && body["id"].is_string()) {
       app_id = AppId::Parse(body["id"].get<std::string>());
     } else {
-      return Reply(res, 422, {{"message", "The app needs an \"id\""}});
+      return ReplyMessage(res, 422, "The app needs an \"id\"");
     }
     // PUT on an existing app updates the fields it names, as Marathon's does.
     std::optional<json> current = create_only ? std::nullopt : apps_.Get(*app_id);
     app = NormalizeApp(
         current ? ApplyAppUpdate(std::move(*current), std::move(body)) : std::move(body), *app_id);
   } catch (const Error& e) {
-    return Reply(res, 422, {{"message", e.what()}});
+    return ReplyMessage(res, 422, e.what());
   }
   bool created = false;
   switch (apps_.Store(*app_id, app, create_only, fence, &created)) {
     case AppRepository::Write::kExists:
-      return Reply(res, 409,
-                   {{"message", "An app with id [" + app_id->path() + "] already exists."}});
+      return ReplyMessage(res, 409, "An app with id [" + app_id->path() + "] already exists.");
     case AppRepository::Write::kNotLeader:
       return NotLeader(res);
     case AppRepository::Write::kTooLarge:
-      return Reply(res, 413,
-                   {{"message", "The app definition is larger than " +
-                                    std::to_string(AppRepository::kMaxAppBytes) + " bytes"}});
+      return ReplyMessage(res, 413,
+                          "The app definition is larger than " +
+                              std::to_string(AppRepository::kMaxAppBytes) + " bytes");
     default:
       break;
   }
@@ -150,7 +145,7 @@ void AppResource::Remove(const httplib::Request& req, httplib::Response& res,
       break;
   }
   spdlog::info("app {} deleted", id->path());
-  Reply(res, 200, {{"message", "App '" + id->path() + "' deleted"}});
+  ReplyMessage(res, 200, "App '" + id->path() + "' deleted");
 }
 
 void AppResource::ListVersions(const httplib::Request& req, httplib::Response& res,
@@ -168,9 +163,8 @@ void AppResource::ShowVersion(const httplib::Request& req, httplib::Response& re
   if (!id) return;
   std::optional<json> app = apps_.GetVersion(*id, req.matches[2]);
   if (!app) {
-    return Reply(
-        res, 404,
-        {{"message", "App '" + id->path() + "' has no version " + std::string(req.matches[2])}});
+    return ReplyMessage(res, 404,
+                        "App '" + id->path() + "' has no version " + std::string(req.matches[2]));
   }
   Reply(res, 200, *app);
 }

@@ -19,6 +19,9 @@
 namespace baton::server {
 
 // Each handler gets the fence of the leader's term, which writes check.
+//
+// Thread safety: its handlers run on any number of HTTP workers at once;
+// writes take write_mu_, since a PUT reads, merges and writes.
 class AppResource {
  public:
   // Bodies nested deeper than `max_json_depth` are refused before parsing.

@@ -7,16 +7,13 @@
 #include <vector>
 
 #include "baton/error.h"
+#include "zk/sequence.h"
+#include "zk/watch.h"
 
 namespace baton::server {
 namespace {
 
 constexpr char kLatch[] = "-latch-";
-
-// The sequence number ZooKeeper appended: the last ten digits.
-std::string Sequence(const std::string& name) {
-  return name.size() >= 10 ? name.substr(name.size() - 10) : name;
-}
 
 // The candidates' nodes among `children`, lowest sequence (the leader) first.
 std::vector<std::string> SortedLatches(const std::optional<std::vector<std::string>>& children) {
@@ -24,8 +21,7 @@ std::vector<std::string> SortedLatches(const std::optional<std::vector<std::stri
   for (const auto& name : children.value_or(std::vector<std::string>{})) {
     if (name.find(kLatch) != std::string::npos) latches.push_back(name);
   }
-  std::sort(latches.begin(), latches.end(),
-            [](const std::string& a, const std::string& b) { return Sequence(a) < Sequence(b); });
+  zk::SortBySequence(latches);
   return latches;
 }
 
@@ -54,10 +50,7 @@ LeaderElection::~LeaderElection() {
   cv_.notify_all();
   worker_.join();
   // A watch still registered would call back into a destroyed object.
-  if (!watched_.empty()) {
-    zoo_remove_watches(session_.handle(), watched_.c_str(), ZWATCHTYPE_ANY,
-                       &LeaderElection::OnWatch, this, 1);
-  }
+  if (!watched_.empty()) zk::RemoveWatch(session_, watched_, &LeaderElection::OnWatch, this);
   try {
     Leave();
   } catch (const std::exception& e) {
@@ -66,21 +59,8 @@ LeaderElection::~LeaderElection() {
 }
 
 void LeaderElection::Join() {
-  std::string prefix = path_ + "/_c_" + RandomId() + kLatch;
-  char created[512];
-  auto create = [&] {
-    return zoo_create(session_.handle(), prefix.c_str(), participant_.data(),
-                      static_cast<int>(participant_.size()), session_.acl(),
-                      ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created);
-  };
-  int rc = create();
-  if (rc == ZNONODE) {
-    // The election node is a container: the server removes it once empty.
-    session_.EnsureContainers(path_);
-    rc = create();
-  }
-  if (rc != ZOK) session_.Fail(rc, "join the election at", path_);
-  std::string full(created);
+  const std::string full = zk::CreateEphemeralSequential(
+      session_, path_, "_c_" + RandomId() + kLatch, participant_, "join the election at");
   {
     std::lock_guard lock(mu_);
     node_ = full.substr(full.rfind('/') + 1);
@@ -170,19 +150,13 @@ void LeaderElection::Check() {
   leader_ = false;
   // Watch only the predecessor; if it vanished meanwhile, look again.
   std::string predecessor = path_ + "/" + *(me - 1);
-  Stat stat{};
   if (!watched_.empty() && watched_ != predecessor) {
-    zoo_remove_watches(session_.handle(), watched_.c_str(), ZWATCHTYPE_ANY,
-                       &LeaderElection::OnWatch, this, 1);
+    zk::RemoveWatch(session_, watched_, &LeaderElection::OnWatch, this);
   }
   watched_ = predecessor;
-  int rc =
-      zoo_wexists(session_.handle(), predecessor.c_str(), &LeaderElection::OnWatch, this, &stat);
-  if (rc == ZNONODE) {
+  if (!zk::WatchExists(session_, predecessor, &LeaderElection::OnWatch, this)) {
     std::lock_guard lock(mu_);
     recheck_ = true;
-  } else if (rc != ZOK) {
-    session_.Fail(rc, "watch", predecessor);
   }
 }
 

@@ -2,6 +2,11 @@
 // Curator's LeaderLatch names its nodes (_c_<uuid>-latch-<seq>, data =
 // host:port). Each candidate watches only its predecessor, so a change
 // wakes one candidate, not all of them.
+//
+// Thread safety: every public call from any thread (baton serve: the thread
+// that runs the terms joins and leaves, HTTP workers ask Leader()). The
+// candidate's node and the wake-ups are guarded by mu_, leadership is an
+// atomic; the predecessor watched is the worker thread's alone.
 #pragma once
 
 #include <atomic>

@@ -2,24 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
+#include "server/json_reply.h"
 
 namespace baton::server {
 namespace {
 
 constexpr char kForwardedBy[] = "X-Baton-Forwarded-By";
 
-void Unavailable(httplib::Response& res, const std::string& message) {
-  res.set_header("Retry-After", "1");
-  ReplyJson(res, 503, nlohmann::json{{"message", message}}.dump());
-}
-
 }  // namespace
-
-void ReplyJson(httplib::Response& res, int status, const std::string& body) {
-  res.status = status;
-  res.set_content(body, "application/json");
-}
 
 LeaderProxy::LeaderProxy(LeaderElection& election, std::string me,
                          std::function<std::optional<std::string>()> term)
@@ -29,13 +19,13 @@ std::optional<std::string> LeaderProxy::Route(const httplib::Request& req, httpl
   if (auto fence = term_()) return fence;
   std::optional<std::string> leader = election_.Leader();
   if (!leader) {
-    Unavailable(res, "There is no leader");
+    ReplyRetry(res, "There is no leader");
   } else if (*leader == me_) {
-    Unavailable(res,
-                "This server was elected and is taking over (backup, restore or migration); "
-                "retry shortly");
+    ReplyRetry(res,
+               "This server was elected and is taking over (backup, restore or migration); "
+               "retry shortly");
   } else if (req.has_header(kForwardedBy)) {
-    Unavailable(res, "Leadership is moving; retry shortly");
+    ReplyRetry(res, "Leadership is moving; retry shortly");
   } else {
     Forward(req, res, *leader);
   }
@@ -61,8 +51,7 @@ void LeaderProxy::Forward(const httplib::Request& req, httplib::Response& res,
   if (!answer) {
     spdlog::warn("forwarding {} {} to the leader {} failed: {}", req.method, req.path, leader,
                  httplib::to_string(answer.error()));
-    return ReplyJson(
-        res, 502, nlohmann::json{{"message", "The leader " + leader + " did not answer"}}.dump());
+    return ReplyMessage(res, 502, "The leader " + leader + " did not answer");
   }
   res.status = answer->status;
   res.body = answer->body;

@@ -15,6 +15,8 @@
 
 namespace baton::server {
 
+// Thread safety: Route() from any number of HTTP workers at once; `term`
+// must allow that too.
 class LeaderProxy {
  public:
   // `term` returns the fence while this instance serves as leader.
@@ -32,8 +34,5 @@ class LeaderProxy {
   std::string me_;
   std::function<std::optional<std::string>()> term_;
 };
-
-// Sets a JSON body and status.
-void ReplyJson(httplib::Response& res, int status, const std::string& body);
 
 }  // namespace baton::server

@@ -1,5 +1,9 @@
 // What GET /metrics reports, in Prometheus' text format: backups and restores
 // by result, their seconds and bytes, the last success, and leadership.
+//
+// Thread safety: Record() from one thread at a time (the thread that runs
+// the terms: a job's seconds are summed without a lock), Text() and
+// `leader` from any number of HTTP workers; every field is an atomic.
 #pragma once
 
 #include <atomic>

@@ -5,6 +5,10 @@
 // later one are replayed in order, one operation at a time with
 // create-or-update semantics, so the end state is what the sequence of calls
 // asked for.
+//
+// Thread safety: none; one thread queues, flushes and destroys it. The
+// client's completion thread only hands finished batches back through the
+// CompletionQueue (which locks), and the destructor waits for every one.
 #pragma once
 
 #include <deque>

@@ -2,6 +2,16 @@
 // credentials), waits for the connection within the configured timeout, and
 // offers the few synchronous calls the orchestration needs. The pipelined
 // readers and writers use handle() with the asynchronous API.
+//
+// Thread safety: every call but Resume() from any number of threads at once
+// (baton serve: 64 HTTP workers and the election's thread). The C client's
+// multi-threaded library queues each request under its own locks and
+// completes it on its completion thread; each synchronous call here waits for
+// its own completion (the client's, or a promise of its own); the connection
+// state the watcher records is guarded by mu_. The handle is set while the session opens and
+// replaced only by Resume(), which therefore needs the session to itself: only an owner with a
+// session of its own resumes (a CLI command; baton serve never does, see
+// operations::Owner::resumable: its session ends with its term).
 #pragma once
 
 #include <zookeeper/zookeeper.h>
