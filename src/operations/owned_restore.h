@@ -1,5 +1,5 @@
 // Restore and recover for a caller that already owns the path: it holds the
-// exclusive lock of store/ownership.h on its session (baton serve's leader
+// exclusive lock of operations/ownership.h on its session (baton serve's leader
 // holds it for its whole term and restores with it; no second acquisition).
 // Every write is fenced on that lock.
 #pragma once

@@ -6,7 +6,7 @@
 //                                children are the exclusive lock (zk/exclusive_lock.h)
 //                                held by whoever changes the state: restore,
 //                                recover, and baton serve's leader for its term
-//   <path>/restore-in-progress   the restore marker (store/restore_marker.h)
+//   <path>/restore-in-progress   the restore marker (operations/restore_marker.h)
 //   <path>/backup-in-progress-N  running backups (ephemeral, zk/quiet_window.h)
 // The lock node's data version is the restore epoch: every restore bumps it
 // in the same multi-op that writes its marker, so a backup that sees the same

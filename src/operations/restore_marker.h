@@ -1,6 +1,6 @@
 // The marker of a restore in progress: node <zk path>/restore-in-progress,
 // beside the state (so the restore's own delete leaves it alone) and outside
-// what a backup covers (store/ownership.h lists Baton's control nodes). It
+// what a backup covers (operations/ownership.h lists Baton's control nodes). It
 // exists from just before the old state is deleted until the new one is
 // completely written, names the safety backup of the old state and the lock
 // node of the restore that owns it. While that owner holds the lock the
@@ -28,7 +28,7 @@ struct RestoreMarker {
   static std::optional<RestoreMarker> Read(zk::ZkSession& session, const std::string& zk_path);
   // Creates the marker, or replaces an interrupted restore's, in one
   // multi-op fenced on the lock node `fence` that also bumps the restore
-  // epoch (store/ownership.h).
+  // epoch (operations/ownership.h).
   void Write(zk::ZkSession& session, const std::string& zk_path, const std::string& fence) const;
   // Removes it, fenced on `fence`.
   static void Remove(zk::ZkSession& session, const std::string& zk_path, const std::string& fence);

@@ -11,23 +11,23 @@
 #include "util/host_name.h"
 #include "util/printable.h"
 #include "util/time_text.h"
+#include "zk/sequence.h"
 
 namespace baton::zk {
 namespace {
 
 constexpr char kPrefix[] = "lock-";
 
-// The contenders under `dir`, lowest sequence first (ZooKeeper's sequence
-// suffix is ten digits, so names of one prefix sort as numbers).
+// The contenders under `dir`, lowest sequence first.
 std::vector<std::string> Contenders(ZkSession& session, const std::string& dir) {
   std::vector<std::string> names = session.Children(dir).value_or(std::vector<std::string>{});
   std::erase_if(names, [](const std::string& n) { return n.rfind(kPrefix, 0) != 0; });
-  std::sort(names.begin(), names.end());
+  SortBySequence(names);
   return names;
 }
 
 // Makes `dir` a persistent node: a container would be reaped between owners,
-// and its data version counts restores (see store/control_nodes.h).
+// and its data version counts restores (see operations/ownership.h).
 void EnsureDir(ZkSession& session, const std::string& dir) {
   if (session.Exists(dir)) return;
   session.EnsureContainers(dir.substr(0, dir.rfind('/')));
