@@ -9,7 +9,8 @@
 
 #include "archive/manifest.h"
 #include "archive/tar_reader.h"
-#include "baton/backup.h"
+#include "baton/archive_format.h"
+#include "baton/storage.h"
 #include "util/digest.h"
 
 namespace baton::archive {
