@@ -10,7 +10,7 @@
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
-#include "layout/marathon/tree_reader.h"
+#include "layout/layout.h"
 #include "operations/ownership.h"
 #include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
@@ -23,6 +23,10 @@
 
 namespace baton {
 namespace {
+
+using operations::kBackupMarkerPrefix;
+using operations::ProgressCounter;
+using operations::RestoreEpoch;
 
 // Replies may hold this many bytes at once while the tree is read.
 constexpr size_t kMaxBytesInFlight = 64 << 20;
@@ -58,6 +62,108 @@ class Spool : public BackupSink {
   util::TempFile file_;
 };
 
+// One read of the tree into `sink`: the manifest if it is a point in time,
+// else where it changed.
+struct Attempt {
+  std::optional<std::string> changed;
+  archive::Manifest manifest;
+  bool quiet = false;
+};
+
+// Everything one backup reads with and writes to, for each of its attempts.
+struct Job {
+  const BackupOptions& options;
+  zk::ZkSession& session;
+  const layout::Layout& layout;
+  layout::ReadOptions read;
+  archive::Compression compression;
+  std::string where;   // the location, as the operator may see it
+  uint64_t units = 0;  // the progress total
+};
+
+Attempt ReadOnce(const Job& job, BackupSink& sink) {
+  const BackupOptions& options = job.options;
+  const std::string state = options.zk.state_path();
+  // Point in time: read everything, then check that nothing read has
+  // changed since. If so, the backup is the tree as of the newest zxid read.
+  // When the ensemble wrote nothing at all meanwhile, that needs no check.
+  job.session.Sync(state);
+  // No restore may run, nor start, while the tree is read (checked again
+  // after the walk): its half-written state is no point in time.
+  RestoreEpoch epoch = RestoreEpoch::Begin(job.session, options.zk.path);
+  zk::QuietWindow window(job.session, options.zk.path + "/" + kBackupMarkerPrefix,
+                         "backup to " + job.where);
+  zk::Fingerprints prints;
+  archive::BackupWriter archive(sink, std::time(nullptr), options.format, job.compression);
+  ProgressCounter progress(options.progress, Progress::Phase::kReading, job.units);
+  layout::Tally tally;
+  auto add = [&](layout::Entry&& entry) {
+    archive.Add(entry.name, entry.data, entry.acl);
+    progress.Add(entry.data.size(), entry.completes_unit);
+  };
+  job.layout.Read(job.session, state, job.read, add, tally, &prints);
+  progress.Finish();
+  Attempt attempt;
+  attempt.quiet = window.Close();
+  if (!attempt.quiet) {
+    job.session.Sync(state);
+    attempt.changed = prints.FirstChange(job.session, options.max_in_flight);
+  }
+  // Even a quiet walk: a restore may have marked and begun before the
+  // window opened.
+  if (!attempt.changed && !epoch.Unchanged(job.session)) {
+    attempt.changed = "a restore into " + options.zk.path;
+  }
+  if (attempt.changed) return attempt;
+  archive::Manifest& manifest = attempt.manifest;
+  manifest.tool = std::string("baton ") + kVersion;
+  manifest.created = util::UtcText(std::chrono::system_clock::now());
+  manifest.zk_hosts = options.zk.hosts;
+  manifest.zk_path = options.zk.path;
+  manifest.acls = job.read.acls;
+  manifest.items = tally.items;
+  manifest.versions = tally.versions;
+  manifest.storage_version = tally.storage_version;
+  manifest.zxid_start = prints.first();
+  manifest.zxid_end = attempt.quiet ? window.start_zxid() : prints.newest();
+  manifest = archive.Finish(std::move(manifest));
+  return attempt;
+}
+
+// Reads until an attempt is a point in time, at most
+// options.consistency_attempts times; commits that one to the location.
+Attempt ReadUntilConsistent(const Job& job, StorageProvider& storage,
+                            std::unique_ptr<BackupSink> sink, int& attempts) {
+  const int limit = job.options.consistency_attempts;
+  for (attempts = 1;; ++attempts) {
+    if (!sink) sink = storage.Create();  // the last attempt's was discarded
+    // A stream cannot take an attempt back: each goes to a spool first.
+    std::unique_ptr<Spool> spool;
+    if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);
+    try {
+      Attempt attempt = ReadOnce(job, spool ? *spool : *sink);
+      if (!attempt.changed) {
+        spool ? spool->Commit() : sink->Commit();
+        return attempt;
+      }
+      if (attempts >= limit) {
+        throw Error("the tree kept changing while it was read (" + std::to_string(attempts) +
+                    " attempts; last change at " + *attempt.changed +
+                    "): stop the writers (Marathon or baton serve) or retry later");
+      }
+      spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
+                   *attempt.changed, attempts + 1, limit);
+    } catch (const zk::ConnectionLost& e) {
+      // What was read is discarded and the tree read again, through another
+      // server of the ensemble or a new session.
+      if (attempts >= limit) throw;
+      spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempts + 1, limit);
+      job.session.Resume();
+    }
+    if (!spool) sink.reset();  // discarded: never committed
+  }
+}
+
 }  // namespace
 
 BackupStats Backup(const BackupOptions& options) {
@@ -68,7 +174,6 @@ BackupStats Backup(const BackupOptions& options) {
   archive::Compression compression = ChooseCompression(options, location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();
-  std::unique_ptr<Spool> spool;  // for a stream sink, the current attempt
   auto started = std::chrono::steady_clock::now();
   zk::ZkSession session(options.zk, options.timeouts);
   const std::string state = options.zk.state_path();
@@ -77,97 +182,26 @@ BackupStats Backup(const BackupOptions& options) {
                 " (check the path in --zk)");
   }
   spdlog::info("backing up {} to {}", state, storage->Describe());
-
-  BackupStats stats;
-  stats.location = storage->Describe();
   // Baton's format records each node's ACL; Marathon's has no place for it.
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
-  marathon::TreeReader reader(session, options.max_in_flight, kMaxBytesInFlight, acls);
-  // The number of ids makes the walk's progress a fraction (values read of
-  // ids known); counting them costs a request per bucket.
-  const uint64_t ids = options.progress ? marathon::TreeReader::CountIds(session, state) : 0;
-  for (int attempt = 1;; ++attempt) {
-    if (!sink) sink = storage->Create();  // the last attempt's was discarded
-    if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);
-    try {
-      // Point in time: read everything, then check that nothing read has
-      // changed since. If so, the backup is the tree as of the newest zxid read.
-      // When the ensemble wrote nothing at all meanwhile, that needs no check.
-      session.Sync(state);
-      // No restore may run, nor start, while the tree is read (checked again
-      // after the walk): its half-written state is no point in time.
-      operations::RestoreEpoch epoch = operations::RestoreEpoch::Begin(session, options.zk.path);
-      zk::QuietWindow window(session, options.zk.path + "/" + operations::kBackupMarkerPrefix,
-                             "backup to " + storage->Describe());
-      zk::Fingerprints prints;
-      archive::BackupWriter archive(spool ? *spool : *sink, std::time(nullptr), options.format,
-                                    compression);
-      operations::ProgressCounter progress(options.progress, Progress::Phase::kReading, ids);
-      marathon::ItemCounts counts;
-      reader.Read(
-          state,
-          [&](marathon::BackupItem&& item) {
-            archive.Add(item.EntryName(), item.data, item.acl);
-            counts.Add(item);
-            progress.Add(item.data.size(), !item.version);  // ids are done with their value
-          },
-          &prints);
-      progress.Finish();
-      const bool quiet = window.Close();
-      std::optional<std::string> changed;
-      if (!quiet) {
-        session.Sync(state);
-        changed = prints.FirstChange(session, options.max_in_flight);
-      }
-      // Even a quiet walk: a restore may have marked and begun before the
-      // window opened.
-      if (!changed && !epoch.Unchanged(session)) changed = "a restore into " + options.zk.path;
-      if (changed) {
-        if (attempt >= options.consistency_attempts) {
-          throw Error("the tree kept changing while it was read (" + std::to_string(attempt) +
-                      " attempts; last change at " + *changed +
-                      "): stop the writers (Marathon or baton serve) or retry later");
-        }
-        spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
-                     *changed, attempt + 1, options.consistency_attempts);
-        if (!spool) sink.reset();  // discarded: never committed
-        continue;
-      }
-      archive::Manifest manifest;
-      manifest.tool = std::string("baton ") + kVersion;
-      manifest.created = util::UtcText(std::chrono::system_clock::now());
-      manifest.zk_hosts = options.zk.hosts;
-      manifest.zk_path = options.zk.path;
-      manifest.acls = acls;
-      manifest.items = counts.items;
-      manifest.versions = counts.versions;
-      manifest.storage_version = counts.storage_version;
-      manifest.zxid_start = prints.first();
-      manifest.zxid_end = quiet ? window.start_zxid() : prints.newest();
-      manifest = archive.Finish(std::move(manifest));
-      stats.items = manifest.items;
-      stats.versions = manifest.versions;
-      stats.bytes = manifest.bytes;
-      stats.has_storage_version = manifest.storage_version.has_value();
-      stats.zxid = manifest.zxid_end.value_or(0);
-      stats.quiet = quiet;
-      stats.attempts = attempt;
-      break;
-    } catch (const zk::ConnectionLost& e) {
-      // What was read is discarded and the tree read again, through another
-      // server of the ensemble or a new session.
-      if (attempt >= options.consistency_attempts) throw;
-      spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempt + 1,
-                   options.consistency_attempts);
-      if (!spool) sink.reset();
-      session.Resume();
-    }
-  }
-  if (spool) {
-    spool->Commit();
-  } else {
-    sink->Commit();
-  }
+  Job job{options,
+          session,
+          layout::Marathon(),
+          {options.max_in_flight, kMaxBytesInFlight, acls},
+          compression,
+          storage->Describe()};
+  // The total makes the walk's progress a fraction; counting costs a request
+  // per bucket.
+  if (options.progress) job.units = job.layout.CountUnits(session, state);
+  BackupStats stats;
+  stats.location = storage->Describe();
+  Attempt done = ReadUntilConsistent(job, *storage, std::move(sink), stats.attempts);
+  stats.items = done.manifest.items;
+  stats.versions = done.manifest.versions;
+  stats.bytes = done.manifest.bytes;
+  stats.has_storage_version = done.manifest.storage_version.has_value();
+  stats.zxid = done.manifest.zxid_end.value_or(0);
+  stats.quiet = done.quiet;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(

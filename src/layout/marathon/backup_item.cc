@@ -4,7 +4,6 @@
 
 #include "baton/error.h"
 #include "layout/marathon/bucket.h"
-#include "layout/marathon/storage_version.h"
 #include "util/printable.h"
 #include "zk/node_name.h"
 
@@ -19,16 +18,6 @@ void Refuse(std::string_view name, const std::string& why) {
 }
 
 }  // namespace
-
-void ItemCounts::Add(const BackupItem& item) {
-  if (item.is_storage_version()) {
-    storage_version = StorageVersion::Parse(item.data).ToString();
-  } else if (item.version) {
-    ++versions;
-  } else {
-    ++items;
-  }
-}
 
 std::string BackupItem::EntryName() const {
   if (!version) return category + std::string(kItems) + id;

@@ -42,15 +42,6 @@ struct BackupItem {
   static BackupItem FromEntryName(std::string_view name);
 };
 
-// What a backup holds, counted as Marathon sees it (the manifest's figures).
-struct ItemCounts {
-  uint64_t items = 0;
-  uint64_t versions = 0;
-  std::optional<std::string> storage_version;  // as StorageVersion::ToString
-
-  void Add(const BackupItem& item);
-};
-
 // Identifies an id of a category, as BackupSummary::valued_ids holds it.
 uint64_t IdKey(std::string_view category, std::string_view id);
 

@@ -1,0 +1,59 @@
+// Marathon's layout behind the layout::Layout seam.
+#include "layout/layout.h"
+#include "layout/marathon/backup_item.h"
+#include "layout/marathon/storage_version.h"
+#include "layout/marathon/tree_reader.h"
+
+namespace baton::layout {
+namespace {
+
+class MarathonLayout final : public Layout {
+ public:
+  std::string_view name() const override { return "marathon"; }
+
+  void Read(zk::ZkSession& session, const std::string& root, const ReadOptions& options,
+            const std::function<void(Entry&&)>& emit, Tally& tally,
+            zk::Fingerprints* prints) const override {
+    marathon::TreeReader reader(session, options.max_in_flight, options.max_bytes_in_flight,
+                                options.acls);
+    reader.Read(
+        root,
+        [&](marathon::BackupItem&& item) {
+          Add(item, tally);
+          // An id counts as done once its value is read.
+          bool completes = !item.version && !item.is_storage_version();
+          emit(Entry{item.EntryName(), std::move(item.data), std::move(item.acl), completes});
+        },
+        prints);
+  }
+
+  uint64_t CountUnits(zk::ZkSession& session, const std::string& root) const override {
+    return marathon::TreeReader::CountIds(session, root);
+  }
+
+  void Count(const Entry& entry, Tally& tally) const override {
+    marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
+    if (item.is_storage_version()) item.data = entry.data;  // the only value counted
+    Add(item, tally);
+  }
+
+ private:
+  static void Add(const marathon::BackupItem& item, Tally& tally) {
+    if (item.is_storage_version()) {
+      tally.storage_version = marathon::StorageVersion::Parse(item.data).ToString();
+    } else if (item.version) {
+      ++tally.versions;
+    } else {
+      ++tally.items;
+    }
+  }
+};
+
+}  // namespace
+
+const Layout& Marathon() {
+  static const MarathonLayout layout;
+  return layout;
+}
+
+}  // namespace baton::layout
