@@ -11,10 +11,15 @@
 
 namespace baton {
 
+// What a backup reads and how. Each field's initializer is its default, the
+// command line's too: baton backup binds its flags straight to these fields.
 struct BackupOptions {
+  // The ensemble and the service root; the state under <path>/state is read.
+  // Required.
   ZkUrl zk;
-  ZkTimeouts timeouts;
-  // May contain {timestamp}, replaced by the time of the backup in UTC
+  ZkTimeouts timeouts = {};
+  // Where the backup goes (file://, s3://). Required. May contain
+  // {timestamp}, replaced by the time of the backup in UTC
   // ("20261125T011737.123Z"), so that each backup keeps its own file.
   std::string backup_location;
   ArchiveFormat format = ArchiveFormat::kBaton;

@@ -31,8 +31,11 @@ struct BackupDiff {
   bool identical() const;
 };
 
+// Entry names listed per category (CategoryDiff::examples) by default.
+inline constexpr size_t kDiffExamples = 10;
+
 // Throws baton::Error when the backup is not valid or the tree cannot be read.
 BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
-                      const ZkTimeouts& timeouts, size_t max_examples = 10);
+                      const ZkTimeouts& timeouts, size_t max_examples = kDiffExamples);
 
 }  // namespace baton

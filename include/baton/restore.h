@@ -11,9 +11,19 @@
 
 namespace baton {
 
+// Where a safety backup goes unless told otherwise (RestoreOptions, and the
+// server's restores through its leader endpoint).
+inline constexpr char kDefaultSafetyBackupDir[] = "/var/tmp/baton";
+
+// What a restore (or RecoverInterruptedRestore) does and how. Each field's
+// initializer is its default, the command line's too: baton restore binds its
+// flags straight to these fields.
 struct RestoreOptions {
+  // The ensemble and the service root whose <path>/state is replaced.
+  // Required.
   ZkUrl zk;
-  ZkTimeouts timeouts;
+  ZkTimeouts timeouts = {};
+  // The backup to restore (file://, s3://). Required, except to recover.
   std::string backup_location;
   // Restore even while a leader is alive under <path>/leader or
   // <path>/leader-curator (baton serve's own takeover does).
@@ -24,7 +34,9 @@ struct RestoreOptions {
   // restore refuses when the state cannot be saved, unless this is false;
   // without it, an interrupted restore can only be completed, not rolled back.
   bool safety_backup = true;
-  std::string safety_backup_dir = "/var/tmp/baton";
+  // Created mode 0700 if missing; refused if a symlink, not a directory, not
+  // the user's own, or writable by others.
+  std::string safety_backup_dir = kDefaultSafetyBackupDir;
   // Upper bound on the request bytes of one multi-op; ZooKeeper rejects
   // requests over jute.maxbuffer (1 MiB by default).
   size_t max_batch_bytes = 512 * 1024;

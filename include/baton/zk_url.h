@@ -22,10 +22,11 @@ struct ZkUrl {
   std::string Redacted() const;
 };
 
-// Timeouts in milliseconds, as Marathon's --zk_timeout and --zk_session_timeout.
+// Timeouts in milliseconds, as Marathon's --zk_timeout and --zk_session_timeout
+// (the defaults are Marathon's too).
 struct ZkTimeouts {
-  int connect_ms = 10000;
-  int session_ms = 10000;
+  int connect_ms = 10000;  // waiting for a connection to the ensemble
+  int session_ms = 10000;  // the session timeout asked of the servers
 };
 
 }  // namespace baton

@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+
+#include "cli/output_flags.h"
+#include "cli/zk_flags.h"
 
 namespace baton::cli {
 
@@ -19,5 +23,41 @@ Command AddServeCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);
+
+// What --help says of a command.
+struct CommandHelp {
+  const char* name;
+  const char* description;
+  const char* footer;
+};
+
+// A command that prints a result (all but serve), built one way: `add`
+// binds its flags to a Flags (which has an OutputFlags `output`, added after
+// them, with the progress flags if `with_progress`); `run` runs it.
+template <typename Flags>
+Command AddResultCommand(CLI::App& app, const CommandHelp& help, void (*add)(CLI::App&, Flags&),
+                         Result (*run)(Flags&, const CLI::App&), bool with_progress = false) {
+  auto flags = std::make_shared<Flags>();
+  CLI::App* cmd = app.add_subcommand(help.name, help.description);
+  add(*cmd, *flags);
+  flags->output.AddTo(*cmd, with_progress);
+  cmd->footer(help.footer);
+  return {cmd, [cmd, flags, run] { flags->output.Run(*cmd, [&] { return run(*flags, *cmd); }); }};
+}
+
+// The flags of a command that runs an operation on ZooKeeper (backup,
+// restore, recover): bound to the operation's options.
+template <typename Options>
+struct OperationFlags {
+  Options options;
+  ZkFlags zk;
+  OutputFlags output;
+
+  // The options, with the ZooKeeper URL parsed.
+  Options& Parsed() {
+    options.zk = zk.url();
+    return options;
+  }
+};
 
 }  // namespace baton::cli

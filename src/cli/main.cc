@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "baton/error.h"
 #include "baton/version.h"
@@ -14,53 +16,39 @@
 #include "cli/process_title.h"
 #include "util/interrupt.h"
 
-int main(int argc, char** argv) {
-  CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
-  app.set_version_flag("--version", std::string("baton ") + baton::kVersion);
-  app.require_subcommand(1);
-  // Global options (--log_level, --log_format) may also follow the subcommand.
+namespace {
+
+struct LogFlags {
+  std::string level = "info";
+  std::string format = "text";
+};
+
+// Global options (--log_level, --log_format) may also follow the subcommand.
+void AddLogFlags(CLI::App& app, LogFlags& flags) {
   app.fallthrough();
-  std::string log_level = "info";
-  app.add_option("--log_level", log_level, "Log level: debug, info, warn, error, off")
+  app.add_option("--log_level", flags.level, "Log level: debug, info, warn, error, off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
-  std::string log_format = "text";
-  app.add_option("--log_format", log_format,
+  app.add_option("--log_format", flags.format,
                  "Log format on stderr: text, or json (one object per line)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+}
 
-  const baton::cli::Command commands[] = {
-      baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
-      baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
-      baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
-      baton::cli::AddDiffCommand(app),
-  };
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? baton::kExitOk : baton::kExitUsage;
-  }
-  baton::cli::HideSecretsInProcessTitle(argc, argv);
-  // Past a file size limit, writes fail with EFBIG and the backup reports
-  // it and removes its partial file, instead of being killed mid-write.
-  std::signal(SIGXFSZ, SIG_IGN);
-  // SIGINT/SIGTERM stop the work cleanly (partial files removed, exit 128 +
-  // signal); serve takes them itself with sigwait to leave the election.
-  if (!app.get_subcommand("serve")->parsed()) baton::util::InstallInterruptHandlers();
-
-  // Logs go to stderr so that stdout carries only results.
+// Logs go to stderr so that stdout carries only results.
+void StartLogging(const LogFlags& flags) {
   auto logger = spdlog::stderr_color_mt("baton");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  if (log_format == "json") {
+  spdlog::set_level(spdlog::level::from_str(flags.level));
+  if (flags.format == "json") {
     spdlog::set_formatter(std::make_unique<baton::cli::JsonLogFormatter>());
   } else {
     spdlog::set_pattern(baton::cli::kTextLogPattern);
   }
+}
 
+// Runs the parsed command; returns the exit code.
+int Run(const std::vector<baton::cli::Command>& commands) {
   try {
     for (const auto& command : commands) {
       if (command.subcommand->parsed()) command.run();
@@ -77,4 +65,35 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "baton: internal error: %s\n", e.what());
   }
   return baton::kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
+  app.set_version_flag("--version", std::string("baton ") + baton::kVersion);
+  app.require_subcommand(1);
+  LogFlags log;
+  AddLogFlags(app, log);
+  const std::vector<baton::cli::Command> commands = {
+      baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
+      baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
+      baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
+      baton::cli::AddDiffCommand(app),
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? baton::kExitOk : baton::kExitUsage;
+  }
+  baton::cli::HideSecretsInProcessTitle(argc, argv);
+  // Past a file size limit, writes fail with EFBIG and the backup reports
+  // it and removes its partial file, instead of being killed mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // SIGINT/SIGTERM stop the work cleanly (partial files removed, exit 128 +
+  // signal); serve takes them itself with sigwait to leave the election.
+  if (!app.get_subcommand("serve")->parsed()) baton::util::InstallInterruptHandlers();
+  StartLogging(log);
+  return Run(commands);
 }

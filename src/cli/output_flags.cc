@@ -7,9 +7,10 @@
 
 namespace baton::cli {
 
-void OutputFlags::AddTo(CLI::App& cmd) {
+void OutputFlags::AddTo(CLI::App& cmd, bool with_progress) {
   cmd.add_flag("-q,--quiet", quiet, "Print nothing but warnings and errors");
   cmd.add_flag("--json", json, "Print the result as one JSON object on stdout");
+  if (!with_progress) return;
   cmd.add_option("--progress", progress,
                  "auto (a bar on a terminal, else log lines), bar, log, or none")
       ->check(CLI::IsMember({"auto", "bar", "log", "none"}))
@@ -19,21 +20,17 @@ void OutputFlags::AddTo(CLI::App& cmd) {
       ->capture_default_str();
 }
 
-ProgressReporter::Style OutputFlags::Apply(const CLI::App& cmd) const {
-  if (quiet && spdlog::get_level() < spdlog::level::warn) spdlog::set_level(spdlog::level::warn);
-  if (quiet || progress == "none") return ProgressReporter::Style::kNone;
-  if (progress == "log") return ProgressReporter::Style::kLog;
+ProgressReporter OutputFlags::Reporter(const CLI::App& cmd) const {
+  auto interval = std::chrono::milliseconds(static_cast<int64_t>(progress_interval_s * 1000));
+  if (quiet || progress == "none") return {ProgressReporter::Style::kNone, interval};
+  if (progress == "log") return {ProgressReporter::Style::kLog, interval};
   bool text_logs = cmd.get_parent()->get_option("--log_format")->as<std::string>() == "text";
   if (progress == "bar" || (isatty(STDERR_FILENO) && text_logs)) {
     // Log lines clear the bar's line first; the next update redraws it.
     if (text_logs) spdlog::set_pattern(std::string("\r\033[K") + kTextLogPattern);
-    return ProgressReporter::Style::kBar;
+    return {ProgressReporter::Style::kBar, interval};
   }
-  return ProgressReporter::Style::kLog;
-}
-
-std::chrono::milliseconds OutputFlags::interval() const {
-  return std::chrono::milliseconds(static_cast<int64_t>(progress_interval_s * 1000));
+  return {ProgressReporter::Style::kLog, interval};
 }
 
 namespace {
@@ -55,12 +52,18 @@ double PeakRssMb() {
 
 }  // namespace
 
-void OutputFlags::Print(nlohmann::json result, const std::string& text) const {
+void OutputFlags::Run(const CLI::App& cmd, const std::function<Result()>& run) const {
+  if (quiet && spdlog::get_level() < spdlog::level::warn) spdlog::set_level(spdlog::level::warn);
+  auto started = std::chrono::steady_clock::now();
+  Result result = run();
+  std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
   if (json) {
-    result["peak_rss_mb"] = PeakRssMb();
-    std::printf("%s\n", result.dump().c_str());
+    result.json["command"] = cmd.get_name();
+    result.json["seconds"] = seconds.count();
+    result.json["peak_rss_mb"] = PeakRssMb();
+    std::printf("%s\n", result.json.dump().c_str());
   } else if (!quiet) {
-    std::printf("%s\n", text.c_str());
+    std::printf("%s\n", result.text.c_str());
   }
   std::fflush(stdout);
 }

@@ -1,8 +1,12 @@
-// What backup, restore and recover print: --quiet, --json, and how progress
-// shows (--progress, --progress_interval).
+// What every command that has a result prints (all but serve), by the same
+// rules: its result as text on stdout, or as one JSON object on one line with
+// --json, or nothing with -q/--quiet (which also keeps the logs to warnings
+// and errors). backup, restore and recover also show their progress
+// (--progress, --progress_interval).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,22 +17,38 @@ namespace baton::cli {
 // The text log line: time, level, message.
 inline constexpr char kTextLogPattern[] = "%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v";
 
+// A command's result: `json` with --json, else `text`.
+struct Result {
+  nlohmann::json json;
+  std::string text;
+};
+
 struct OutputFlags {
   bool quiet = false;
   bool json = false;
   std::string progress = "auto";
   double progress_interval_s = 10;
 
-  void AddTo(CLI::App& cmd);
-  // Applies --quiet to the log level and returns how progress shows: a bar
-  // when stderr is a terminal with text logs, else log lines, else nothing.
-  ProgressReporter::Style Apply(const CLI::App& cmd) const;
-  std::chrono::milliseconds interval() const;
-  // Apply(), then a reporter in the style chosen.
-  ProgressReporter Reporter(const CLI::App& cmd) const { return {Apply(cmd), interval()}; }
-  // The result: a JSON document with --json (plus the peak memory used),
-  // else `text` unless --quiet.
-  void Print(nlohmann::json result, const std::string& text) const;
+  // -q/--quiet and --json; `with_progress`: --progress and
+  // --progress_interval too.
+  void AddTo(CLI::App& cmd, bool with_progress);
+  // How progress shows: a bar when stderr is a terminal with text logs, else
+  // log lines; nothing with --quiet or --progress none.
+  ProgressReporter Reporter(const CLI::App& cmd) const;
+  // Runs `operation` with `listener` (the options' progress) showing its
+  // progress; returns what it returns.
+  template <typename Operation>
+  auto WithProgress(const CLI::App& cmd, ProgressListener& listener, Operation operation) const {
+    ProgressReporter reporter = Reporter(cmd);
+    listener = reporter.Listener();
+    auto result = operation();
+    reporter.Finish();
+    listener = nullptr;
+    return result;
+  }
+  // Applies --quiet to the log level, runs `run` and prints its result. The
+  // JSON gets "command", "seconds" (that the run took) and "peak_rss_mb".
+  void Run(const CLI::App& cmd, const std::function<Result()>& run) const;
 };
 
 }  // namespace baton::cli

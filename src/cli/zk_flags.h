@@ -10,24 +10,25 @@
 namespace baton::cli {
 
 struct ZkFlags {
+  // Parsed when the command runs (url()), so that a bad URL is an error of
+  // the command (exit 1) rather than a usage error.
   std::string zk = "zk://localhost:2181/marathon";
-  int zk_timeout_ms = 10000;
-  int zk_session_timeout_ms = 10000;
 
-  void AddTo(CLI::App& app) {
+  // --zk, and --zk_timeout and --zk_session_timeout bound to `timeouts`.
+  void AddTo(CLI::App& app, ZkTimeouts& timeouts) {
     app.add_option("--zk", zk, "ZooKeeper URL: zk://[user:password@]host:port[,host:port...]/path")
         ->capture_default_str();
-    app.add_option("--zk_timeout", zk_timeout_ms, "Milliseconds to wait for a ZooKeeper connection")
+    app.add_option("--zk_timeout", timeouts.connect_ms,
+                   "Milliseconds to wait for a ZooKeeper connection")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    app.add_option("--zk_session_timeout", zk_session_timeout_ms,
+    app.add_option("--zk_session_timeout", timeouts.session_ms,
                    "ZooKeeper session timeout in milliseconds")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
   }
 
   ZkUrl url() const { return ZkUrl::Parse(zk); }
-  ZkTimeouts timeouts() const { return ZkTimeouts{zk_timeout_ms, zk_session_timeout_ms}; }
 };
 
 }  // namespace baton::cli

@@ -225,9 +225,11 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
   for (char& c : name) {
     if (c == '/') c = '_';
   }
-  BackupOptions backup{options.zk, options.timeouts,
-                       "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
-                           "/safety-" + name + "-{timestamp}.tar.zst"};
+  BackupOptions backup{
+      .zk = options.zk,
+      .timeouts = options.timeouts,
+      .backup_location = "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
+                         "/safety-" + name + "-{timestamp}.tar.zst"};
   if (options.progress) {
     backup.progress = [&options](const Progress& read) {
       Progress saving = read;

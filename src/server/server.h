@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 
+#include "baton/restore.h"
 #include "baton/zk_url.h"
 
 namespace baton::server {
@@ -27,7 +28,7 @@ struct ServerOptions {
   int http_max_json_depth = 64;          // JSON bodies nested deeper get 400
   std::string backup_location;           // optional
   std::string http_credentials;          // "user:password": basic auth on every endpoint
-  std::string safety_backup_dir = "/var/tmp/baton";  // for restores through the leader endpoint
+  std::string safety_backup_dir = kDefaultSafetyBackupDir;  // for restores through /v2/leader
   int abdicate_delay_ms = 500;
 };
 

@@ -176,5 +176,29 @@ TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
   EXPECT_FALSE(HasControlCharacters(inspect.out + inspect.err)) << inspect.out;
 }
 
+// verify, inspect and diff print by the rules backup and restore print by:
+// --json one object on one line, --quiet nothing.
+TEST_F(InspectTest, EveryCommandTakesTheSameOutputFlags) {
+  Populate(TreeShape{});
+  std::string tar = "file://" + dir_ + "/b.tar";
+  ASSERT_EQ(Backup(dir_ + "/b.tar").exit_code, 0);
+  const std::vector<std::vector<std::string>> runs = {
+      {"verify", tar}, {"inspect", tar}, {"diff", tar, "--zk", zk_url_}};
+  for (std::vector<std::string> args : runs) {
+    args.push_back("--json");
+    RunResult r = RunBaton(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;  // one line
+    json j = json::parse(r.out);
+    EXPECT_EQ(j["command"], args[0]);
+    EXPECT_GE(j["seconds"].get<double>(), 0);
+    EXPECT_GT(j["peak_rss_mb"].get<double>(), 0);
+    args.back() = "--quiet";
+    r = RunBaton(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out + r.err, "") << args[0];
+  }
+}
+
 }  // namespace
 }  // namespace baton::testing
