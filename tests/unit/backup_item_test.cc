@@ -1,11 +1,14 @@
 #include "layout/marathon/backup_item.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
 
 namespace baton::marathon {
 namespace {
+
+using ::testing::HasSubstr;
 
 TEST(BackupItem, ParsesItemsAndVersions) {
   BackupItem item = BackupItem::FromEntryName("apps/items/_prod_web");
@@ -57,7 +60,7 @@ TEST(BackupItem, ErrorNamesTheEntry) {
     BackupItem::FromEntryName("apps/nope/x");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("apps/nope/x"), std::string::npos);
+    EXPECT_THAT(e.what(), HasSubstr("apps/nope/x"));
   }
 }
 
