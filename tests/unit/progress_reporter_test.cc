@@ -146,15 +146,18 @@ TEST(ProgressBar, WritesNothingToTheLog) {
   EXPECT_THAT(terminal.Text(), HasSubstr("reading"));
 }
 
+// What a log-style reporter logs of a phase reported half done, then done.
+std::string LogOfAPhase(std::chrono::milliseconds interval, Terminal& terminal) {
+  CapturedLog log;
+  ProgressReporter reporter(Style::kLog, interval, terminal.file());
+  reporter.Report(At(Phase::kSaving, 1, 0.5));
+  reporter.Report(At(Phase::kSaving, 2, 1, true));
+  return log.Text();
+}
+
 TEST(ProgressLog, LogsEachReportDueAndThePhasesEnd) {
   Terminal terminal;
-  CapturedLog log;
-  {
-    ProgressReporter reporter(Style::kLog, std::chrono::milliseconds(0), terminal.file());
-    reporter.Report(At(Phase::kSaving, 1, 0.5));
-    reporter.Report(At(Phase::kSaving, 2, 1, true));
-  }
-  std::string text = log.Text();
+  std::string text = LogOfAPhase(std::chrono::milliseconds(0), terminal);
   EXPECT_THAT(text, StartsWith("progress: saving    50% 1 entries, 0.0 MB, "));
   EXPECT_THAT(text, HasSubstr("\nprogress: saving   100% 2 entries, 0.0 MB, "));
   EXPECT_THAT(text, ContainsRegex("done in [0-9hms]+\n$"));
@@ -163,13 +166,7 @@ TEST(ProgressLog, LogsEachReportDueAndThePhasesEnd) {
 
 TEST(ProgressLog, AShortPhaseLogsNothing) {
   Terminal terminal;
-  CapturedLog log;
-  {
-    ProgressReporter reporter(Style::kLog, std::chrono::hours(1), terminal.file());
-    reporter.Report(At(Phase::kReading, 1, 0.5));
-    reporter.Report(At(Phase::kReading, 2, 1, true));
-  }
-  EXPECT_EQ(log.Text(), "");
+  EXPECT_EQ(LogOfAPhase(std::chrono::hours(1), terminal), "");
 }
 
 TEST(ProgressNone, HasNoListener) {
