@@ -2,8 +2,6 @@
 
 #include <cstdio>
 
-#include "layout/marathon/bucket.h"
-
 namespace baton::bench {
 namespace {
 
@@ -32,48 +30,37 @@ BenchTree::BenchTree(const std::string& state_root, uint64_t target_nodes) {
                                  ? target_nodes - fixed - apps * (1 + kVersions)
                                  : 0;
   uint32_t sizes = 0x9e3779b9;
-  auto between = [&sizes](uint32_t low, uint32_t high) {
-    return low + Next(sizes) % (high - low + 1);
+  auto sized = [&sizes](uint32_t low, uint32_t high, bool has_children = false) {
+    return BenchNode{.size = low + Next(sizes) % (high - low + 1), .has_children = has_children};
   };
-  for (const char* category : {"apps", "instances", "groups", "framework-id"}) {
-    std::string category_path = state_root + "/" + category;
-    Add(category_path, 0, true);
-    for (int b = 0; b < 16; ++b) Add(category_path + "/" + "0123456789abcdef"[b], 0, true);
-    auto id_path = [&](const std::string& id) {
-      return category_path + "/" + marathon::BucketOf(id) + "/" + id;
-    };
-    std::string name = category;
-    if (name == "apps") {
-      for (uint64_t i = 0; i < apps; ++i) {
-        std::string id = id_path("_prod_app-" + std::to_string(i));
-        Add(id, between(1000, 4096), false, true);
-        for (int v = 0; v < kVersions; ++v) {
-          Add(id + "/" + VersionName(static_cast<uint32_t>(i * kVersions + v)), between(1000, 4096),
-              false);
-        }
-      }
-    } else if (name == "instances") {
-      for (uint64_t i = 0; i < instances; ++i) {
-        Add(id_path("_prod_app-" + std::to_string(i % (apps + 1)) + ".instance-" +
-                    std::to_string(i)),
-            between(100, 1000), false);
-      }
-    } else if (name == "groups") {
-      std::string root = id_path("root");
-      Add(root, between(900'000, 1'000'000), false, true);
-      for (int v = 0; v < kGroupVersions; ++v) {
-        Add(root + "/" + VersionName(static_cast<uint32_t>(v)), between(900'000, 1'000'000), false);
-      }
-    } else {
-      Add(id_path("id"), 36, false);
+  testing::MarathonTreeBuilder b(state_root);
+  b.AllBuckets("apps");
+  for (uint64_t i = 0; i < apps; ++i) {
+    std::string id = "_prod_app-" + std::to_string(i);
+    b.Item("apps", id, sized(1000, 4096, true));
+    for (int v = 0; v < kVersions; ++v) {
+      b.Version("apps", id, VersionName(static_cast<uint32_t>(i * kVersions + v)),
+                sized(1000, 4096));
     }
   }
-}
-
-void BenchTree::Add(std::string path, uint32_t size, bool container, bool has_children) {
-  nodes_.push_back(
-      BenchNode{std::move(path), size, next_seed_++, container, container || has_children});
-  value_bytes_ += size;
+  b.AllBuckets("instances");
+  for (uint64_t i = 0; i < instances; ++i) {
+    b.Item("instances",
+           "_prod_app-" + std::to_string(i % (apps + 1)) + ".instance-" + std::to_string(i),
+           sized(100, 1000));
+  }
+  b.AllBuckets("groups");
+  b.Item("groups", "root", sized(900'000, 1'000'000, true));
+  for (int v = 0; v < kGroupVersions; ++v) {
+    b.Version("groups", "root", VersionName(static_cast<uint32_t>(v)), sized(900'000, 1'000'000));
+  }
+  b.AllBuckets("framework-id");
+  b.Item("framework-id", "id", BenchNode{.size = 36});
+  nodes_ = std::move(b.nodes());
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    nodes_[i].seed = static_cast<uint32_t>(i + 1);
+    value_bytes_ += nodes_[i].size;
+  }
 }
 
 std::string BenchTree::Value(const BenchNode& node) {

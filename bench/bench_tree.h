@@ -9,15 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "testing/marathon_tree_builder.h"
+
 namespace baton::bench {
 
-struct BenchNode {
-  std::string path;
-  uint32_t size = 0;  // of its value; 0 for containers
-  uint32_t seed = 0;
-  bool container = false;  // categories, buckets: created as CONTAINER nodes
-  bool has_children = false;
-};
+// path, size and seed of its value, container, has_children.
+using BenchNode = testing::TreeNode;
 
 class BenchTree {
  public:
@@ -31,11 +28,8 @@ class BenchTree {
   static std::string Value(const BenchNode& node);
 
  private:
-  void Add(std::string path, uint32_t size, bool container, bool has_children = false);
-
   std::vector<BenchNode> nodes_;
   uint64_t value_bytes_ = 0;
-  uint32_t next_seed_ = 1;
 };
 
 }  // namespace baton::bench

@@ -1,5 +1,6 @@
 // Node ACLs survive a backup and restore in Baton's format, against the real
 // ZooKeeper with digest auth.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "layout/marathon/bucket.h"
@@ -7,6 +8,8 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 using AclTest = ZkTest;
 
@@ -41,7 +44,7 @@ TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
             ZOK);
   std::string secret_acl = AclText(zk_.handle(), secret);
   std::string readonly_acl = AclText(zk_.handle(), readonly);
-  ASSERT_NE(secret_acl.find("digest:alice:"), std::string::npos);
+  ASSERT_THAT(secret_acl, HasSubstr("digest:alice:"));
 
   // As alice, who may read everything; then the state goes, and comes back.
   std::string url = "zk://alice:pw@" + ZkAddress() + root_;
@@ -71,8 +74,8 @@ TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
                         "--allow_no_storage_version"})
                   .exit_code,
               0);
-    EXPECT_NE(AclText(zk_.handle(), readonly).find("digest:alice:"), std::string::npos);
-    EXPECT_NE(AclText(zk_.handle(), node("_open")).find("digest:alice:"), std::string::npos);
+    EXPECT_THAT(AclText(zk_.handle(), readonly), HasSubstr("digest:alice:"));
+    EXPECT_THAT(AclText(zk_.handle(), node("_open")), HasSubstr("digest:alice:"));
     zk_.DeleteTree(state_);
     ASSERT_EQ(RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url,
                         "--allow_no_storage_version"})

@@ -2,6 +2,7 @@
 // ZooKeeper: Marathon's layout, versions, fencing, and rewriting old layouts.
 #include "support/app_store.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,8 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 using nlohmann::json;
 using server::AppId;
@@ -135,7 +138,7 @@ TEST_F(AppStoreTest, MigrationStopsAtDataItCannotReadAndLeavesTheMarker) {
     server::AppStoreMigration().Run(*session_, state_);
     FAIL() << "migrated data it cannot read";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("/apps/9/_batch_job"), std::string::npos) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("/apps/9/_batch_job"));
   }
   EXPECT_TRUE(zk_.Exists(state_ + "/migration-in-progress"));
   EXPECT_EQ(marathon::Migration::Stored(*session_, state_)->ToString(), "1.0.0");
@@ -155,8 +158,8 @@ TEST_F(AppStoreTest, MigrationStopsAtDataNestedTooDeepInsteadOfCrashing) {
     server::AppStoreMigration().Run(*session_, state_);
     FAIL() << "migrated data nested too deep";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("/apps/9/_batch_job"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("nests deeper"), std::string::npos) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("/apps/9/_batch_job"));
+    EXPECT_THAT(e.what(), HasSubstr("nests deeper"));
   }
   EXPECT_TRUE(zk_.Exists(state_ + "/migration-in-progress"));
 }

@@ -1,4 +1,5 @@
 // End-to-end: the baton binary against a real ZooKeeper server.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +13,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -45,13 +49,13 @@ TEST_F(BackupRestoreTest, TenThousandNodesRoundTripByteForByte) {
   std::string tar = dir_ + "/backup.tar";
   RunResult backup = Backup(tar);
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
-  EXPECT_NE(backup.out.find("4506 items, 6004 versions"), std::string::npos) << backup.out;
+  EXPECT_THAT(backup.out, HasSubstr("4506 items, 6004 versions"));
 
   std::vector<std::string> names = EntryNames(tar);
   ASSERT_FALSE(names.empty());
   EXPECT_EQ(names.back(), "internal:storage:version/items/internal:storage:version");
   for (const auto& name : names) {
-    EXPECT_EQ(name.find("leader"), std::string::npos) << name;
+    EXPECT_THAT(name, Not(HasSubstr("leader")));
   }
   // 2000 apps + 6000 versions + 2500 instances + 1 big + the awkward ones.
   EXPECT_EQ(std::count_if(names.begin(), names.end(),
@@ -62,9 +66,8 @@ TEST_F(BackupRestoreTest, TenThousandNodesRoundTripByteForByte) {
   // The election nodes say a leader is alive: refused without --force.
   RunResult refused = Restore(tar);
   EXPECT_EQ(refused.exit_code, 3);
-  EXPECT_NE(refused.err.find("a leader is alive under " + root_ + "/leader (127.0.0.1:8080)"),
-            std::string::npos)
-      << refused.err;
+  EXPECT_THAT(refused.err,
+              HasSubstr("a leader is alive under " + root_ + "/leader (127.0.0.1:8080)"));
   EXPECT_FALSE(zk_.Exists(state_));
   RunResult restore =
       RunBaton({"restore", "--force", "--backup_location", "file://" + tar, "--zk", zk_url_});
@@ -95,7 +98,7 @@ TEST_F(BackupRestoreTest, RestoreReplacesWhateverStateIsThere) {
   Snapshot changed = zk_.Take(state_);
   RunResult refused = Restore(tar);
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("cannot save the current state"), std::string::npos) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("cannot save the current state"));
   EXPECT_EQ(Diff(changed, zk_.Take(state_)), "");
   // ...unless the operator says so.
   RunResult restore = RunBaton(
@@ -124,7 +127,7 @@ TEST_F(BackupRestoreTest, EmptyStateMakesAValidEmptyBackup) {
   // Restoring it empties the state: only when that is said to be meant.
   RunResult refused = Restore(tar);
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("--allow_empty"), std::string::npos) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("--allow_empty"));
   ASSERT_EQ(
       RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_, "--allow_empty"})
           .exit_code,
@@ -138,9 +141,7 @@ TEST_F(BackupRestoreTest, NodesOutsideTheLayoutFailTheBackupClearly) {
   std::string tar = dir_ + "/backup.tar";
   RunResult b = Backup(tar);
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_NE(b.err.find("unexpected node " + state_ + "/apps/3/_x/not-a-timestamp"),
-            std::string::npos)
-      << b.err;
+  EXPECT_THAT(b.err, HasSubstr("unexpected node " + state_ + "/apps/3/_x/not-a-timestamp"));
   EXPECT_FALSE(std::filesystem::exists(tar));
   EXPECT_TRUE(std::filesystem::is_empty(dir_));
 }
@@ -155,7 +156,7 @@ class RefusedBackupTest : public BackupRestoreTest {
     WriteFile(tar, tar_bytes);
     RunResult restore = Restore(tar);
     EXPECT_NE(restore.exit_code, 0);
-    EXPECT_NE(restore.err.find(message), std::string::npos) << restore.err;
+    EXPECT_THAT(restore.err, HasSubstr(message));
     EXPECT_EQ(Diff(before, zk_.Take(state_)), "") << "state changed by a refused restore";
   }
 

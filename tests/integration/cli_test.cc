@@ -1,5 +1,6 @@
 // The command line's contract: exit codes, --help, and one clear line for
 // each kind of bad input, with nothing deleted or half-written.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,21 +12,20 @@
 namespace baton::testing {
 namespace {
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(Cli, HelpForEachSubcommand) {
   for (const char* sub : {"backup", "restore"}) {
     RunResult r = RunBaton({sub, "--help"});
     EXPECT_EQ(r.exit_code, 0) << sub;
-    EXPECT_TRUE(Contains(r.out, "--backup_location")) << r.out;
-    EXPECT_TRUE(Contains(r.out, "--zk_session_timeout")) << r.out;
-    EXPECT_TRUE(Contains(r.out, "Examples:")) << r.out;
+    EXPECT_THAT(r.out, HasSubstr("--backup_location"));
+    EXPECT_THAT(r.out, HasSubstr("--zk_session_timeout"));
+    EXPECT_THAT(r.out, HasSubstr("Examples:"));
   }
   RunResult top = RunBaton({"--help"});
   EXPECT_EQ(top.exit_code, 0);
-  EXPECT_TRUE(Contains(top.out, "backup")) << top.out;
+  EXPECT_THAT(top.out, HasSubstr("backup"));
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {
@@ -73,8 +73,8 @@ TEST(Cli, BadInputGetsOneClearLine) {
   for (const BadCase& c : cases) {
     RunResult r = RunBaton(c.args);
     EXPECT_EQ(r.exit_code, 1) << c.message;
-    EXPECT_TRUE(Contains(r.err, "baton: error: ")) << r.err;
-    EXPECT_TRUE(Contains(r.err, c.message)) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("baton: error: "));
+    EXPECT_THAT(r.err, HasSubstr(c.message));
     EXPECT_EQ(Count(r.err, "error"), 1u) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
   }
@@ -107,7 +107,7 @@ TEST(Cli, CredentialsInTheZkUrlAreAppliedAndNeverPrinted) {
       {"--log_level", "debug", "restore", "--backup_location", "file://" + tar, "--zk", url});
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   for (const auto* r : {&backup, &restore}) {
-    EXPECT_FALSE(Contains(r->out + r->err, "s3cret-pw")) << r->err;
+    EXPECT_THAT(r->out + r->err, Not(HasSubstr("s3cret-pw"))) << r->err;
   }
   // Marathon's format records no ACLs: restored nodes carry the creator-all
   // ACL of the digest user (acl_test covers Baton's format), so the
@@ -124,7 +124,7 @@ TEST(Cli, CredentialsInTheZkUrlAreAppliedAndNeverPrinted) {
   ASSERT_EQ(zoo_get_acl(zk.handle(), node.c_str(), &acl, &stat), ZOK);
   ASSERT_EQ(acl.count, 1);
   EXPECT_STREQ(acl.data[0].id.scheme, "digest");
-  EXPECT_TRUE(Contains(acl.data[0].id.id, "alice:"));
+  EXPECT_THAT(acl.data[0].id.id, HasSubstr("alice:"));
   EXPECT_EQ(acl.data[0].perms, ZOO_PERM_ALL);
   deallocate_ACL_vector(&acl);
   zk.DeleteTree(root);

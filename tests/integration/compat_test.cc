@@ -2,6 +2,7 @@
 // tarfile writes backups that baton must restore, and both Python's tarfile
 // and a commons-compress model of Marathon's reader must accept what baton
 // writes, entry for entry.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -16,6 +17,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Python() { return "/usr/bin/python3 " + SourceDir() + "/tests/compat/"; }
 
@@ -79,11 +83,9 @@ TEST_F(CompatTest, RestoresATarWrittenByPythonInGnuFormat) {
   ASSERT_EQ(b.exit_code, 0) << b.err;
   std::string python_listing = Shell(Python() + "read_tar.py " + again);
   EXPECT_EQ(MarathonReader(again), python_listing);
-  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T14:34:56.123+02:00\t2\t"),
-            std::string::npos)
-      << python_listing;
-  EXPECT_NE(python_listing.find("apps/versions/_prod_web/2017-08-08T12:34Z\t2\t"),
-            std::string::npos);
+  EXPECT_THAT(python_listing,
+              HasSubstr("apps/versions/_prod_web/2017-08-08T14:34:56.123+02:00\t2\t"));
+  EXPECT_THAT(python_listing, HasSubstr("apps/versions/_prod_web/2017-08-08T12:34Z\t2\t"));
 }
 
 // Marathon's restore writes entries in order with setData-or-create, so a
@@ -134,12 +136,11 @@ TEST_F(CompatTest, MarathonModelReaderAcceptsBatonBackups) {
   std::string python = Shell(Python() + "read_tar.py " + tar);
   EXPECT_EQ(marathon, python);
   // Storage version last, long names intact.
-  EXPECT_NE(marathon.rfind("internal:storage:version/items/internal:storage:version\t"),
-            std::string::npos);
+  EXPECT_THAT(marathon, HasSubstr("internal:storage:version/items/internal:storage:version\t"));
   EXPECT_EQ(marathon.substr(marathon.rfind('\n', marathon.size() - 2) + 1)
                 .rfind("internal:storage:version", 0),
             0u);
-  EXPECT_NE(marathon.find("apps/items/_" + std::string(200, 'l') + "\t"), std::string::npos);
+  EXPECT_THAT(marathon, HasSubstr("apps/items/_" + std::string(200, 'l') + "\t"));
 }
 
 // Baton's own format is a standard tar too: Python's tarfile alone can check
@@ -182,7 +183,7 @@ TEST_F(CompatTest, ANulByteEndsTheNameThatIsValidatedAndWritten) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Snapshot s = zk_.Take(state_);
   EXPECT_EQ(s.count("/apps/" + marathon::BucketOf("_a") + "/_a"), 1u);
-  for (const auto& [path, data] : s) EXPECT_EQ(path.find('\0'), std::string::npos) << path;
+  for (const auto& [path, data] : s) EXPECT_THAT(path, Not(HasSubstr(std::string(1, '\0'))));
 }
 
 class RefusedByRestore : public CompatTest, public ::testing::WithParamInterface<const char*> {};
@@ -192,8 +193,8 @@ TEST_P(RefusedByRestore, LeavesTheStateAlone) {
   Snapshot before = zk_.Take(state_);
   RunResult r = RestorePythonTar(GetParam());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("baton: error: "), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "a raw escape sequence was printed";
+  EXPECT_THAT(r.err, HasSubstr("baton: error: "));
+  EXPECT_THAT(r.err, Not(HasSubstr("\x1b"))) << "a raw escape sequence was printed";
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
 }
 

@@ -7,6 +7,7 @@
 // nothing, the last restore that exited 0 is the state, and every backup that
 // exited 0 is a state that existed. The seed is printed: BATON_TEST_SEED=N
 // replays a round's choices (not the machine's timing).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -26,6 +27,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -208,16 +212,14 @@ TEST_F(ConcurrencyTest, RandomInterleavingsLeaveOneWholeState) {
       }
       ++outcomes[a.kind + " exit " + std::to_string(a.exit_code)];
       if (a.exit_code == 3) {
-        EXPECT_TRUE(err.find("is held by") != std::string::npos ||
-                    err.find("is running") != std::string::npos ||
-                    err.find("a leader is alive") != std::string::npos)
+        EXPECT_THAT(err, AnyOf(HasSubstr("is held by"), HasSubstr("is running"),
+                               HasSubstr("a leader is alive")))
             << a.kind << ": " << err;
       } else if (a.exit_code != 0) {
         // The only failures allowed: a state left for recover to settle, or
         // one that kept changing under a backup.
-        EXPECT_TRUE(err.find("baton recover") != std::string::npos ||
-                    err.find("kept changing") != std::string::npos ||
-                    err.find("is running") != std::string::npos)
+        EXPECT_THAT(err, AnyOf(HasSubstr("baton recover"), HasSubstr("kept changing"),
+                               HasSubstr("is running")))
             << a.kind << " exit " << a.exit_code << ": " << err;
       }
     }

@@ -1,5 +1,6 @@
 // Point-in-time backups against the real ZooKeeper while a writer changes
 // the tree: every backup must be the tree as of one zxid, never a mix.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +19,8 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 using namespace std::chrono_literals;
 
@@ -141,7 +144,7 @@ TEST_F(ZkTest, BackupsUnderConcurrentWritesAreTheTreeAtOneZxid) {
     if (r.err.find("changed while the tree was read") != std::string::npos) ++retried;
     if (r.exit_code != 0) {
       // Allowed only as a clear refusal.
-      EXPECT_NE(r.err.find("kept changing"), std::string::npos) << r.err;
+      EXPECT_THAT(r.err, HasSubstr("kept changing"));
       continue;
     }
     EXPECT_EQ(NotAStep(Values(tar)), "") << tar;
@@ -186,8 +189,8 @@ TEST(QuietBackup, NothingWrittenMeanwhileNeedsNoSecondLook) {
   RunResult r = RunBaton({"backup", "--json", "--backup_location", "file://" + tar, "--zk",
                           "zk://" + server.address() + "/quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"quiet\":true"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("nothing was written meanwhile"), std::string::npos) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"quiet\":true"));
+  EXPECT_THAT(r.err, HasSubstr("nothing was written meanwhile"));
   // The window's marker is gone with the backup.
   String_vector children{};
   ASSERT_EQ(zoo_get_children(zk.handle(), "/quiet", 0, &children), ZOK);
@@ -200,8 +203,8 @@ TEST(QuietBackup, NothingWrittenMeanwhileNeedsNoSecondLook) {
   r = RunBaton({"backup", "--json", "--backup_location", "file://" + tar, "--zk",
                 "zk://" + server.address() + "/quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"quiet\":false"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("every node read was checked again"), std::string::npos) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"quiet\":false"));
+  EXPECT_THAT(r.err, HasSubstr("every node read was checked again"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // is killed in the middle of it; the client reconnects to another server of
 // the ensemble and the work is done again from the start. Killing two of the
 // three servers (no quorum) fails with a clear error and claims nothing.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -20,6 +21,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 using namespace std::chrono_literals;
 
@@ -180,8 +184,8 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   std::string out;
   ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);
-  EXPECT_NE(out.find("lost the connection to ZooKeeper"), std::string::npos) << out;
-  EXPECT_NE(out.find("reading the tree again"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("lost the connection to ZooKeeper"));
+  EXPECT_THAT(out, HasSubstr("reading the tree again"));
 
   // Complete: what two servers still serve, backed up afresh, is the same.
   const std::string after = TempDir() + "/after.tar";
@@ -220,7 +224,7 @@ TEST(EnsembleFault, KillingTheConnectedServerMidRestoreWritesThroughAnother) {
   std::string out;
   ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);
-  EXPECT_NE(out.find("writing the state again"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("writing the state again"));
   EXPECT_EQ(Diff(before, StateOf(ensemble.address(), "/fault")), "");
   TestZk zk(ensemble.address());
   EXPECT_FALSE(zk.Exists("/fault/restore-in-progress"));
@@ -255,8 +259,8 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   ::kill(pid, SIGCONT);
   EXPECT_EQ(WaitForBaton(pid), 1);
   std::string out = ReadFile(tmp + "/backup.log");
-  EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
-  EXPECT_EQ(out.find("backup complete"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("is a majority of the ensemble up?"));
+  EXPECT_THAT(out, Not(HasSubstr("backup complete")));
   EXPECT_TRUE(std::filesystem::is_empty(dir)) << "a failed backup left a file";
 
   ensemble.Revive();
@@ -276,9 +280,9 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   ensemble.Kill((server + 1) % 3);
   EXPECT_EQ(WaitForBaton(pid), 1);
   out = ReadFile(tmp + "/restore.log");
-  EXPECT_NE(out.find("is a majority of the ensemble up?"), std::string::npos) << out;
-  EXPECT_NE(out.find("run baton recover"), std::string::npos) << out;
-  EXPECT_EQ(out.find("restore complete"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("is a majority of the ensemble up?"));
+  EXPECT_THAT(out, HasSubstr("run baton recover"));
+  EXPECT_THAT(out, Not(HasSubstr("restore complete")));
 
   ensemble.Revive();
   // The failed restore's lock lives until its session expires: until then
@@ -287,7 +291,7 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
   for (int i = 0; i < 60; ++i) {
     recover = RunBaton({"recover", "--zk", url});
     if (recover.exit_code != 3) break;
-    EXPECT_NE(recover.err.find("is held by baton restore"), std::string::npos) << recover.err;
+    EXPECT_THAT(recover.err, HasSubstr("is held by baton restore"));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   ASSERT_EQ(recover.exit_code, 0) << recover.err;

@@ -2,6 +2,7 @@
 // limit stands in for a full disk), not writable, or not there. Each fails
 // with a clear error and leaves no file under the final name, and no
 // partial file either.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class FileFaultTest : public ZkTest {
  protected:
@@ -38,9 +42,7 @@ TEST_F(FileFaultTest, AFullDiskFailsCleanly) {
   // The tree holds a value of about 1 MB: the file cannot reach 256 KB.
   RunResult r = BackupTo(dir + "/b.tar", {"/usr/bin/prlimit", "--fsize=262144"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("cannot write backup file " + dir + "/b.tar: File too large"),
-            std::string::npos)
-      << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cannot write backup file " + dir + "/b.tar: File too large"));
   EXPECT_EQ(Listing(dir), std::vector<std::string>{}) << "no partial file is left";
 
   // The previous backup under that name survives a failed one.
@@ -63,26 +65,22 @@ TEST_F(FileFaultTest, AnUnwritableDirectoryIsRefusedBeforeAnyWork) {
   }
   RunResult r = BackupTo(dir + "/b.tar", as_user);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("cannot create backup file in " + dir + ": Permission denied"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(r.err.find("backing up"), std::string::npos) << "refused before reading ZooKeeper";
+  EXPECT_THAT(r.err, HasSubstr("cannot create backup file in " + dir + ": Permission denied"));
+  EXPECT_THAT(r.err, Not(HasSubstr("backing up"))) << "refused before reading ZooKeeper";
   EXPECT_EQ(Listing(dir), std::vector<std::string>{});
 }
 
 TEST_F(FileFaultTest, AMissingDirectoryIsNamed) {
   RunResult r = BackupTo(dir_ + "/no/such/dir/b.tar");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("directory " + dir_ + "/no/such/dir does not exist"), std::string::npos)
-      << r.err;
+  EXPECT_THAT(r.err, HasSubstr("directory " + dir_ + "/no/such/dir does not exist"));
   // A restore from a missing file touches nothing.
   Snapshot before = zk_.Take(state_);
   RunResult restore =
       RunBaton({"restore", "--backup_location", "file://" + dir_ + "/none.tar", "--zk", zk_url_});
   EXPECT_EQ(restore.exit_code, 1);
-  EXPECT_NE(restore.err.find("cannot open backup file " + dir_ + "/none.tar: No such file"),
-            std::string::npos)
-      << restore.err;
+  EXPECT_THAT(restore.err,
+              HasSubstr("cannot open backup file " + dir_ + "/none.tar: No such file"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
 }
 

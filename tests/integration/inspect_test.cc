@@ -1,5 +1,6 @@
 // baton verify / inspect / list, and checksums checked before a restore
 // deletes anything, against backups taken from the real ZooKeeper.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +17,8 @@
 namespace baton::testing {
 namespace {
 
+using ::testing::HasSubstr;
+
 using nlohmann::json;
 using InspectTest = ZkTest;
 
@@ -29,9 +32,8 @@ TEST_F(InspectTest, VerifyAndInspectABatonBackup) {
 
   RunResult verify = RunBaton({"verify", "file://" + tar});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
-  EXPECT_NE(verify.out.find("OK file://" + tar + ": baton format"), std::string::npos)
-      << verify.out;
-  EXPECT_NE(verify.out.find("checksums verified"), std::string::npos);
+  EXPECT_THAT(verify.out, HasSubstr("OK file://" + tar + ": baton format"));
+  EXPECT_THAT(verify.out, HasSubstr("checksums verified"));
 
   RunResult inspect = RunBaton({"inspect", "--json", "file://" + tar});
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
@@ -45,8 +47,8 @@ TEST_F(InspectTest, VerifyAndInspectABatonBackup) {
 
   RunResult list = RunBaton({"list", "file://" + tar});
   EXPECT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_NE(list.out.find("format           baton"), std::string::npos) << list.out;
-  EXPECT_NE(list.out.find("apps "), std::string::npos) << list.out;
+  EXPECT_THAT(list.out, HasSubstr("format           baton"));
+  EXPECT_THAT(list.out, HasSubstr("apps "));
 
   // And it restores, compressed as it is.
   zk_.DeleteTree(state_);
@@ -69,13 +71,13 @@ TEST_F(InspectTest, ACorruptBackupFailsVerifyAndRestoreLeavesTheStateAlone) {
 
   RunResult verify = RunBaton({"verify", "file://" + tar});
   EXPECT_EQ(verify.exit_code, 1);
-  EXPECT_NE(verify.err.find("is corrupt: its SHA-256 is"), std::string::npos) << verify.err;
+  EXPECT_THAT(verify.err, HasSubstr("is corrupt: its SHA-256 is"));
 
   zk_.Create(state_ + "/apps/0/_after-backup", "still here");
   Snapshot before = zk_.Take(state_);
   RunResult restore = Restore(tar);
   EXPECT_EQ(restore.exit_code, 1);
-  EXPECT_NE(restore.err.find("corrupt"), std::string::npos) << restore.err;
+  EXPECT_THAT(restore.err, HasSubstr("corrupt"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
 }
 
@@ -88,11 +90,11 @@ TEST_F(InspectTest, MarathonFormatVerifiesWithoutChecksums) {
             0);
   RunResult verify = RunBaton({"verify", "--backup_location", "file://" + tar});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
-  EXPECT_NE(verify.out.find("marathon format"), std::string::npos) << verify.out;
+  EXPECT_THAT(verify.out, HasSubstr("marathon format"));
   RunResult bad = RunBaton({"backup", "--format", "marathon", "--compression", "gzip",
                             "--backup_location", "file://" + tar + ".gz", "--zk", zk_url_});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("plain tar"), std::string::npos) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("plain tar"));
   RunResult missing = RunBaton({"verify", "file://" + dir_ + "/nope.tar"});
   EXPECT_EQ(missing.exit_code, 1);
 }
@@ -103,7 +105,7 @@ TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
   ASSERT_EQ(Backup(tar).exit_code, 0);
   RunResult same = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
   ASSERT_EQ(same.exit_code, 0) << same.err;
-  EXPECT_NE(same.out.find("no differences"), std::string::npos) << same.out;
+  EXPECT_THAT(same.out, HasSubstr("no differences"));
 
   // After the backup: one app added (bucket 3 is "_made-after"'s), one value
   // changed, one version removed.
@@ -126,8 +128,8 @@ TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
   EXPECT_EQ(j["categories"]["framework-id"]["items"]["changed"], 1) << r.out;
   EXPECT_EQ(j["categories"]["apps"]["items"]["changed"], 0);
   RunResult text = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
-  EXPECT_NE(text.out.find("- apps/items/_made-after"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("~ framework-id/items/id"), std::string::npos) << text.out;
+  EXPECT_THAT(text.out, HasSubstr("- apps/items/_made-after"));
+  EXPECT_THAT(text.out, HasSubstr("~ framework-id/items/id"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");  // diff writes nothing
 }
 
@@ -162,7 +164,7 @@ TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
   for (const char* command : {"verify", "inspect"}) {
     RunResult r = RunBaton({command, bad_acl});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("unreadable ACL"), std::string::npos) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("unreadable ACL"));
     EXPECT_FALSE(HasControlCharacters(r.out + r.err)) << r.err;
   }
   RunResult diff = RunBaton({"diff", bad_acl, "--zk", zk_url_});
@@ -172,7 +174,7 @@ TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
   const std::string bad_manifest = HostileBackup(dir_ + "/manifest.tar", "");
   RunResult inspect = RunBaton({"inspect", "--allow_no_storage_version", bad_manifest});
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
-  EXPECT_NE(inspect.out.find("zk1:2181\\x1B[31m"), std::string::npos) << inspect.out;
+  EXPECT_THAT(inspect.out, HasSubstr("zk1:2181\\x1B[31m"));
   EXPECT_FALSE(HasControlCharacters(inspect.out + inspect.err)) << inspect.out;
 }
 

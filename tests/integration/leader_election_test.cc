@@ -3,6 +3,7 @@
 // abdicated candidate rejoining behind the others.
 #include "server/leader_election.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -12,6 +13,8 @@
 
 namespace baton::server {
 namespace {
+
+using ::testing::HasSubstr;
 
 using std::chrono::milliseconds;
 
@@ -71,7 +74,7 @@ TEST_F(LeaderElectionTest, AbdicatedLeaderRejoinsBehindTheOthers) {
   ASSERT_EQ(children->size(), 2u);
   for (const auto& name : *children) {
     EXPECT_TRUE(name.starts_with("_c_")) << name;
-    EXPECT_NE(name.find("-latch-"), std::string::npos) << name;
+    EXPECT_THAT(name, HasSubstr("-latch-"));
   }
 }
 

@@ -2,6 +2,7 @@
 // ZooKeeper.
 #include "layout/marathon/migration.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
@@ -11,6 +12,9 @@
 
 namespace baton::marathon {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Optional;
 
 class MigrationTest : public ::testing::Test {
  protected:
@@ -83,7 +87,7 @@ TEST_F(MigrationTest, RefusesTooOldAndTooNew) {
     Make().Run(*session_, state_);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("too old for the data"), std::string::npos) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("too old for the data"));
   }
   EXPECT_EQ(ran_, "");
 }
@@ -126,7 +130,7 @@ TEST_F(MigrationTest, ARuntimeConfigurationIsProposedOnceAndItsSecretsKeptOutOfT
   // Marathon's node holds the redacted location; the whole one waits beside the state.
   EXPECT_EQ(RuntimeConfiguration::Read(*session_, state_).backup,
             "s3://b/k.tar?access_key=***&secret_key=***");
-  EXPECT_NE(session_->Get(RuntimeSecretsPath(root_))->find("s3cret"), std::string::npos);
+  EXPECT_THAT(session_->Get(RuntimeSecretsPath(root_)), Optional(HasSubstr("s3cret")));
   // A second proposal, of this leader or another, loses until it is taken.
   RuntimeConfiguration other;
   other.restore = "file:///tmp/r.tar";

@@ -4,6 +4,7 @@
 // safety backup can always be completed. Processes are paused with SIGSTOP
 // at the moment that matters, so each interleaving happens every time.
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -21,6 +22,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 using namespace std::chrono_literals;
 
@@ -66,10 +70,8 @@ TEST_F(OwnershipTest, ARunningRestoreIsNotTakenForAnInterruptedOne) {
 
   RunResult recover = Recover();
   EXPECT_EQ(recover.exit_code, 3) << recover.err;
-  EXPECT_NE(recover.err.find("is held by baton restore of file://" + dir_ + "/big.tar"),
-            std::string::npos)
-      << recover.err;
-  EXPECT_NE(recover.err.find("since "), std::string::npos) << recover.err;
+  EXPECT_THAT(recover.err, HasSubstr("is held by baton restore of file://" + dir_ + "/big.tar"));
+  EXPECT_THAT(recover.err, HasSubstr("since "));
   RunResult second = Restore(dir_ + "/small.tar");
   EXPECT_EQ(second.exit_code, 3) << second.err;
   EXPECT_EQ(Diff(during, zk_.Take(state_)), "") << "a refused command touched the state";
@@ -93,8 +95,8 @@ TEST_F(OwnershipTest, ASigtermedRestoreRollsBackAndExits143) {
   kill(big, SIGTERM);
   EXPECT_EQ(WaitForBaton(big), 143) << ReadFile(dir_ + "/big.log");
   std::string log = ReadFile(dir_ + "/big.log");
-  EXPECT_NE(log.find("baton: interrupted by SIGTERM"), std::string::npos) << log;
-  EXPECT_NE(log.find("rolled back to the state before the restore"), std::string::npos) << log;
+  EXPECT_THAT(log, HasSubstr("baton: interrupted by SIGTERM"));
+  EXPECT_THAT(log, HasSubstr("rolled back to the state before the restore"));
   EXPECT_FALSE(Marked());
   EXPECT_FALSE(Locked());
   EXPECT_EQ(Diff(small_, State()), "");
@@ -127,8 +129,8 @@ TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
   int code = WaitForBaton(backup);
   std::string log = ReadFile(dir_ + "/backup.log");
   EXPECT_EQ(code, 3) << log;
-  EXPECT_NE(log.find("is running"), std::string::npos) << log;
-  EXPECT_EQ(log.find("backup complete"), std::string::npos) << log;
+  EXPECT_THAT(log, HasSubstr("is running"));
+  EXPECT_THAT(log, Not(HasSubstr("backup complete")));
   EXPECT_FALSE(std::filesystem::exists(tar));
 
   kill(restore, SIGCONT);
@@ -160,7 +162,7 @@ TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
   reader.join();
   std::string log = ReadFile(dir_ + "/backup.log");
   ASSERT_EQ(code, 0) << log;
-  ASSERT_NE(log.find("reading it again"), std::string::npos) << "no second read:\n" << log;
+  ASSERT_THAT(log, HasSubstr("reading it again")) << "no second read:\n" << log;
 
   std::string file = dir_ + "/file.tar";
   ASSERT_EQ(RunBaton({"backup", "--format", "marathon", "--backup_location", "file://" + file,
@@ -193,11 +195,11 @@ TEST_F(OwnershipTest, ARestoreWithoutSafetyBackupCanAlwaysBeCompleted) {
   RunResult failed = RunBaton({"restore", "--no_safety_backup", "--backup_location",
                                "file://" + dir_ + "/wanted.tar", "--zk", zk_url_});
   EXPECT_EQ(failed.exit_code, 1);
-  EXPECT_NE(failed.err.find(locked), std::string::npos) << "not named:\n" << failed.err;
+  EXPECT_THAT(failed.err, HasSubstr(locked)) << "not named:\n" << failed.err;
   EXPECT_TRUE(Marked());
   RunResult recover = Recover();
   EXPECT_EQ(recover.exit_code, 1);
-  EXPECT_NE(recover.err.find("run baton restore again"), std::string::npos) << recover.err;
+  EXPECT_THAT(recover.err, HasSubstr("run baton restore again"));
 
   // The operator fixes the node; a plain restore completes the interrupted one.
   ASSERT_EQ(zoo_set_acl(zk_.handle(), locked.c_str(), -1, &ZOO_OPEN_ACL_UNSAFE), ZOK);
@@ -229,7 +231,7 @@ TEST_F(OwnershipTest, TheLeaderNamedIsTheLowestSequence) {
   }
   RunResult refused = Restore(dir_ + "/b.tar");
   EXPECT_EQ(refused.exit_code, 3);
-  EXPECT_NE(refused.err.find("(127.0.0.1:18081)"), std::string::npos) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("(127.0.0.1:18081)"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // What backup, restore and recover show while they work and when they are
 // done: a bar on a terminal, log lines otherwise, nothing with --quiet, one
 // JSON object with --json.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 class ProgressTest : public ZkTest {
  protected:
@@ -25,9 +29,6 @@ class ProgressTest : public ZkTest {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
-  static bool Contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-  }
 
   std::string tar_;
 };
@@ -35,46 +36,44 @@ class ProgressTest : public ZkTest {
 TEST_F(ProgressTest, LogLinesWhenStderrIsNotATerminal) {
   RunResult backup = RunBaton(Command("backup", {"--progress_interval", "0.001"}));
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
-  EXPECT_TRUE(Contains(backup.err, "progress: reading")) << backup.err;
-  EXPECT_TRUE(Contains(backup.err, "entries/s")) << backup.err;
-  EXPECT_TRUE(Contains(backup.err, "% ")) << backup.err;  // ids were counted first
-  EXPECT_TRUE(Contains(backup.err, "ETA ")) << backup.err;
-  EXPECT_FALSE(Contains(backup.err, "\r")) << "no terminal control in logs";
-  EXPECT_TRUE(Contains(backup.out, "backup written to")) << backup.out;
+  EXPECT_THAT(backup.err, HasSubstr("progress: reading"));
+  EXPECT_THAT(backup.err, HasSubstr("entries/s"));
+  EXPECT_THAT(backup.err, HasSubstr("% "));  // ids were counted first
+  EXPECT_THAT(backup.err, HasSubstr("ETA "));
+  EXPECT_THAT(backup.err, Not(HasSubstr("\r"))) << "no terminal control in logs";
+  EXPECT_THAT(backup.out, HasSubstr("backup written to"));
 
   RunResult restore = RunBaton(Command("restore", {"--progress_interval", "0.001"}));
   ASSERT_EQ(restore.exit_code, 0) << restore.err;
   for (const char* phase : {"checking", "saving", "writing"}) {
-    EXPECT_TRUE(Contains(restore.err, std::string("progress: ") + phase)) << phase;
+    EXPECT_THAT(restore.err, HasSubstr(std::string("progress: ") + phase)) << phase;
   }
-  EXPECT_TRUE(Contains(restore.out, "restore complete")) << restore.out;
+  EXPECT_THAT(restore.out, HasSubstr("restore complete"));
 
   // The default interval is seconds: a quick run logs no progress at all.
   RunResult quick = RunBaton(Command("backup"));
   ASSERT_EQ(quick.exit_code, 0) << quick.err;
-  EXPECT_FALSE(Contains(quick.err, "progress:")) << quick.err;
+  EXPECT_THAT(quick.err, Not(HasSubstr("progress:")));
 }
 
 TEST_F(ProgressTest, ABarOnATerminal) {
   RunResult backup = RunBatonOnTerminal(Command("backup"));
   ASSERT_EQ(backup.exit_code, 0) << backup.out;
   // Redrawn in place, ends complete, and the result follows on its own line.
-  EXPECT_TRUE(Contains(backup.out, "\r\033[Kreading  [########################] 100%"))
-      << backup.out;
-  EXPECT_TRUE(Contains(backup.out, "done in")) << backup.out;
-  EXPECT_TRUE(Contains(backup.out, "\nbackup written to")) << backup.out;
+  EXPECT_THAT(backup.out, HasSubstr("\r\033[Kreading  [########################] 100%"));
+  EXPECT_THAT(backup.out, HasSubstr("done in"));
+  EXPECT_THAT(backup.out, HasSubstr("\nbackup written to"));
 
   RunResult restore = RunBatonOnTerminal(Command("restore"));
   ASSERT_EQ(restore.exit_code, 0) << restore.out;
-  EXPECT_TRUE(Contains(restore.out, "\r\033[Kwriting  [########################] 100%"))
-      << restore.out;
-  EXPECT_TRUE(Contains(restore.out, "\r\033[Kchecking ")) << restore.out;
+  EXPECT_THAT(restore.out, HasSubstr("\r\033[Kwriting  [########################] 100%"));
+  EXPECT_THAT(restore.out, HasSubstr("\r\033[Kchecking "));
   // Log lines clear the bar's line before they are written.
-  EXPECT_TRUE(Contains(restore.out, "\r\033[K20")) << restore.out;  // a timestamp follows
+  EXPECT_THAT(restore.out, HasSubstr("\r\033[K20"));  // a timestamp follows
 
   RunResult plain = RunBatonOnTerminal(Command("backup", {"--progress", "none"}));
   ASSERT_EQ(plain.exit_code, 0) << plain.out;
-  EXPECT_FALSE(Contains(plain.out, "reading ")) << plain.out;
+  EXPECT_THAT(plain.out, Not(HasSubstr("reading ")));
 }
 
 TEST_F(ProgressTest, QuietPrintsNothingButErrors) {
@@ -90,7 +89,7 @@ TEST_F(ProgressTest, QuietPrintsNothingButErrors) {
   RunResult failed = RunBaton(
       {"backup", "-q", "--backup_location", "file://" + tar_, "--zk", zk_url_ + "/no/such/path"});
   EXPECT_EQ(failed.exit_code, 1);
-  EXPECT_TRUE(Contains(failed.err, "nothing to back up")) << failed.err;
+  EXPECT_THAT(failed.err, HasSubstr("nothing to back up"));
 }
 
 TEST_F(ProgressTest, JsonPrintsOneResultObject) {
@@ -113,7 +112,7 @@ TEST_F(ProgressTest, JsonPrintsOneResultObject) {
   EXPECT_EQ(r["items"], b["items"]);
   EXPECT_EQ(r["versions"], b["versions"]);
   EXPECT_GT(r["replaced_nodes"].get<int>(), 2600);
-  EXPECT_TRUE(Contains(r["safety_backup"].get<std::string>(), "safety-")) << r.dump();
+  EXPECT_THAT(r["safety_backup"].get<std::string>(), HasSubstr("safety-")) << r.dump();
   EXPECT_FALSE(r["rolled_back_previous"].get<bool>());
 
   RunResult recover = RunBaton({"recover", "--json", "--zk", zk_url_});

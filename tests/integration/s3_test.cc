@@ -2,6 +2,7 @@
 // proxy that checks every Signature V4 with AWS's own signer, so a signing
 // bug or a wrong secret fails here as it would against AWS.
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -20,9 +21,8 @@
 namespace baton::testing {
 namespace {
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The AWS CLI, pointed at the test server as the S3RVER account.
 int AwsCli(const std::string& args, const std::string& secret = "S3RVER") {
@@ -91,7 +91,7 @@ class S3Test : public ZkTest {
     Populate(TreeShape{});
     RunResult b = S3Backup(location, env);
     ASSERT_EQ(b.exit_code, 0) << b.err;
-    EXPECT_TRUE(Contains(b.err, source)) << b.err;
+    EXPECT_THAT(b.err, HasSubstr(source));
     std::string other = UniqueRoot("s3-target");
     RunResult r = S3RestoreInto(location, "zk://" + ZkAddress() + other, env);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -115,7 +115,7 @@ TEST(S3TestServer, ChecksSignaturesOfTheAwsCli) {
   EXPECT_EQ(AwsCli("s3api head-object --bucket baton-test --key " + key), 0);
   EXPECT_NE(AwsCli("s3 cp " + file + " s3://baton-test/" + key + "-wrong", "wrong-secret"), 0);
   EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key, "wrong-secret"), 0);
-  EXPECT_NE(ProxyEvents().find("403 PUT /baton-test/" + key + "-wrong"), std::string::npos);
+  EXPECT_THAT(ProxyEvents(), HasSubstr("403 PUT /baton-test/" + key + "-wrong"));
 }
 
 const char kUriSecret[] = "uri-secret/with+special=chars";
@@ -124,20 +124,20 @@ const char kUriParams[] = "access_key=AKIDBATONURI&secret_key=uri-secret%2Fwith%
 TEST_F(S3Test, UriCredentialsRoundTripAndSecretsStayHidden) {
   ExpectRoundTrip(Location(kUriParams), {}, "the backup location URI");
   RunResult b = S3Backup(Location(kUriParams));
-  EXPECT_FALSE(Contains(b.out + b.err, kUriSecret));
-  EXPECT_FALSE(Contains(b.out + b.err, "uri-secret"));
-  EXPECT_FALSE(Contains(b.out + b.err, "AKIDBATONURI"));
+  EXPECT_THAT(b.out + b.err, Not(HasSubstr(kUriSecret)));
+  EXPECT_THAT(b.out + b.err, Not(HasSubstr("uri-secret")));
+  EXPECT_THAT(b.out + b.err, Not(HasSubstr("AKIDBATONURI")));
   RunResult help = RunBaton({"backup", "--help"});
-  EXPECT_FALSE(Contains(help.out, "secret_key="));
+  EXPECT_THAT(help.out, Not(HasSubstr("secret_key=")));
 }
 
 TEST_F(S3Test, WrongSecretIsRefusedAndLeavesNoObject) {
   Populate(TreeShape{});
   RunResult b = S3Backup(Location("access_key=AKIDBATONURI&secret_key=not-the-secret"));
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_TRUE(Contains(b.err, "SignatureDoesNotMatch")) << b.err;
-  EXPECT_TRUE(Contains(b.err, "taken from the backup location URI")) << b.err;
-  EXPECT_FALSE(Contains(b.err, "not-the-secret"));
+  EXPECT_THAT(b.err, HasSubstr("SignatureDoesNotMatch"));
+  EXPECT_THAT(b.err, HasSubstr("taken from the backup location URI"));
+  EXPECT_THAT(b.err, Not(HasSubstr("not-the-secret")));
   EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
 }
 
@@ -168,21 +168,21 @@ TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
   std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";  // never connects
   std::string cmdline = RunningCmdline(
       {BatonBinary(), "backup", "--backup_location", location, "--zk", zk, "--zk_timeout", "3000"});
-  ASSERT_TRUE(Contains(cmdline, "backup")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "uri-secret")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "AKIDBATONURI")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "pct-secret")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "zk-password-42")) << cmdline;
-  EXPECT_TRUE(Contains(cmdline, "zk://alice:")) << cmdline;
+  ASSERT_THAT(cmdline, HasSubstr("backup"));
+  EXPECT_THAT(cmdline, Not(HasSubstr("uri-secret")));
+  EXPECT_THAT(cmdline, Not(HasSubstr("AKIDBATONURI")));
+  EXPECT_THAT(cmdline, Not(HasSubstr("pct-secret")));
+  EXPECT_THAT(cmdline, Not(HasSubstr("zk-password-42")));
+  EXPECT_THAT(cmdline, HasSubstr("zk://alice:"));
 
   // Misspelt or upper-case secrets (a file location ignores its parameters).
   cmdline = RunningCmdline(
       {BatonBinary(), "backup", "--backup_location",
        "file://" + TempDir() + "/b.tar?SECRET_KEY=upper-secret&secretkey=typo-secret", "--zk", zk,
        "--zk_timeout", "3000"});
-  ASSERT_TRUE(Contains(cmdline, "backup")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "upper-secret")) << cmdline;
-  EXPECT_FALSE(Contains(cmdline, "typo-secret")) << cmdline;
+  ASSERT_THAT(cmdline, HasSubstr("backup"));
+  EXPECT_THAT(cmdline, Not(HasSubstr("upper-secret")));
+  EXPECT_THAT(cmdline, Not(HasSubstr("typo-secret")));
 }
 
 // Every command an operator runs, successful or failing, with debug logs in
@@ -222,7 +222,7 @@ TEST_F(S3Test, NoSecretAppearsInAnyOutput) {
       RunResult r = RunBaton(args, 300, CleanEnv());
       failed += r.exit_code != 0;
       for (const std::string& secret : secrets) {
-        EXPECT_FALSE(Contains(r.out + r.err, secret))
+        EXPECT_THAT(r.out + r.err, Not(HasSubstr(secret)))
             << secret << " printed by: baton " << args[4] << " ...\n"
             << r.out << r.err;
       }
@@ -238,18 +238,17 @@ TEST_F(S3Test, ServerSideEncryptionAndContentMd5AreSent) {
   Populate(TreeShape{});
   RunResult b = S3Backup(Location(std::string(kUriParams) + "&sse=AES256"));
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_TRUE(Contains(ProxyEvents(), "forward PUT /baton-test/" + key_ + " sse=AES256 md5"))
-      << ProxyEvents();
+  EXPECT_THAT(ProxyEvents(), HasSubstr("forward PUT /baton-test/" + key_ + " sse=AES256 md5"));
 }
 
 TEST_F(S3Test, MissingObjectAndBucketAreClear) {
   RunResult r = S3RestoreInto(Location(kUriParams), zk_url_);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(Contains(r.err, "does not exist")) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("does not exist"));
   RunResult nb = S3RestoreInto(
       "s3://no-such-bucket/x.tar?endpoint=" + S3Endpoint() + "&" + kUriParams, zk_url_);
   EXPECT_EQ(nb.exit_code, 1);
-  EXPECT_TRUE(Contains(nb.err, "does not exist")) << nb.err;
+  EXPECT_THAT(nb.err, HasSubstr("does not exist"));
 }
 
 TEST_F(S3Test, EnvironmentCredentialsSendTheSessionToken) {
@@ -261,7 +260,7 @@ TEST_F(S3Test, EnvironmentCredentialsSendTheSessionToken) {
   env["AWS_SESSION_TOKEN"] = "";
   RunResult b = S3Backup(Location(""), env);
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_TRUE(Contains(b.err, "InvalidToken")) << b.err;
+  EXPECT_THAT(b.err, HasSubstr("InvalidToken"));
 }
 
 TEST_F(S3Test, SharedCredentialsFileProfile) {
@@ -351,8 +350,8 @@ TEST_F(S3Test, LargeBackupGoesMultipartAndInteroperatesWithTheAwsCli) {
   std::string downloaded = dir_ + "/downloaded.tar";
   ASSERT_EQ(AwsCli("s3 cp s3://baton-test/" + key_ + " " + downloaded), 0);
   EXPECT_GT(std::filesystem::file_size(downloaded), 50u << 20);
-  EXPECT_TRUE(
-      Contains(ProxyEvents(), "forward PUT /baton-test/" + key_ + "?partNumber=7&uploadId="));
+  EXPECT_THAT(ProxyEvents(),
+              HasSubstr("forward PUT /baton-test/" + key_ + "?partNumber=7&uploadId="));
 
   // What the CLI downloaded restores from a file; and re-uploaded by the
   // CLI under another key, it restores from S3.
@@ -382,7 +381,7 @@ TEST_F(S3Test, ThrottlingAndServerErrorsAreRetried) {
   std::string location = Location("access_key=AKIDBATONFLAKY&secret_key=flaky-secret");
   RunResult b = S3Backup(location);
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_TRUE(Contains(b.err, "SlowDown; retrying in")) << b.err;
+  EXPECT_THAT(b.err, HasSubstr("SlowDown; retrying in"));
   std::string other = UniqueRoot("flaky-target");
   RunResult r = S3RestoreInto(location, "zk://" + ZkAddress() + other);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -400,17 +399,17 @@ TEST_F(S3Test, ConnectionsCutMidTransferAreRetried) {
   std::string location = Location("access_key=AKIDBATONCUT&secret_key=cut-secret");
   RunResult b = S3Backup(location);
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_TRUE(Contains(b.err, "retrying in")) << b.err;
+  EXPECT_THAT(b.err, HasSubstr("retrying in"));
   std::string other = UniqueRoot("cut-target");
   RunResult r = S3RestoreInto(location, "zk://" + ZkAddress() + other);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.err, "retrying in")) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("retrying in"));
   for (const char* category : {"/apps", "/group"}) {
     EXPECT_EQ(Diff(zk_.Take(state_ + category), zk_.Take(other + "/state" + category)), "");
   }
   std::string events = ProxyEvents();
-  EXPECT_TRUE(Contains(events, "cut PUT /baton-test/" + key_)) << events;
-  EXPECT_TRUE(Contains(events, "cut GET /baton-test/" + key_)) << events;
+  EXPECT_THAT(events, HasSubstr("cut PUT /baton-test/" + key_));
+  EXPECT_THAT(events, HasSubstr("cut GET /baton-test/" + key_));
   zk_.DeleteTree(other);
 }
 
@@ -420,10 +419,10 @@ TEST_F(S3Test, FailedMultipartUploadIsAbortedAndLeavesNoObject) {
   Populate(shape);
   RunResult b = S3Backup(Location("access_key=AKIDBATONBROKEN&secret_key=broken-secret"));
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_TRUE(Contains(b.err, "InternalError")) << b.err;
+  EXPECT_THAT(b.err, HasSubstr("InternalError"));
   EXPECT_NE(AwsCli("s3api head-object --bucket baton-test --key " + key_), 0);
   std::string events = ProxyEvents();
-  EXPECT_TRUE(Contains(events, "forward DELETE /baton-test/" + key_ + "?uploadId=")) << events;
+  EXPECT_THAT(events, HasSubstr("forward DELETE /baton-test/" + key_ + "?uploadId="));
 }
 
 }  // namespace

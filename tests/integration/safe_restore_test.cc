@@ -1,6 +1,7 @@
 // Restores that cannot lose data, against the real ZooKeeper: the safety
 // backup, rollback on failure, the restore-in-progress marker, recovery after
 // the process is killed at random points, dry runs.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,6 +20,8 @@
 namespace baton::testing {
 namespace {
 
+using ::testing::HasSubstr;
+
 using namespace std::chrono_literals;
 
 using SafeRestoreTest = ZkTest;
@@ -36,7 +39,7 @@ TEST_F(SafeRestoreTest, TheReplacedStateIsSavedAndNamed) {
   ASSERT_NE(at, std::string::npos) << r.out;
   at = r.out.find("file://", at);
   std::string safety = r.out.substr(at, r.out.find(')', at) - at);
-  EXPECT_NE(safety.find("/safety/safety-"), std::string::npos) << safety;
+  EXPECT_THAT(safety, HasSubstr("/safety/safety-"));
   EXPECT_FALSE(Marked());
   EXPECT_FALSE(zk_.Exists(state_ + "/apps/3/_made-after"));
 
@@ -66,7 +69,7 @@ TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {
   RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
                           "--max_node_bytes", "4194304", "--allow_no_storage_version"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("rolled back to the state before the restore"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("rolled back to the state before the restore"));
   EXPECT_FALSE(Marked());
   EXPECT_EQ(Diff(before, State()), "");
 }
@@ -80,7 +83,7 @@ TEST_F(SafeRestoreTest, DryRunChecksEverythingAndWritesNothing) {
   RunResult r =
       RunBaton({"restore", "--dry-run", "--backup_location", "file://" + tar, "--zk", zk_url_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("dry run, nothing written"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("dry run, nothing written"));
   EXPECT_EQ(Diff(changed, State()), "");
   RunResult bad = RunBaton({"restore", "--dry-run", "--backup_location",
                             "file://" + dir_ + "/nope.tar", "--zk", zk_url_});
@@ -100,14 +103,14 @@ TEST_F(SafeRestoreTest, AnInterruptedRestoreBlocksBackupsUntilRecovered) {
 
   RunResult backup = Backup(dir_ + "/half.tar");
   EXPECT_EQ(backup.exit_code, 1);
-  EXPECT_NE(backup.err.find("did not finish"), std::string::npos) << backup.err;
+  EXPECT_THAT(backup.err, HasSubstr("did not finish"));
 
   RunResult r = Recover();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("rolled back an interrupted restore"), std::string::npos);
+  EXPECT_THAT(r.out, HasSubstr("rolled back an interrupted restore"));
   EXPECT_FALSE(Marked());
   EXPECT_EQ(Diff(before, State()), "");
-  EXPECT_NE(Recover().out.find("nothing to recover"), std::string::npos);
+  EXPECT_THAT(Recover().out, HasSubstr("nothing to recover"));
 }
 
 // A restore killed while deleting leaves emptied containers, which the server
@@ -195,7 +198,7 @@ TEST_F(SafeRestoreTest, KilledAtRandomPointsTheStateIsOldOrNew) {
       } else {
         RunResult r = Restore(new_tar);
         ASSERT_EQ(r.exit_code, 0) << r.err;
-        EXPECT_NE(r.out.find("an interrupted restore was rolled back first"), std::string::npos);
+        EXPECT_THAT(r.out, HasSubstr("an interrupted restore was rolled back first"));
       }
     }
     ASSERT_FALSE(Marked());

@@ -2,6 +2,7 @@
 // nested bodies, racing leader endpoint calls, an expired ZooKeeper session,
 // a port taken twice, binding beyond loopback without credentials, secrets
 // in the runtime configuration, the {timestamp} a log names.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -18,6 +19,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -49,7 +53,7 @@ TEST_F(ServeSafetyTest, DeeplyNestedJsonIsRefusedWithoutACrash) {
       EXPECT_EQ(r->status, 201) << r->body;  // brackets inside a string are text
     } else {
       EXPECT_TRUE(r->status == 400 || r->status == 422) << r->status << " " << r->body;
-      EXPECT_NE(r->body.find("nest"), std::string::npos) << r->body;
+      EXPECT_THAT(r->body, HasSubstr("nest"));
     }
   }
   auto put = client.Put("/v2/apps/deep", R"({"labels": )" + Nested(65) + "}", kJson);
@@ -67,7 +71,7 @@ TEST_F(ServeSafetyTest, LargeBodiesGet413AndNoAppOutgrowsZooKeeper) {
                        kJson);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413) << r->body;
-  EXPECT_NE(r->body.find("--http_max_body_bytes"), std::string::npos) << r->body;
+  EXPECT_THAT(r->body, HasSubstr("--http_max_body_bytes"));
   // Under it, but stored twice (current value and version) in one multi-op it
   // would be more than ZooKeeper takes in one request.
   r = client.Post("/v2/apps", R"({"id": "/big", "cmd": ")" + std::string(700000, 'x') + "\"}",
@@ -111,7 +115,7 @@ TEST_F(ServeSafetyTest, ASecondAbdicationWhileOneIsPendingGets409) {
   r = client.Delete(("/v2/leader?backup=file://" + second).c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409) << r->body;
-  EXPECT_NE(r->body.find("already"), std::string::npos) << r->body;
+  EXPECT_THAT(r->body, HasSubstr("already"));
   ASSERT_EQ(AwaitLeader(b, Address(a.port)), Address(b.port));
   ASSERT_TRUE(AwaitMetric(b.port, "baton_backups_total{result=\"success\"} 1"));
   EXPECT_TRUE(std::filesystem::exists(first));  // the first request's backup was taken
@@ -133,7 +137,7 @@ TEST_F(ServeSafetyTest, AnExpiredSessionEndsTheTermAndTheServerRejoins) {
   // a is a candidate again: once b leaves, a leads.
   Kill(servers_[1], SIGTERM);
   EXPECT_TRUE(AwaitServing(a.port, 20s)) << Log(0);
-  EXPECT_NE(Log(0).find("session expired"), std::string::npos) << Log(0);
+  EXPECT_THAT(Log(0), HasSubstr("session expired"));
 }
 
 TEST_F(ServeSafetyTest, APortInUseIsAClearErrorAtStart) {
@@ -143,8 +147,8 @@ TEST_F(ServeSafetyTest, APortInUseIsAClearErrorAtStart) {
       {"serve", "--zk", zk_url_, "--http_port", std::to_string(a.port), "--zk_timeout", "5000"},
       20);
   EXPECT_EQ(second.exit_code, 1) << second.err;
-  EXPECT_NE(second.err.find(std::to_string(a.port)), std::string::npos) << second.err;
-  EXPECT_NE(second.err.find("in use"), std::string::npos) << second.err;
+  EXPECT_THAT(second.err, HasSubstr(std::to_string(a.port)));
+  EXPECT_THAT(second.err, HasSubstr("in use"));
   EXPECT_TRUE(Healthy(a.port));
 }
 
@@ -162,9 +166,9 @@ TEST_F(ServeSafetyTest, BeyondLoopbackWithoutCredentialsIsRefused) {
   for (const char* address : {"0.0.0.0", "::"}) {
     RunResult r = run({"--hostname", address});
     EXPECT_NE(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("--insecure_http"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("--http_credentials"), std::string::npos) << r.err;
-    EXPECT_EQ(r.err.find("ZooKeeper"), std::string::npos) << r.err;  // refused first
+    EXPECT_THAT(r.err, HasSubstr("--insecure_http"));
+    EXPECT_THAT(r.err, HasSubstr("--http_credentials"));
+    EXPECT_THAT(r.err, Not(HasSubstr("ZooKeeper")));  // refused first
   }
   // Credentials or --insecure_http lift the rule: these get as far as ZooKeeper.
   for (const char* flag : {"--http_credentials", "--insecure_http"}) {
@@ -172,7 +176,7 @@ TEST_F(ServeSafetyTest, BeyondLoopbackWithoutCredentialsIsRefused) {
     if (std::string(flag) == "--http_credentials") extra.push_back("ops:pw");
     RunResult r = run(extra);
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("ZooKeeper"), std::string::npos) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("ZooKeeper"));
   }
 }
 
@@ -195,17 +199,17 @@ TEST_F(ServeSafetyTest, ALocationsSecretStaysOutOfBackupsAndOthersEyes) {
   ASSERT_EQ(r->status, 200) << r->body;
   ::kill(a.pid, SIGSTOP);  // before it abdicates: the runtime configuration stays
   const std::string config = zk_.Get(state_ + "/runtime-configuration/b/id");
-  EXPECT_NE(config.find("s3://baton-test/secret-"), std::string::npos) << config;
-  EXPECT_EQ(config.find(secret), std::string::npos) << config;
+  EXPECT_THAT(config, HasSubstr("s3://baton-test/secret-"));
+  EXPECT_THAT(config, Not(HasSubstr(secret)));
 
   const std::string tar = dir_ + "/with-config.tar";
   RunResult backup = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk", alice});
   ASSERT_EQ(backup.exit_code, 0) << backup.err;
-  EXPECT_EQ(ReadFile(tar).find(secret), std::string::npos);
+  EXPECT_THAT(ReadFile(tar), Not(HasSubstr(secret)));
 
   // The secret is kept beside the state, for alice only.
   const std::string secrets = root_ + "/baton/runtime-secrets";
-  EXPECT_NE(zk_.Get(secrets).find(secret), std::string::npos);
+  EXPECT_THAT(zk_.Get(secrets), HasSubstr(secret));
   TestZk stranger;
   char buf[4096];
   int len = sizeof buf;
@@ -218,7 +222,7 @@ TEST_F(ServeSafetyTest, ALocationsSecretStaysOutOfBackupsAndOthersEyes) {
   // The next leader (a again) still gets the whole location and backs up.
   ::kill(a.pid, SIGCONT);
   EXPECT_TRUE(AwaitMetric(a.port, "baton_backups_total{result=\"success\"} 1")) << Log(0);
-  EXPECT_EQ(Log(0).find(secret), std::string::npos);
+  EXPECT_THAT(Log(0), Not(HasSubstr(secret)));
 }
 
 TEST_F(ServeSafetyTest, TheLoggedBackupNameIsTheFileWritten) {
@@ -267,16 +271,14 @@ TEST_F(ServeSafetyTest, ATakeoverWaitsForARunningRestore) {
   auto apps = httplib::Client("127.0.0.1", server.port).Get("/v2/apps");
   ASSERT_TRUE(apps);
   EXPECT_EQ(apps->status, 503) << apps->body;
-  EXPECT_NE(ReadFile(server.log).find("waiting for baton restore of file://" + tar),
-            std::string::npos)
-      << ReadFile(server.log);
+  EXPECT_THAT(ReadFile(server.log), HasSubstr("waiting for baton restore of file://" + tar));
   EXPECT_TRUE(Marked());
   EXPECT_EQ(Diff(during, zk_.Take(state_)), "") << "the waiting server touched the state";
 
   kill(restore, SIGCONT);
   EXPECT_EQ(WaitForBaton(restore), 0) << ReadFile(dir_ + "/restore.log");
   EXPECT_TRUE(AwaitServing(server.port));
-  EXPECT_EQ(ReadFile(server.log).find("rolled back"), std::string::npos) << ReadFile(server.log);
+  EXPECT_THAT(ReadFile(server.log), Not(HasSubstr("rolled back")));
   EXPECT_EQ(Diff(AppState(big), AppState(State())), "");
 }
 

@@ -1,5 +1,6 @@
 // baton serve: two or more server processes on loopback ports, driven over
 // HTTP, against the real ZooKeeper.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -24,6 +25,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 using namespace std::chrono_literals;
 
@@ -63,7 +67,7 @@ TEST_F(ServeTest, LeaderEndpointBackupIsTakenByTheNextLeader) {
   auto bad = client.Delete("/v2/leader?backup=ftp://host/x.tar");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
-  EXPECT_NE(bad->body.find("backup"), std::string::npos) << bad->body;
+  EXPECT_THAT(bad->body, HasSubstr("backup"));
 
   std::string tar = dir_ + "/by-next-leader.tar";
   auto ok = client.Delete(("/v2/leader?backup=file://" + tar).c_str());
@@ -132,7 +136,7 @@ TEST_F(ServeTest, ABadRestoreLeavesTheStateAloneAndALeaderServes) {
   std::this_thread::sleep_for(1s);
   ASSERT_TRUE(AwaitServing(a.port, 20s));
   EXPECT_EQ(Diff(AppState(before), AppState(zk_.Take(state_))), "");
-  EXPECT_NE(Log(0).find("taking over leadership failed"), std::string::npos) << Log(0);
+  EXPECT_THAT(Log(0), HasSubstr("taking over leadership failed"));
 }
 
 TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
@@ -172,14 +176,13 @@ TEST_F(ServeTest, BasicAuthGuardsEveryEndpointAndMetricsCountBackups) {
     }
     std::this_thread::sleep_for(100ms);
   }
-  EXPECT_NE(metrics.find("baton_backup_bytes_total"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("baton_restores_total{result=\"success\"} 0"), std::string::npos)
-      << metrics;
+  EXPECT_THAT(metrics, HasSubstr("baton_backup_bytes_total"));
+  EXPECT_THAT(metrics, HasSubstr("baton_restores_total{result=\"success\"} 0"));
   EXPECT_TRUE(std::filesystem::exists(tar));
   // The password is not in the process title.
   std::ifstream in("/proc/" + std::to_string(a.pid) + "/cmdline");
   std::string cmdline(std::istreambuf_iterator<char>(in), {});
-  EXPECT_EQ(cmdline.find("s3cret"), std::string::npos);
+  EXPECT_THAT(cmdline, Not(HasSubstr("s3cret")));
 }
 
 TEST_F(ServeTest, AppApiThroughAStandbyIsAnsweredByTheLeaderInMarathonsLayout) {
@@ -287,7 +290,7 @@ TEST_F(ServeTest, AnOldVersionBackupIsMigratedOnRestore) {
                 marathon::UnwrapStoreEntry(zk_.Get(state_ + "/internal:storage:version")))
                 .ToString(),
             "1.2.0");
-  EXPECT_NE(Log(0).find("migrating storage from 1.0.0 to 1.2.0"), std::string::npos) << Log(0);
+  EXPECT_THAT(Log(0), HasSubstr("migrating storage from 1.0.0 to 1.2.0"));
 }
 
 TEST_F(ServeTest, BackupLocationTakesABackupBeforeEachMigration) {
@@ -326,7 +329,7 @@ TEST_F(ServeTest, InvalidLocationsAreRejected) {
                             "--backup_location", "file:relative.tar"},
                            30);
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("baton: error:"), std::string::npos) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("baton: error:"));
 
   Instance a = Start();
   ASSERT_TRUE(AwaitServing(a.port));
@@ -340,7 +343,7 @@ TEST_F(ServeTest, InvalidLocationsAreRejected) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << query;
     std::string which = query.find("restore=") != std::string::npos ? "restore" : "backup";
-    EXPECT_NE(r->body.find("Invalid " + which + " URI"), std::string::npos) << r->body;
+    EXPECT_THAT(r->body, HasSubstr("Invalid " + which + " URI"));
   }
   EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
 }
@@ -358,8 +361,7 @@ TEST_F(ServeTest, TheLeaderEndpointRefusesWhileABackupOrRestoreRuns) {
   auto r = client.Delete(ask.c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409);
-  EXPECT_NE(r->body.find("a backup to file:///var/backups/x.tar is running"), std::string::npos)
-      << r->body;
+  EXPECT_THAT(r->body, HasSubstr("a backup to file:///var/backups/x.tar is running"));
   ASSERT_EQ(zoo_delete(zk_.handle(), marker.c_str(), -1), ZOK);
 
   // And an unfinished restore (its marker names it).
@@ -369,7 +371,7 @@ TEST_F(ServeTest, TheLeaderEndpointRefusesWhileABackupOrRestoreRuns) {
   r = client.Delete(ask.c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409);
-  EXPECT_NE(r->body.find("restore of file:///r.tar"), std::string::npos) << r->body;
+  EXPECT_THAT(r->body, HasSubstr("restore of file:///r.tar"));
   zk_.DeleteTree(root_ + "/restore-in-progress");
   EXPECT_EQ(Leader(a), Address(a.port));  // nothing abdicated
 
@@ -429,12 +431,12 @@ TEST_F(ServeTest, AnswersUnderLoadWhileABackupRuns) {
   EXPECT_TRUE(marked);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 409) << refused->body;
-  EXPECT_NE(refused->body.find("a backup to file://"), std::string::npos) << refused->body;
+  EXPECT_THAT(refused->body, HasSubstr("a backup to file://"));
   EXPECT_EQ(failed, 0);
   EXPECT_GE(backups, 1);
   // wrk prints these lines only when something went wrong.
-  EXPECT_EQ(wrk_out.find("Non-2xx or 3xx responses"), std::string::npos) << wrk_out;
-  EXPECT_EQ(wrk_out.find("Socket errors"), std::string::npos) << wrk_out;
+  EXPECT_THAT(wrk_out, Not(HasSubstr("Non-2xx or 3xx responses")));
+  EXPECT_THAT(wrk_out, Not(HasSubstr("Socket errors")));
   size_t at = wrk_out.find("Requests/sec:");
   ASSERT_NE(at, std::string::npos) << wrk_out;
   EXPECT_GT(std::atof(wrk_out.c_str() + at + 13), 100.0) << wrk_out;
@@ -473,12 +475,11 @@ TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
     EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("message"))
         << line;
     for (const char* secret : {"zk-password", "http-password", "uri-secret", "AKIDBATONURI"}) {
-      EXPECT_EQ(line.find(secret), std::string::npos) << line;
+      EXPECT_THAT(line, Not(HasSubstr(secret)));
     }
   }
   EXPECT_GT(count, 5);
-  EXPECT_NE(Log(0).find("the next leader will backup s3://baton-test/"), std::string::npos)
-      << Log(0);
+  EXPECT_THAT(Log(0), HasSubstr("the next leader will backup s3://baton-test/"));
   // Nodes carry alice's ACL; the fixture's session needs her to clean up.
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:zk-password", 17, nullptr, nullptr), ZOK);
 }
@@ -503,9 +504,9 @@ TEST_F(ServeTest, TheReadmeWalkthroughRunsAsWritten) {
   std::string out(std::istreambuf_iterator<char>(out_file), {});
   zk_.DeleteTree("/walkthrough");
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find(R"({"leader":")" + a + "\"}"), std::string::npos) << out;
-  EXPECT_NE(out.find(R"({"leader":")" + b + "\"}"), std::string::npos) << out;
-  EXPECT_NE(out.find(R"({"message":"Leadership abdicated"})"), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr(R"({"leader":")" + a + "\"}"));
+  EXPECT_THAT(out, HasSubstr(R"({"leader":")" + b + "\"}"));
+  EXPECT_THAT(out, HasSubstr(R"({"message":"Leadership abdicated"})"));
   // The last answer is the app list after the restore.
   std::string last = out.substr(out.rfind(R"({"apps":)"));
   json apps = json::parse(last.substr(0, last.find('\n')))["apps"];
@@ -528,7 +529,7 @@ TEST_F(ServeTest, AnInterruptedRestoreIsRolledBackBeforeServing) {
   ASSERT_TRUE(AwaitServing(a.port));
   EXPECT_FALSE(zk_.Exists(root_ + "/restore-in-progress"));
   EXPECT_EQ(Diff(AppState(before), AppState(zk_.Take(state_))), "");
-  EXPECT_NE(Log(0).find("rolled back an interrupted restore"), std::string::npos) << Log(0);
+  EXPECT_THAT(Log(0), HasSubstr("rolled back an interrupted restore"));
 }
 
 }  // namespace

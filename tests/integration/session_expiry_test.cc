@@ -2,6 +2,7 @@
 // as after a long pause of the process (a stopped VM, swapping): the process
 // is stopped for longer than its session timeout, so the server expires the
 // session; once it runs again, the work is done again with a new session.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -15,6 +16,8 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 using namespace std::chrono_literals;
 
@@ -50,9 +53,8 @@ TEST_F(SessionExpiryTest, ABackupReadsAgainWithANewSession) {
   RunResult r =
       PauseOnce({"backup", "--backup_location", "file://" + tar}, [&] { return BackupRunning(); });
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("the ZooKeeper session expired; opening a new one"), std::string::npos)
-      << r.err;
-  EXPECT_NE(r.err.find("reading the tree again"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the ZooKeeper session expired; opening a new one"));
+  EXPECT_THAT(r.err, HasSubstr("reading the tree again"));
 
   Snapshot before = State();
   zk_.DeleteTree(state_);
@@ -72,9 +74,8 @@ TEST_F(SessionExpiryTest, ARestoreWritesAgainWithANewSession) {
       {"restore", "--backup_location", "file://" + tar, "--safety_backup_dir", dir_ + "/safety"},
       [&] { return zk_.Exists(root_ + "/restore-in-progress"); });
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("the ZooKeeper session expired; opening a new one"), std::string::npos)
-      << r.err;
-  EXPECT_NE(r.err.find("writing the state again"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the ZooKeeper session expired; opening a new one"));
+  EXPECT_THAT(r.err, HasSubstr("writing the state again"));
   EXPECT_FALSE(zk_.Exists(root_ + "/restore-in-progress"));
   EXPECT_EQ(Diff(before, State()), "");
 }

@@ -3,6 +3,7 @@
 // state, within bounded time and memory.
 #include <archive.h>
 #include <archive_entry.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,6 +15,8 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 // Writes a zstd-compressed tar of `count` entries of `size` zero bytes each,
 // with valid Marathon names.
@@ -53,8 +56,8 @@ TEST_F(TarBombTest, MillionsOfTinyEntriesAreRefusedBeforeAnythingIsDeleted) {
   RunResult r = Restore(bomb);
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("more than 2000000 entries"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("--max_entries"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("more than 2000000 entries"));
+  EXPECT_THAT(r.err, HasSubstr("--max_entries"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
   EXPECT_FALSE(zk_.Exists(root_ + "/restore-in-progress"));
   std::printf("refused a bomb of 2,000,100 entries (%llu bytes) in %.1f s\n",
@@ -69,7 +72,7 @@ TEST_F(TarBombTest, GigabytesOfDataAreRefusedAtTheByteLimit) {
   RunResult r = RunBaton({"restore", "--backup_location", "file://" + bomb, "--zk", zk_url_,
                           "--max_bytes", "32000000"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("more than 32000000 bytes"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("more than 32000000 bytes"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
 }
 

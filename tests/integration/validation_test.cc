@@ -2,6 +2,7 @@
 // backup is validated, by baton verify, restore --dry-run and restore alike,
 // before anything is deleted. Hostile backups are written here with Baton's
 // own archive writer (intact checksums and manifest) or Python's tarfile.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <zookeeper/zookeeper.h>
 
@@ -23,6 +24,9 @@
 
 namespace baton::testing {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kVersion = "2017-08-08T12:34:56.5Z";
 
@@ -90,14 +94,14 @@ class ValidationTest : public ZkTest {
     Snapshot before = zk_.Take(state_);
     RunResult verify = Verify(tar);
     EXPECT_EQ(verify.exit_code, 1) << verify.out;
-    EXPECT_NE(verify.err.find(why), std::string::npos) << verify.err;
+    EXPECT_THAT(verify.err, HasSubstr(why));
     RunResult dry = RestoreWith(tar, {"--dry-run"});
     EXPECT_EQ(dry.exit_code, 1) << dry.out;
-    EXPECT_NE(dry.err.find(why), std::string::npos) << dry.err;
+    EXPECT_THAT(dry.err, HasSubstr(why));
     RunResult restore = Restore(tar);
     EXPECT_EQ(restore.exit_code, 1) << restore.out;
-    EXPECT_NE(restore.err.find(why), std::string::npos) << restore.err;
-    EXPECT_EQ(restore.err.find("rolled back"), std::string::npos) << "refused too late";
+    EXPECT_THAT(restore.err, HasSubstr(why));
+    EXPECT_THAT(restore.err, Not(HasSubstr("rolled back"))) << "refused too late";
     EXPECT_EQ(Diff(before, zk_.Take(state_)), "");
   }
 };
@@ -109,7 +113,7 @@ TEST_F(ValidationTest, AValueOverTheServersLimitIsRefusedBeforeAnythingIsTouched
       "huge.tar", {Item("_huge", std::string(1100 * 1000, 'x')), StorageVersionItem(1, 10, 100)});
   ExpectRefusedEverywhere(tar, "apps/items/_huge");
   RunResult r = Verify(tar);
-  EXPECT_NE(r.err.find("--max_node_bytes"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--max_node_bytes"));
   // A server configured with a larger jute.maxbuffer: the operator says so.
   RunResult raised = Verify(tar, {"--max_node_bytes", "2000000"});
   EXPECT_EQ(raised.exit_code, 0) << raised.err;
@@ -138,7 +142,7 @@ TEST_F(ValidationTest, AValueOfExactlyTheAcceptedLimitIsRestored) {
       Write("over.tar", {Item(id, std::string(limit + 1, 'e')), StorageVersionItem(1, 10, 100)});
   RunResult refused = Verify(over);
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("apps/items/_edge"), std::string::npos) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("apps/items/_edge"));
 }
 
 // --- ACLs ----------------------------------------------------------------------
@@ -201,7 +205,7 @@ INSTANTIATE_TEST_SUITE_P(Names, RefusedName,
 TEST_F(ValidationTest, AValueAfterItsVersionsIsPersistent) {
   RunResult r = Restore(PythonTar("versions-before-item"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("Marathon format"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Marathon format"));
   std::string web = state_ + "/apps/5/_prod_web";
   std::string only = state_ + "/apps/" + marathon::BucketOf("_only-versions") + "/_only-versions";
   EXPECT_EQ(zk_.Get(web), "current");
@@ -254,7 +258,7 @@ TEST_P(NotABackup, NeverBecomesAnEmptyState) {
   Snapshot before = zk_.Take(state_);
   RunResult verify = Verify(tar);
   EXPECT_NE(verify.exit_code, 0) << verify.out;
-  EXPECT_NE(verify.err.find("baton: error: "), std::string::npos) << verify.err;
+  EXPECT_THAT(verify.err, HasSubstr("baton: error: "));
   RunResult dry = RestoreWith(tar, {"--dry-run"});
   EXPECT_NE(dry.exit_code, 0) << dry.out;
   RunResult restore = Restore(tar);
@@ -277,7 +281,7 @@ TEST_F(ValidationTest, EmptyBackupsAreRestoredWhenTheFlagsSaySo) {
   ASSERT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_TRUE(zk_.Take(state_).empty());
   std::string tar = PythonTar("no-storage-version");
-  EXPECT_NE(Verify(tar).err.find("--allow_no_storage_version"), std::string::npos);
+  EXPECT_THAT(Verify(tar).err, HasSubstr("--allow_no_storage_version"));
   EXPECT_EQ(Verify(tar, {"--allow_no_storage_version"}).exit_code, 0);
   RunResult r = RestoreWith(tar, {"--allow_no_storage_version"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -299,9 +303,9 @@ TEST_F(ValidationTest, RestoringIntoAnotherPathIsRefusedUnlessMeant) {
     if (dry) args.push_back("--dry-run");
     RunResult r = RunBaton(args);
     EXPECT_EQ(r.exit_code, 1) << r.out;
-    EXPECT_NE(r.err.find("--to_other_path"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("'" + root_ + "'"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("'" + typo + "'"), std::string::npos) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--to_other_path"));
+    EXPECT_THAT(r.err, HasSubstr("'" + root_ + "'"));
+    EXPECT_THAT(r.err, HasSubstr("'" + typo + "'"));
     EXPECT_FALSE(zk_.Exists(typo + "/state"));
   }
   RunResult meant = RunBaton(
@@ -316,17 +320,15 @@ TEST_F(ValidationTest, AnOlderOrNewerStorageVersionIsSaidInOneLine) {
   std::string older = Write("older.tar", {Item("_a", "a"), StorageVersionItem(1, 2, 0)});
   RunResult r = Restore(older);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("storage version 1.2.0 is older than the one in ZooKeeper (1.10.100)"),
-            std::string::npos)
-      << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("storage version 1.2.0 is older than the one in ZooKeeper (1.10.100)"));
   std::string newer = Write("newer.tar", {Item("_a", "a"), StorageVersionItem(1, 11, 0)});
   zk_.DeleteTree(state_ + "/internal:storage:version");
   zk_.Create(state_ + "/internal:storage:version", WrappedStorageVersion(1, 10, 100));
   r = Restore(newer);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("storage version 1.11.0 is newer than the one in ZooKeeper (1.10.100)"),
-            std::string::npos)
-      << r.err;
+  EXPECT_THAT(r.err,
+              HasSubstr("storage version 1.11.0 is newer than the one in ZooKeeper (1.10.100)"));
 }
 
 // --- A failed write names its node ---------------------------------------------
@@ -343,7 +345,7 @@ TEST_F(ValidationTest, AFailedWriteNamesTheNodeThatFailed) {
   RunResult r = Restore(tar);
   EXPECT_EQ(r.exit_code, 1);
   std::string version = state_ + "/apps/" + marathon::BucketOf("_locked") + "/_locked/" + kVersion;
-  EXPECT_NE(r.err.find(version), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(version));
   EXPECT_EQ(Comparable(before), Comparable(zk_.Take(state_)));
 }
 

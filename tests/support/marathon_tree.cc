@@ -1,9 +1,7 @@
 #include "support/marathon_tree.h"
 
-#include <set>
-
-#include "layout/marathon/bucket.h"
 #include "marathon.pb.h"
+#include "testing/marathon_tree_builder.h"
 
 namespace baton::testing {
 namespace {
@@ -19,40 +17,6 @@ std::string Payload(const std::string& seed, size_t size) {
   }
   return out;
 }
-
-class Builder {
- public:
-  explicit Builder(std::string root) : root_(std::move(root)) {}
-
-  void Item(const std::string& category, const std::string& id, const std::string& data) {
-    Add(IdPath(category, id), data, false);
-  }
-  void Version(const std::string& category, const std::string& id, const std::string& version,
-               const std::string& data) {
-    std::string id_path = IdPath(category, id);
-    if (!created_.count(id_path)) Add(id_path, "", true);
-    Add(id_path + "/" + version, data, false);
-  }
-  void Raw(const std::string& path, const std::string& data) { Add(path, data, false); }
-  std::vector<NewNode> Take() { return std::move(nodes_); }
-
- private:
-  std::string IdPath(const std::string& category, const std::string& id) {
-    std::string cat = root_ + "/" + category;
-    if (!created_.count(cat)) Add(cat, "", true);
-    std::string bucket = cat + "/" + marathon::BucketOf(id);
-    if (!created_.count(bucket)) Add(bucket, "", true);
-    return bucket + "/" + id;
-  }
-  void Add(const std::string& path, const std::string& data, bool container) {
-    created_.insert(path);
-    nodes_.push_back(NewNode{path, data, container});
-  }
-
-  std::string root_;
-  std::set<std::string> created_;
-  std::vector<NewNode> nodes_;
-};
 
 }  // namespace
 
@@ -77,10 +41,11 @@ std::string UnwrappedStorageVersion(const std::string& node_data) {
 }
 
 std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape& shape) {
-  Builder b(state_root);
+  MarathonTreeBuilder b(state_root);
+  auto value = [](std::string data) { return TreeNode{.data = std::move(data)}; };
   for (int a = 0; a < shape.apps; ++a) {
     std::string id = "_prod_service-" + std::to_string(a);
-    b.Item("apps", id, Payload(id, 200 + static_cast<size_t>(a % 50) * 40));
+    b.Item("apps", id, value(Payload(id, 200 + static_cast<size_t>(a % 50) * 40)));
     for (int v = 0; v < shape.versions_per_app; ++v) {
       // Spelled as Marathon names version nodes: the millisecond fraction as
       // short as possible, and none when it is zero.
@@ -91,31 +56,36 @@ std::vector<NewNode> MarathonTree(const std::string& state_root, const TreeShape
       while (stamp.back() == '0') stamp.pop_back();
       if (stamp.back() == '.') stamp.pop_back();
       stamp += "Z";
-      b.Version("apps", id, stamp, Payload(id + stamp, 100 + static_cast<size_t>(v) * 30));
+      b.Version("apps", id, stamp, value(Payload(id + stamp, 100 + static_cast<size_t>(v) * 30)));
     }
   }
   for (int i = 0; i < shape.instances; ++i) {
     std::string id = "_prod_service-" + std::to_string(i % 97) + ".instance-" + std::to_string(i);
-    b.Item("instance", id, Payload(id, 300));
+    b.Item("instance", id, value(Payload(id, 300)));
   }
   for (int i = 0; i < shape.big_values; ++i) {
-    b.Item("group", "_big-" + std::to_string(i), Payload("big", 1000 * 1024));
+    b.Item("group", "_big-" + std::to_string(i), value(Payload("big", 1000 * 1024)));
   }
   if (shape.awkward) {
-    b.Item("apps", "_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC", "unicode id");
-    b.Item("apps", "_" + std::string(200, 'l'), "a 200-byte id, over tar's 100-byte name field");
-    b.Version("apps", "_" + std::string(200, 'l'), "2017-08-08T12:34:56.5Z", "long version");
-    b.Item("pods", "_empty-versions", "current");
-    b.Version("pods", "_empty-versions", "2017-08-08T12:34:00Z", "");  // empty data
+    b.Item("apps", "_caf\xC3\xA9_\xE6\x97\xA5\xE6\x9C\xAC", value("unicode id"));
+    b.Item("apps", "_" + std::string(200, 'l'),
+           value("a 200-byte id, over tar's 100-byte name field"));
+    b.Version("apps", "_" + std::string(200, 'l'), "2017-08-08T12:34:56.5Z", value("long version"));
+    b.Item("pods", "_empty-versions", value("current"));
+    b.Version("pods", "_empty-versions", "2017-08-08T12:34:00Z", value(""));  // empty data
     // A deleted current value with old versions: the id node is empty.
-    b.Version("apps", "_deleted", "2018-01-01T00:00:00.001+02:00", "old");
-    b.Version("apps", "_deleted", "2018-01-01T00:00:01Z", "older");
-    b.Item("framework-id", "id", "framework-1234");
-    b.Item("taskFailures", "_prod_service-1", std::string("\0\x01\xff\n", 4));
+    b.Version("apps", "_deleted", "2018-01-01T00:00:00.001+02:00", value("old"));
+    b.Version("apps", "_deleted", "2018-01-01T00:00:01Z", value("older"));
+    b.Item("framework-id", "id", value("framework-1234"));
+    b.Item("taskFailures", "_prod_service-1", value(std::string("\0\x01\xff\n", 4)));
   }
   if (shape.storage_version)
-    b.Raw(state_root + "/internal:storage:version", WrappedStorageVersion(1, 10, 100));
-  return b.Take();
+    b.Raw(state_root + "/internal:storage:version", value(WrappedStorageVersion(1, 10, 100)));
+  std::vector<NewNode> nodes;
+  for (TreeNode& node : b.nodes()) {
+    nodes.push_back(NewNode{std::move(node.path), std::move(node.data), node.container});
+  }
+  return nodes;
 }
 
 Snapshot Comparable(Snapshot snapshot) {

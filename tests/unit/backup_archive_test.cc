@@ -1,5 +1,6 @@
 // Baton's archive format: checksums per entry, the manifest last, optional
 // compression, and every way a damaged backup must be refused.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -11,6 +12,8 @@
 
 namespace baton::archive {
 namespace {
+
+using ::testing::HasSubstr;
 
 using testing::MemorySink;
 using testing::MemorySource;
@@ -83,8 +86,7 @@ TEST(BackupArchive, AChangedByteIsCaughtByItsChecksum) {
   size_t at = bytes.find("xxxxxxxx");
   ASSERT_NE(at, std::string::npos);
   bytes[at + 5000] = 'y';  // inside group/items/_big; the tar structure is intact
-  EXPECT_NE(ReadError(bytes).find("'group/items/_big' is corrupt"), std::string::npos)
-      << ReadError(bytes);
+  EXPECT_THAT(ReadError(bytes), HasSubstr("'group/items/_big' is corrupt"));
 }
 
 // Rewrites a backup's raw tar entries, except those `drop` refuses.
@@ -105,13 +107,13 @@ TEST(BackupArchive, AMissingManifestMeansIncomplete) {
   // A complete tar, but without the manifest.
   std::string cut = Rewrite(Write(ArchiveFormat::kBaton),
                             [](const TarEntry& e) { return e.name == kManifestEntry; });
-  EXPECT_NE(ReadError(cut).find("no manifest"), std::string::npos) << ReadError(cut);
+  EXPECT_THAT(ReadError(cut), HasSubstr("no manifest"));
 }
 
 TEST(BackupArchive, AMissingEntryIsCaughtByTheManifest) {
   std::string cut = Rewrite(Write(ArchiveFormat::kBaton),
                             [](const TarEntry& e) { return e.name == "apps/items/_web"; });
-  EXPECT_NE(ReadError(cut).find("its manifest says 3"), std::string::npos) << ReadError(cut);
+  EXPECT_THAT(ReadError(cut), HasSubstr("its manifest says 3"));
 }
 
 TEST(BackupArchive, AManifestThatDisagreesIsRefused) {
@@ -119,7 +121,7 @@ TEST(BackupArchive, AManifestThatDisagreesIsRefused) {
   size_t at = bytes.find("\"entries\": 3");
   ASSERT_NE(at, std::string::npos);
   bytes[at + 11] = '4';
-  EXPECT_NE(ReadError(bytes).find("its manifest says 4"), std::string::npos) << ReadError(bytes);
+  EXPECT_THAT(ReadError(bytes), HasSubstr("its manifest says 4"));
 }
 
 TEST(BackupArchive, ManifestJsonRoundTripsAndRefusesNewerFormats) {

@@ -1,5 +1,6 @@
 #include "layout/marathon/backup_item.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
@@ -7,6 +8,8 @@
 
 namespace baton::marathon {
 namespace {
+
+using ::testing::HasSubstr;
 
 TEST(BackupItem, ParsesItemsAndVersions) {
   BackupItem item = BackupItem::FromEntryName("apps/items/_prod_web");
@@ -58,7 +61,7 @@ TEST(BackupItem, ErrorNamesTheEntry) {
     BackupItem::FromEntryName("apps/nope/x");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("apps/nope/x"), std::string::npos);
+    EXPECT_THAT(e.what(), HasSubstr("apps/nope/x"));
   }
 }
 

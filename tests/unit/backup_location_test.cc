@@ -1,5 +1,6 @@
 #include "storage/backup_location.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
@@ -9,6 +10,9 @@
 
 namespace baton {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(BackupLocation, SplitsUriParts) {
   auto loc = storage::BackupLocation::Parse(
@@ -76,8 +80,7 @@ TEST(OpenStorage, RefusesBadLocationsClearly) {
       OpenStorage(c.location);
       ADD_FAILURE() << "accepted " << c.location;
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos)
-          << c.location << ": " << e.what();
+      EXPECT_THAT(e.what(), HasSubstr(c.message)) << c.location << ": " << e.what();
     }
   }
 }
@@ -95,9 +98,9 @@ TEST(BackupLocation, SecretsSpeltOtherwiseAreRedacted) {
   EXPECT_EQ(loc.params.at("secret_key"), "pct-secret") << "decoded, and so used";
   const std::string redacted = loc.Redacted();
   for (const char* secret : kOddSecretValues) {
-    EXPECT_EQ(redacted.find(secret), std::string::npos) << redacted;
+    EXPECT_THAT(redacted, Not(HasSubstr(secret)));
   }
-  EXPECT_NE(redacted.find("region=eu-west-1"), std::string::npos) << redacted;
+  EXPECT_THAT(redacted, HasSubstr("region=eu-west-1"));
 }
 
 TEST(BackupLocation, UnknownParametersNeverShowTheirValue) {
@@ -110,8 +113,8 @@ TEST(BackupLocation, UnknownParametersNeverShowTheirValue) {
       ADD_FAILURE() << "accepted " << location;
     } catch (const Error& e) {
       const std::string what = e.what();
-      EXPECT_NE(what.find("unknown parameter"), std::string::npos) << what;
-      EXPECT_EQ(what.find("-secret"), std::string::npos) << what;
+      EXPECT_THAT(what, HasSubstr("unknown parameter"));
+      EXPECT_THAT(what, Not(HasSubstr("-secret")));
     }
   }
 }
@@ -124,10 +127,10 @@ TEST(ProcessTitle, SecretsSpeltOtherwiseAreMasked) {
   cli::HideSecretsInProcessTitle(3, argv);
   const std::string title = std::string(argv[1]) + " " + argv[2];
   for (const char* secret : kOddSecretValues) {
-    EXPECT_EQ(title.find(secret), std::string::npos) << title;
+    EXPECT_THAT(title, Not(HasSubstr(secret)));
   }
-  EXPECT_EQ(title.find("zk-secret"), std::string::npos) << title;
-  EXPECT_NE(title.find("region=eu-west-1"), std::string::npos) << title;
+  EXPECT_THAT(title, Not(HasSubstr("zk-secret")));
+  EXPECT_THAT(title, HasSubstr("region=eu-west-1"));
   EXPECT_EQ(title.size(), std::string(kOddSecrets).size() + 1 + zk.size()) << "masked in place";
 }
 

@@ -3,6 +3,7 @@
 // tests/integration/s3_test.cc.
 #include "storage/s3/credential_chain.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,6 +14,8 @@
 
 namespace baton::storage::s3 {
 namespace {
+
+using ::testing::HasSubstr;
 
 Environment Env(std::map<std::string, std::string> vars) {
   // Never reach for the real instance metadata endpoint from a unit test.
@@ -65,7 +68,7 @@ TEST(CredentialChain, ProfilesFromCredentialsAndConfigFiles) {
   Credentials ops = with("ops");
   EXPECT_EQ(ops.access_key, "OPSAK");
   EXPECT_EQ(ops.session_token, "OPSTOK");
-  EXPECT_NE(ops.source.find("profile 'ops'"), std::string::npos);
+  EXPECT_THAT(ops.source, HasSubstr("profile 'ops'"));
   EXPECT_EQ(with("cfg").access_key, "CFGAK");
   EXPECT_THROW(with("missing"), Error);
   // Home directory defaults.
@@ -81,7 +84,7 @@ TEST(CredentialChain, NothingFoundSaysWhereItLooked) {
     ResolveCredentials({}, "us-east-1", Env({{"HOME", "/nonexistent"}}));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("AWS_ACCESS_KEY_ID"), std::string::npos);
+    EXPECT_THAT(e.what(), HasSubstr("AWS_ACCESS_KEY_ID"));
   }
 }
 

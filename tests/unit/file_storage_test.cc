@@ -1,6 +1,7 @@
 #include "storage/file_storage.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -15,6 +16,8 @@
 
 namespace baton::storage {
 namespace {
+
+using ::testing::HasSubstr;
 
 std::string Contents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -77,9 +80,7 @@ TEST(FileStorage, MissingDirectoryIsAClearError) {
     storage.Create();
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("directory /nonexistent-dir-for-baton does not exist"),
-              std::string::npos)
-        << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("directory /nonexistent-dir-for-baton does not exist"));
   }
 }
 
@@ -160,20 +161,19 @@ TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldHaveTamperedWith) {
   std::string top = testing::TempDir();
   std::filesystem::create_directory(top + "/real");
   std::filesystem::create_directory_symlink(top + "/real", top + "/link");
-  EXPECT_NE(SafetyDirError(top + "/link").find("is a symbolic link"), std::string::npos);
+  EXPECT_THAT(SafetyDirError(top + "/link"), HasSubstr("is a symbolic link"));
   std::ofstream(top + "/file") << "x";
-  EXPECT_NE(SafetyDirError(top + "/file").find("is not a directory"), std::string::npos);
+  EXPECT_THAT(SafetyDirError(top + "/file"), HasSubstr("is not a directory"));
   std::filesystem::create_directory(top + "/open");
   ASSERT_EQ(::chmod((top + "/open").c_str(), 01777), 0);
-  EXPECT_NE(SafetyDirError(top + "/open").find("writable by others"), std::string::npos);
+  EXPECT_THAT(SafetyDirError(top + "/open"), HasSubstr("writable by others"));
   ASSERT_EQ(::chmod((top + "/open").c_str(), 0770), 0);
-  EXPECT_NE(SafetyDirError(top + "/open").find("writable by others"), std::string::npos);
+  EXPECT_THAT(SafetyDirError(top + "/open"), HasSubstr("writable by others"));
   if (::geteuid() == 0) {
     std::filesystem::create_directory(top + "/theirs");
     ASSERT_EQ(::chmod((top + "/theirs").c_str(), 0700), 0);
     ASSERT_EQ(::chown((top + "/theirs").c_str(), 65534, 65534), 0);
-    EXPECT_NE(SafetyDirError(top + "/theirs").find("owned by uid 65534"), std::string::npos)
-        << SafetyDirError(top + "/theirs");
+    EXPECT_THAT(SafetyDirError(top + "/theirs"), HasSubstr("owned by uid 65534"));
   }
   ASSERT_EQ(::chmod((top + "/real").c_str(), 0750), 0);
   EXPECT_EQ(SafetyDirError(top + "/real"), "") << "readable by the group is the owner's choice";

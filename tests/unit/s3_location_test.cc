@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
@@ -6,6 +7,9 @@
 
 namespace baton::storage::s3 {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 Environment NoEnv() {
   return [](const std::string&) { return std::string(); };
@@ -25,8 +29,8 @@ TEST(S3Location, RefusesUnknownParametersWithoutEchoingSecrets) {
     FAIL();
   } catch (const Error& e) {
     std::string what = e.what();
-    EXPECT_NE(what.find("unknown parameter 'acess_key'"), std::string::npos) << what;
-    EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
+    EXPECT_THAT(what, HasSubstr("unknown parameter 'acess_key'"));
+    EXPECT_THAT(what, Not(HasSubstr("hunter2")));
   }
   EXPECT_THROW(S3Storage::FromLocation("s3://b/k?sse=rot13", NoEnv()), Error);
 }

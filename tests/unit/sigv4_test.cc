@@ -1,9 +1,12 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "storage/s3/sigv4_signer.h"
 
 namespace baton::storage::s3 {
 namespace {
+
+using ::testing::HasSubstr;
 
 // 2015-08-30T12:36:00Z, the date of AWS's Signature V4 test suite.
 constexpr std::time_t kSuiteTime = 1440938160;
@@ -45,8 +48,8 @@ TEST(SigV4, SessionTokenIsSignedAndSent) {
   SignableRequest r{"PUT", "/b/k", {}, {{"host", "h"}}, Sha256Hex("x")};
   signer.Sign(r, kSuiteTime);
   EXPECT_EQ(r.headers["x-amz-security-token"], "TOKEN");
-  EXPECT_NE(r.headers["authorization"].find("x-amz-security-token"), std::string::npos);
-  EXPECT_NE(r.headers["authorization"].find("/eu-central-1/s3/"), std::string::npos);
+  EXPECT_THAT(r.headers["authorization"], HasSubstr("x-amz-security-token"));
+  EXPECT_THAT(r.headers["authorization"], HasSubstr("/eu-central-1/s3/"));
 }
 
 TEST(SigV4, CanonicalQueryAndPathEncoding) {

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -9,6 +10,8 @@
 
 namespace baton::archive {
 namespace {
+
+using ::testing::HasSubstr;
 
 using testing::MemorySink;
 using testing::MemorySource;
@@ -104,7 +107,7 @@ TEST(Tar, RefusesOversizedEntriesBeforeReadingThem) {
     Read(tar);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("larger than the limit"), std::string::npos);
+    EXPECT_THAT(e.what(), HasSubstr("larger than the limit"));
   }
 }
 

@@ -1,11 +1,15 @@
 #include "baton/zk_url.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "baton/error.h"
 
 namespace baton {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ZkUrl, ParsesHostsPathAndCredentials) {
   ZkUrl url = ZkUrl::Parse("zk://user:p@ss:w0rd@zk1:2181,zk2:2182,[::1]:2183/mesos/marathon/");
@@ -40,7 +44,7 @@ TEST(ZkUrl, ErrorsNeverShowThePassword) {
     ZkUrl::Parse("zk://user:hunter2@host/marathon");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+    EXPECT_THAT(e.what(), Not(HasSubstr("hunter2")));
   }
 }
 
@@ -51,11 +55,11 @@ TEST(ZkUrl, ErrorsAndTheRedactedFormEscapeControlCharacters) {
       ZkUrl::Parse(text);
       ADD_FAILURE() << "accepted " << text;
     } catch (const Error& e) {
-      EXPECT_EQ(std::string(e.what()).find('\x1b'), std::string::npos) << e.what();
+      EXPECT_THAT(e.what(), Not(HasSubstr("\x1b")));
     }
   }
   ZkUrl url = ZkUrl::Parse("zk://\x1b[2Jeve:pw@h:1/m");
-  EXPECT_EQ(url.Redacted().find('\x1b'), std::string::npos) << url.Redacted();
+  EXPECT_THAT(url.Redacted(), Not(HasSubstr("\x1b")));
 }
 
 }  // namespace
