@@ -192,7 +192,7 @@ TEST_F(CompatTest, PythonVerifiesBatonsFormatIndependently) {
   // A Marathon-format backup has nothing of the kind.
   std::string plain = dir_ + "/plain.tar";
   ASSERT_EQ(MarathonBackup(plain).exit_code, 0);
-  EXPECT_TRUE(PythonCheckRefuses(plain, "no manifest"));
+  EXPECT_TRUE(PythonCheckRefuses(plain, "checksum mismatch on "));
 }
 
 TEST_F(CompatTest, TheModelReaderRefusesPax) {
