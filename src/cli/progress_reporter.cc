@@ -84,7 +84,8 @@ std::string ProgressReporter::Describe(const Progress& progress, double seconds,
   if (bar && progress.fraction >= 0) {
     constexpr int kWidth = 24;
     int filled = static_cast<int>(progress.fraction * kWidth);
-    line += "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] ";
+    // Appended: "[" + std::string makes GCC 12 warn (-Wrestrict, falsely) at -O3.
+    line.append("[").append(filled, '#').append(kWidth - filled, '.').append("] ");
   }
   if (progress.fraction >= 0) line += fmt::format("{:3.0f}% ", progress.fraction * 100);
   double rate = seconds > 0 ? 1 / seconds : 0;

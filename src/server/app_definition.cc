@@ -30,7 +30,8 @@ void RequireNumber(const json& object, const char* field, double minimum) {
 }  // namespace
 
 AppId AppId::Parse(std::string_view text) {
-  std::string path = text.starts_with('/') ? std::string(text) : "/" + std::string(text);
+  // GCC 12 at -O3 warns (-Wrestrict, falsely) on "literal" + std::string&&.
+  std::string path = text.starts_with('/') ? std::string(text) : std::string("/").append(text);
   if (path.size() > 1 && path.back() == '/') path.pop_back();
   bool valid = path.size() > 1;
   std::string_view last;

@@ -21,14 +21,48 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Python() { return "/usr/bin/python3 " + SourceDir() + "/tests/compat/"; }
+// The independent tools; a test points one at a path that does not exist.
+struct Tools {
+  std::string java = "java";
+  std::string commons_compress = "/usr/share/java/commons-compress.jar";
+  std::string python = "/usr/bin/python3";
+};
 
-std::string MarathonReader(const std::string& tar, int* exit_code = nullptr) {
-  return Shell(
-      "java -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -cp "
-      "/usr/share/java/commons-compress.jar " +
-          SourceDir() + "/tests/compat/MarathonTarReader.java " + tar,
-      exit_code);
+std::string Python() { return Tools{}.python + " " + SourceDir() + "/tests/compat/"; }
+
+std::string MarathonReaderCommand(const std::string& tar, const Tools& tools = {}) {
+  return tools.java + " -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -cp " +
+         tools.commons_compress + " " + SourceDir() + "/tests/compat/MarathonTarReader.java " + tar;
+}
+
+std::string MarathonReader(const std::string& tar) { return Shell(MarathonReaderCommand(tar)); }
+
+// Whether `command` refused its input saying `why`. A tool that cannot run
+// (exit 127, a missing jar) refuses nothing: that must fail a test.
+::testing::AssertionResult Refuses(const std::string& command, const std::string& why) {
+  int code = 0;
+  std::string out = Shell(command + " 2>&1", &code);
+  if (code != 0 && out.find(why) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << command << " exited " << code << " (not refusing \"" << why << "\"):\n"
+         << out;
+}
+
+::testing::AssertionResult MarathonReaderRefuses(const std::string& tar, const std::string& why,
+                                                 const Tools& tools = {}) {
+  return Refuses(MarathonReaderCommand(tar, tools), "Marathon would refuse this backup: " + why);
+}
+
+::testing::AssertionResult PythonCheckRefuses(const std::string& tar, const std::string& why,
+                                              const Tools& tools = {}) {
+  return Refuses(tools.python + " " + SourceDir() + "/tests/compat/check_baton_tar.py " + tar, why);
+}
+
+// A tar whose long name Python writes as a PAX header, which Marathon refuses.
+void WritePaxTar(const std::string& tar) {
+  Shell(Tools{}.python + " -c \"import tarfile,io; t=tarfile.open('" + tar +
+        "','w',format=tarfile.PAX_FORMAT); i=tarfile.TarInfo('apps/items/_'+'x'*150); i.size=1; "
+        "t.addfile(i, io.BytesIO(b'x')); t.close()\"");
 }
 
 class CompatTest : public ZkTest {
@@ -159,20 +193,27 @@ TEST_F(CompatTest, PythonVerifiesBatonsFormatIndependently) {
   // A Marathon-format backup has nothing of the kind.
   std::string plain = dir_ + "/plain.tar";
   ASSERT_EQ(MarathonBackup(plain).exit_code, 0);
-  int code = 0;
-  Shell(Python() + "check_baton_tar.py " + plain + " 2>/dev/null", &code);
-  EXPECT_NE(code, 0);
+  EXPECT_TRUE(PythonCheckRefuses(plain, "checksum mismatch on "));
 }
 
 TEST_F(CompatTest, TheModelReaderRefusesPax) {
   // The proof that the model reader catches what Marathon refuses.
   std::string tar = dir_ + "/pax.tar";
-  Shell("/usr/bin/python3 -c \"import tarfile,io; t=tarfile.open('" + tar +
-        "','w',format=tarfile.PAX_FORMAT); i=tarfile.TarInfo('apps/items/_'+'x'*150); i.size=1; "
-        "t.addfile(i, io.BytesIO(b'x')); t.close()\"");
-  int code = 0;
-  MarathonReader(tar, &code);
-  EXPECT_NE(code, 0);
+  WritePaxTar(tar);
+  EXPECT_TRUE(MarathonReaderRefuses(tar, "PAX header"));
+}
+
+// A check of a refusal passes on the tool's own refusal only: a tool that
+// cannot run refuses nothing.
+TEST(CompatTools, AToolThatCannotRunRefusesNothing) {
+  std::string tar = TempDir() + "/pax.tar";
+  WritePaxTar(tar);
+  ASSERT_TRUE(MarathonReaderRefuses(tar, "PAX header"));
+  ASSERT_TRUE(PythonCheckRefuses(tar, "checksum mismatch"));
+  EXPECT_FALSE(MarathonReaderRefuses(tar, "PAX header", {.java = "/nonexistent/java"}));
+  EXPECT_FALSE(
+      MarathonReaderRefuses(tar, "PAX header", {.commons_compress = "/nonexistent/cc.jar"}));
+  EXPECT_FALSE(PythonCheckRefuses(tar, "checksum mismatch", {.python = "/nonexistent/python3"}));
 }
 
 // A NUL byte ends a name in every tar reader (libarchive, as GNU tar): a PAX

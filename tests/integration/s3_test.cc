@@ -25,11 +25,17 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // The AWS CLI, pointed at the test server as the S3RVER account.
+// Its exit code; a failure must be the server's answer, not a CLI that cannot run.
 int AwsCli(const std::string& args, const std::string& secret = "S3RVER") {
   std::string command = "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=" + secret +
                         " AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url " + S3Endpoint() + " " +
-                        args + " >/dev/null 2>&1";
-  return std::system(command.c_str());
+                        args + " 2>&1 >/dev/null";
+  int code = 0;
+  std::string err = Shell(command, &code);
+  EXPECT_TRUE(code == 0 || err.find("An error occurred (") != std::string::npos)
+      << command << " exited " << code << ":\n"
+      << err;
+  return code;
 }
 
 // What the proxy forwarded or injected so far, one "STATUS METHOD URL" a line.

@@ -27,7 +27,8 @@ std::string BackupItem::EntryName() const {
 std::string BackupItem::NodePath(const std::string& state_root) const {
   if (is_storage_version()) return state_root + "/" + std::string(kStorageVersionName);
   std::string path = state_root + "/" + category + "/" + BucketOf(id) + "/" + id;
-  if (version) path += "/" + version->NodeName();
+  // GCC 12 at -O3 warns (-Wrestrict, falsely) on "literal" + std::string&&.
+  if (version) path.append("/").append(version->NodeName());
   return path;
 }
 

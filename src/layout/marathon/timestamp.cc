@@ -44,7 +44,8 @@ std::string FormatOffset(int offset_seconds) {
   int abs = offset_seconds < 0 ? -offset_seconds : offset_seconds;
   std::string out(1, offset_seconds < 0 ? '-' : '+');
   out += Two(abs / 3600) + ":" + Two(abs / 60 % 60);
-  if (abs % 60 != 0) out += ":" + Two(abs % 60);
+  // GCC 12 at -O3 warns (-Wrestrict, falsely) on "literal" + std::string&&.
+  if (abs % 60 != 0) out.append(":").append(Two(abs % 60));
   return out;
 }
 
@@ -123,7 +124,7 @@ std::string OffsetTimestamp::NodeName() const {
 std::string OffsetTimestamp::ToString() const {
   std::string out = FormatDateTime(*this);
   if (second != 0 || nanos != 0) {
-    out += ":" + Two(second);
+    out.append(":").append(Two(second));  // not ":" + ...: GCC 12 -Wrestrict
     if (nanos != 0) {
       char buf[16];
       if (nanos % 1000000 == 0) {
