@@ -68,6 +68,18 @@ bool TarReader::Next(TarEntry& entry) {
     return false;
   }
   if (rc != ARCHIVE_OK) Fail("the backup is not a valid tar archive (corrupt or truncated)");
+  ReadHeader(header, entry);
+  size_t size = static_cast<size_t>(archive_entry_size(header));
+  // libarchive has consumed the header(s) now; the data follows, padded to
+  // whole 512-byte blocks.
+  last_entry_end_ =
+      static_cast<uint64_t>(archive_filter_bytes(archive_.get(), 0)) + (size + 511) / 512 * 512;
+  ReadData(entry, size);
+  ++entries_;
+  return true;
+}
+
+void TarReader::ReadHeader(archive_entry* header, TarEntry& entry) {
   const char* name = archive_entry_pathname(header);
   entry.name = name != nullptr ? name : "";
   if (entry.name.size() > kMaxEntryNameBytes) {
@@ -94,11 +106,9 @@ bool TarReader::Next(TarEntry& entry) {
   while (archive_entry_xattr_next(header, &key, &value, &value_size) == ARCHIVE_OK) {
     entry.attributes.emplace_back(key, std::string(static_cast<const char*>(value), value_size));
   }
-  size_t size = static_cast<size_t>(archive_entry_size(header));
-  // libarchive has consumed the header(s) now; the data follows, padded to
-  // whole 512-byte blocks.
-  last_entry_end_ =
-      static_cast<uint64_t>(archive_filter_bytes(archive_.get(), 0)) + (size + 511) / 512 * 512;
+}
+
+void TarReader::ReadData(TarEntry& entry, size_t size) {
   entry.data.resize(size);
   size_t got = 0;
   while (got < size) {
@@ -110,8 +120,6 @@ bool TarReader::Next(TarEntry& entry) {
     }
     got += static_cast<size_t>(n);
   }
-  ++entries_;
-  return true;
 }
 
 }  // namespace baton::archive

@@ -51,6 +51,10 @@ class TarReader {
  private:
   static la_ssize_t OnRead(struct ::archive* a, void* self, const void** buffer);
   [[noreturn]] void Fail(const std::string& what);
+  // Refuses a header no backup has (name, type, size); fills name and
+  // attributes.
+  void ReadHeader(archive_entry* header, TarEntry& entry);
+  void ReadData(TarEntry& entry, size_t size);
 
   BackupSource& source_;
   uint64_t max_entry_bytes_;

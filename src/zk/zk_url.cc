@@ -47,6 +47,39 @@ void CheckHost(std::string_view host_port) {
   }
 }
 
+// Takes "user:password@" off the front of `authority` into `url`. The
+// password may itself contain '@': the credentials end at the last one.
+void TakeCredentials(std::string_view& authority, ZkUrl& url) {
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return;
+  std::string_view credentials = authority.substr(0, at);
+  authority.remove_prefix(at + 1);
+  size_t colon = credentials.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
+    throw Error("invalid ZooKeeper URL: credentials must be user:password");
+  }
+  url.user = std::string(credentials.substr(0, colon));
+  url.password = std::string(credentials.substr(colon + 1));
+}
+
+// The path without trailing slashes; each segment a legal node name.
+std::string CheckedPath(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path == "/") {
+    throw Error("invalid ZooKeeper URL: the path must name a node below / (e.g. /marathon)");
+  }
+  for (size_t pos = 1; pos <= path.size();) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (!zk::IsValidNodeName(path.substr(pos, next - pos))) {
+      throw Error("invalid ZooKeeper URL: bad path '" + util::Printable(path) +
+                  "' (each segment must be a legal ZooKeeper node name)");
+    }
+    pos = next + 1;
+  }
+  return std::string(path);
+}
+
 }  // namespace
 
 ZkUrl ZkUrl::Parse(const std::string& text) {
@@ -61,50 +94,17 @@ ZkUrl ZkUrl::Parse(const std::string& text) {
     throw Error("invalid ZooKeeper URL: missing path (e.g. zk://localhost:2181/marathon)");
   }
   std::string_view authority = rest.substr(0, slash);
-  std::string_view path = rest.substr(slash);
-
   ZkUrl url;
-  // The password may itself contain '@': the credentials end at the last one.
-  size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) {
-    std::string_view credentials = authority.substr(0, at);
-    authority.remove_prefix(at + 1);
-    size_t colon = credentials.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == credentials.size()) {
-      throw Error("invalid ZooKeeper URL: credentials must be user:password");
-    }
-    url.user = std::string(credentials.substr(0, colon));
-    url.password = std::string(credentials.substr(colon + 1));
-  }
-  if (authority.empty()) {
-    throw Error("invalid ZooKeeper URL: no hosts");
-  }
-  size_t start = 0;
-  while (start <= authority.size()) {
+  TakeCredentials(authority, url);
+  if (authority.empty()) throw Error("invalid ZooKeeper URL: no hosts");
+  for (size_t start = 0; start <= authority.size();) {
     size_t comma = authority.find(',', start);
     if (comma == std::string_view::npos) comma = authority.size();
     CheckHost(authority.substr(start, comma - start));
     start = comma + 1;
   }
   url.hosts = std::string(authority);
-
-  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  if (path == "/") {
-    throw Error("invalid ZooKeeper URL: the path must name a node below / (e.g. /marathon)");
-  }
-  // Each segment must be a legal znode name.
-  size_t pos = 1;
-  while (pos <= path.size()) {
-    size_t next = path.find('/', pos);
-    if (next == std::string_view::npos) next = path.size();
-    std::string_view segment = path.substr(pos, next - pos);
-    if (!zk::IsValidNodeName(segment)) {
-      throw Error("invalid ZooKeeper URL: bad path '" + util::Printable(path) +
-                  "' (each segment must be a legal ZooKeeper node name)");
-    }
-    pos = next + 1;
-  }
-  url.path = std::string(path);
+  url.path = CheckedPath(rest.substr(slash));
   return url;
 }
 
