@@ -6,6 +6,7 @@
 #include <string>
 
 #include "baton/archive_format.h"
+#include "baton/env.h"
 #include "baton/progress.h"
 #include "baton/zk_url.h"
 
@@ -37,6 +38,8 @@ struct BackupOptions {
   int consistency_attempts = 5;
   // Told of each entry read (phase kReading); none by default.
   ProgressListener progress = {};
+  // Storage and clock; tests pass their own (baton/env.h).
+  Env env = {};
 };
 
 struct BackupStats {

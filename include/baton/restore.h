@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "baton/env.h"
 #include "baton/inspect.h"
 #include "baton/progress.h"
 #include "baton/zk_url.h"
@@ -59,6 +60,8 @@ struct RestoreOptions {
   bool to_other_path = false;
   // Told of each entry checked, saved and written; none by default.
   ProgressListener progress = {};
+  // Storage and clock; tests pass their own (baton/env.h).
+  Env env = {};
 };
 
 struct RestoreStats {

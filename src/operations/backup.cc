@@ -94,7 +94,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   zk::QuietWindow window(job.session, options.zk.path + "/" + kBackupMarkerPrefix,
                          "backup to " + job.where);
   zk::Fingerprints prints;
-  archive::BackupWriter archive(sink, std::time(nullptr), options.format, job.compression);
+  archive::BackupWriter archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
+                                options.format, job.compression);
   ProgressCounter progress(options.progress, Progress::Phase::kReading, job.units);
   layout::Tally tally;
   auto add = [&](layout::Entry&& entry) {
@@ -117,7 +118,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   if (attempt.changed) return attempt;
   archive::Manifest& manifest = attempt.manifest;
   manifest.tool = std::string("baton ") + kVersion;
-  manifest.created = util::UtcText(std::chrono::system_clock::now());
+  manifest.created = util::UtcText(options.env.now());
   manifest.zk_hosts = options.zk.hosts;
   manifest.zk_path = options.zk.path;
   manifest.acls = job.read.acls;
@@ -169,8 +170,8 @@ Attempt ReadUntilConsistent(const Job& job, StorageProvider& storage,
 BackupStats Backup(const BackupOptions& options) {
   // Refuse a bad location before connecting to anything.
   const std::string location =
-      storage::ExpandTimePlaceholder(options.backup_location, std::chrono::system_clock::now());
-  std::unique_ptr<StorageProvider> storage = OpenStorage(location);
+      storage::ExpandTimePlaceholder(options.backup_location, options.env.now());
+  std::unique_ptr<StorageProvider> storage = options.env.open_storage(location);
   archive::Compression compression = ChooseCompression(options, location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();

@@ -194,7 +194,7 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
       zk::MultiOp().Fence(owner.lock.fence()).Delete(options.zk.state_path()).TryRun(owner.session);
     });
   } else {
-    std::unique_ptr<StorageProvider> storage = OpenStorage(marker.safety_backup);
+    std::unique_ptr<StorageProvider> storage = options.env.open_storage(marker.safety_backup);
     operations::StagedBackup staged(*storage, operations::kMaxEntryBytes);
     // The state as it was: whatever its size, it goes back.
     RestoreOptions unlimited = options;
@@ -229,7 +229,8 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
       .zk = options.zk,
       .timeouts = options.timeouts,
       .backup_location = "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
-                         "/safety-" + name + "-{timestamp}.tar.zst"};
+                         "/safety-" + name + "-{timestamp}.tar.zst",
+      .env = options.env};
   if (options.progress) {
     backup.progress = [&options](const Progress& read) {
       Progress saving = read;
@@ -367,7 +368,7 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
   operations::RestoreMarker marker{
       .safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
       .restoring = storage.Describe(),
-      .started = util::UtcText(std::chrono::system_clock::now()),
+      .started = util::UtcText(options.env.now()),
       .host = util::HostName(),
       .no_rollback = !keep,
       .owner = owner.lock.fence()};
@@ -396,7 +397,7 @@ RestoreStats Restore(const RestoreOptions& options) {
                     ": name the one backup to restore",
                 ErrorKind::kInvalidInput);
   }
-  std::unique_ptr<StorageProvider> storage = OpenStorage(options.backup_location);
+  std::unique_ptr<StorageProvider> storage = options.env.open_storage(options.backup_location);
   zk::ZkSession session(options.zk, options.timeouts);
   if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
   if (options.dry_run) return DryRun(session, *storage, options);

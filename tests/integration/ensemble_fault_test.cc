@@ -83,10 +83,10 @@ class PrivateEnsemble {
     }
     return -1;
   }
-  void Kill(int server) const {
-    std::string pid = ReadFile(dir_ + "/zk" + std::to_string(server + 1) + "/pid");
-    ::kill(std::atoi(pid.c_str()), SIGKILL);
-  }
+  void Kill(int server) const { Signal(server, SIGKILL); }
+  // Stops the server answering (SIGSTOP): its clients' requests stay in
+  // flight until it is killed.
+  void Freeze(int server) const { Signal(server, SIGSTOP); }
   // Starts the killed servers again, with their data.
   void Revive() const {
     if (std::system((Script() + " revive " + dir_ + " > /dev/null").c_str()) != 0) {
@@ -96,6 +96,10 @@ class PrivateEnsemble {
 
  private:
   static std::string Script() { return SourceDir() + "/scripts/zk-server"; }
+  void Signal(int server, int signal) const {
+    std::string pid = ReadFile(dir_ + "/zk" + std::to_string(server + 1) + "/pid");
+    ::kill(std::atoi(pid.c_str()), signal);
+  }
 
   std::string dir_, address_;
 };
@@ -169,18 +173,18 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   const std::string url = "zk://" + ensemble.address() + "/fault";
   const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
   pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Paused well into its walk (its session past 2000 requests, with a full
-  // window in flight), so that the kill lands inside the walk however slow
-  // the machine: a kill after its last request, or between requests, is
-  // rightly survived without a word.
+  // Well into its walk (its session past 2000 requests), its server stops
+  // answering and then dies: whatever the machine's speed, the kill finds
+  // the walk's requests in flight. (A kill between requests is rightly
+  // survived without a word: the client sends the next ones elsewhere.)
   const int64_t session = WaitForBackupMarker(ensemble.address());
   ASSERT_NE(session, 0) << ReadFile(log);
   int server = -1;
   for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithSession(session, 2000);
-  ::kill(pid, SIGSTOP);
   ASSERT_GE(server, 0) << "the backup's connection is in no server's cons:\n" << ReadFile(log);
+  ensemble.Freeze(server);
+  std::this_thread::sleep_for(200ms);  // the client fills its window meanwhile
   ensemble.Kill(server);
-  ::kill(pid, SIGCONT);
   std::string out;
   ASSERT_EQ(WaitForBaton(pid), 0) << (out = ReadFile(log));
   out = ReadFile(log);

@@ -12,8 +12,11 @@
 #include <random>
 #include <thread>
 
+#include "archive/backup_writer.h"
+#include "baton/restore.h"
 #include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
+#include "support/memory_storage.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
 
@@ -111,6 +114,43 @@ TEST_F(SafeRestoreTest, AnInterruptedRestoreBlocksBackupsUntilRecovered) {
   EXPECT_FALSE(Marked());
   EXPECT_EQ(Diff(before, State()), "");
   EXPECT_THAT(Recover().out, HasSubstr("nothing to recover"));
+}
+
+// Staging, the safety backup and the rollback take their storage and clock
+// from the job's Env: here every byte stays in memory, under a fixed time.
+TEST_F(SafeRestoreTest, StagingSafetyBackupAndRollbackGoThroughTheEnv) {
+  Populate(TreeShape{});
+  Snapshot before = State();
+  MemoryLocations memory;
+  {  // ZooKeeper refuses the 2 MB value only when it is written.
+    MemorySink sink;
+    archive::BackupWriter writer(sink, 0, ArchiveFormat::kMarathon, archive::Compression::kNone);
+    writer.Add("apps/items/_a", "a");
+    writer.Add("apps/items/_huge", std::string(2 << 20, 'x'));
+    writer.Finish({});
+    memory.committed["memory://bad.tar"] = sink.bytes;
+  }
+  RestoreOptions options{
+      .zk = ZkUrl::Parse(zk_url_),
+      .backup_location = "memory://bad.tar",
+      .safety_backup_dir = dir_ + "/safety",
+      .validation = {.max_node_bytes = 4 << 20, .allow_no_storage_version = true},
+      .env = memory.env()};
+  options.env.now = [] { return std::chrono::system_clock::from_time_t(1893553445); };
+  try {
+    baton::Restore(options);
+    ADD_FAILURE() << "the restore succeeded";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("rolled back to the state before the restore"));
+  }
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(before, State()), "");
+  // The safety backup went to the Env's storage, named by the Env's clock.
+  ASSERT_EQ(memory.committed.size(), 2u);
+  memory.committed.erase("memory://bad.tar");
+  EXPECT_THAT(memory.committed.begin()->first, HasSubstr("-20300102T030405.000Z.tar.zst"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/safety") &&
+               !std::filesystem::is_empty(dir_ + "/safety"));
 }
 
 // A restore killed while deleting leaves emptied containers, which the server
