@@ -30,7 +30,7 @@ void MarathonTreeBuilder::Raw(const std::string& path, TreeNode node) {
 std::string MarathonTreeBuilder::IdPath(const std::string& category, const std::string& id) {
   std::string path = root_ + "/" + category;
   AddContainer(path);
-  path += "/" + marathon::BucketOf(id);
+  path.append("/").append(marathon::BucketOf(id));  // not "/" + ...: GCC 12 -Wrestrict at -O3
   AddContainer(path);
   return path + "/" + id;
 }

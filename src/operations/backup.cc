@@ -185,12 +185,14 @@ BackupStats Backup(const BackupOptions& options) {
   spdlog::info("backing up {} to {}", state, storage->Describe());
   // Baton's format records each node's ACL; Marathon's has no place for it.
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
-  Job job{options,
-          session,
-          layout::Marathon(),
-          {options.max_in_flight, kMaxBytesInFlight, acls},
-          compression,
-          storage->Describe()};
+  Job job{.options = options,
+          .session = session,
+          .layout = layout::Marathon(),
+          .read = {.max_in_flight = options.max_in_flight,
+                   .max_bytes_in_flight = kMaxBytesInFlight,
+                   .acls = acls},
+          .compression = compression,
+          .where = storage->Describe()};
   // The total makes the walk's progress a fraction; counting costs a request
   // per bucket.
   if (options.progress) job.units = job.layout.CountUnits(session, state);
