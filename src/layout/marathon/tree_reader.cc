@@ -44,8 +44,7 @@ class Walk {
  public:
   Walk(zk::ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
        const std::function<void(BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
-      : session_(session),
-        reader_(session),
+      : reader_(session),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
         max_bytes_(max_bytes),
@@ -190,7 +189,6 @@ class Walk {
     }
   }
 
-  zk::ZkSession& session_;
   zk::PipelinedReader reader_;
   std::string root_;
   int max_in_flight_;
