@@ -61,15 +61,10 @@ class PrivateEnsemble {
   // The server the session `sid` is connected to once that connection has
   // received more than `requests` requests, or -1 (one look at each server).
   int ServerWithSession(int64_t sid, long requests = 0) const {
-    char needle[32];
-    std::snprintf(needle, sizeof needle, "sid=0x%llx", static_cast<unsigned long long>(sid));
-    for (int i = 0; i < 3; ++i) {
-      std::string out = Cons(i);
-      size_t at = out.find(needle);
-      if (at == std::string::npos) continue;
-      size_t line = out.rfind('\n', at);
-      size_t recved = out.find("recved=", line == std::string::npos ? 0 : line);
-      if (recved != std::string::npos && std::atol(out.c_str() + recved + 7) > requests) return i;
+    std::stringstream hosts(address_);
+    std::string host;
+    for (int i = 0; std::getline(hosts, host, ','); ++i) {
+      if (RequestsFrom(host, sid) > requests) return i;
     }
     return -1;
   }

@@ -151,8 +151,11 @@ TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
   pid_t backup = StartBaton(
       {"backup", "--format", "marathon", "--backup_location", "file://" + fifo, "--zk", zk_url_},
       dir_ + "/backup.log");
-  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); }));
-  std::this_thread::sleep_for(300ms);  // past the listing of the categories
+  int64_t session = 0;
+  ASSERT_TRUE(WaitFor([&] { return (session = BackupSession()) != 0; }));
+  // Past the walk's listing of apps, its first category (some 10 requests
+  // in), and far from its end (some 8,000), whatever the machine's speed.
+  ASSERT_TRUE(WaitFor([&] { return RequestsFrom(ZkAddress(), session) > 50; }));
   kill(backup, SIGSTOP);
   // A change to the apps category that the walk has already listed.
   zk_.Create(state_ + "/apps/ff", "", false);

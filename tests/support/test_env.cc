@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -482,6 +483,19 @@ void TestZk::DeleteTree(const std::string& path) {
   }
   int rc = zoo_delete(zh_, path.c_str(), -1);
   if (rc != ZNONODE) Check(rc, "delete " + path);
+}
+
+long RequestsFrom(const std::string& host_port, int64_t sid) {
+  const std::string port = host_port.substr(host_port.rfind(':') + 1);
+  const std::string cons = Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
+                                 " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null");
+  char needle[32];
+  std::snprintf(needle, sizeof needle, "sid=0x%llx", static_cast<unsigned long long>(sid));
+  size_t at = cons.find(needle);
+  if (at == std::string::npos) return -1;
+  size_t line = cons.rfind('\n', at);
+  size_t recved = cons.find("recved=", line == std::string::npos ? 0 : line);
+  return recved == std::string::npos ? -1 : std::atol(cons.c_str() + recved + 7);
 }
 
 // An empty node that has had children and has none left (or only such nodes)

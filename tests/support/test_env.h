@@ -31,6 +31,11 @@ std::string ReadFile(const std::string& path);
 // Runs a shell command and returns its stdout; fails the test on a non-zero
 // exit unless `exit_code` takes it.
 std::string Shell(const std::string& command, int* exit_code = nullptr);
+
+// How many requests the server at `host_port` has received from session
+// `sid` (its `cons` four-letter word), or -1 if the session is not
+// connected to it.
+long RequestsFrom(const std::string& host_port, int64_t sid);
 // The names in a directory, sorted.
 std::vector<std::string> ListDir(const std::string& dir);
 // Path of the baton executable.

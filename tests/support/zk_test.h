@@ -37,6 +37,17 @@ class ZkTest : public ::testing::Test {
     }
     return false;
   }
+  // The session of a running backup of this root (its marker's owner), or 0.
+  int64_t BackupSession() {
+    for (const std::string& child : zk_.Children(root_)) {
+      Stat stat{};
+      if (child.rfind("backup-in-progress-", 0) == 0 &&
+          zoo_exists(zk_.handle(), (root_ + "/" + child).c_str(), 0, &stat) == ZOK) {
+        return stat.ephemeralOwner;
+      }
+    }
+    return 0;
+  }
   // Whether somebody holds Baton's lock on this root (store/ownership.h).
   bool Locked() {
     return zk_.Exists(root_ + "/baton-lock") && !zk_.Children(root_ + "/baton-lock").empty();
