@@ -49,15 +49,12 @@ class PrivateEnsemble {
   // `requests` requests, if any ("cons" lists each connection's counts).
   // What server i says of its connections (the `cons` command).
   std::string Cons(int i) const {
-    std::stringstream ports(address_);
+    std::stringstream hosts(address_);
     std::string host;
-    for (int k = 0; k <= i; ++k) std::getline(ports, host, ',');
-    std::string port = host.substr(host.rfind(':') + 1);
-    int code = 0;
-    return Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
-                     " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null",
-                 &code);
+    for (int k = 0; k <= i; ++k) std::getline(hosts, host, ',');
+    return testing::Cons(host);
   }
+
   // The server the session `sid` is connected to once that connection has
   // received more than `requests` requests, or -1 (one look at each server).
   int ServerWithSession(int64_t sid, long requests = 0) const {

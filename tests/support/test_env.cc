@@ -485,10 +485,14 @@ void TestZk::DeleteTree(const std::string& path) {
   if (rc != ZNONODE) Check(rc, "delete " + path);
 }
 
-long RequestsFrom(const std::string& host_port, int64_t sid) {
+std::string Cons(const std::string& host_port) {
   const std::string port = host_port.substr(host_port.rfind(':') + 1);
-  const std::string cons = Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
-                                 " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null");
+  return Shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
+               " && printf cons >&3 && timeout 2 cat <&3' 2>/dev/null");
+}
+
+long RequestsFrom(const std::string& host_port, int64_t sid) {
+  const std::string cons = Cons(host_port);
   char needle[32];
   std::snprintf(needle, sizeof needle, "sid=0x%llx", static_cast<unsigned long long>(sid));
   size_t at = cons.find(needle);

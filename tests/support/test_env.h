@@ -32,6 +32,10 @@ std::string ReadFile(const std::string& path);
 // exit unless `exit_code` takes it.
 std::string Shell(const std::string& command, int* exit_code = nullptr);
 
+// What the server at `host_port` says of its connections (the `cons` four-
+// letter word).
+std::string Cons(const std::string& host_port);
+
 // How many requests the server at `host_port` has received from session
 // `sid` (its `cons` four-letter word), or -1 if the session is not
 // connected to it.
