@@ -1,6 +1,29 @@
 #include "zk/multi_op.h"
 
+#include <future>
+
 namespace baton::zk {
+
+namespace {
+
+void OnMulti(int rc, const void* context) {
+  static_cast<std::promise<int>*>(const_cast<void*>(context))->set_value(rc);
+}
+
+// Runs `ops` and waits for the answer. The C client's synchronous zoo_multi
+// leaks an entry per op when the connection is lost while it waits (its
+// synchronous path frees only the request's own entry); the asynchronous
+// path frees them all, so the wait is ours.
+int RunAndWait(ZkSession& session, std::vector<zoo_op_t>& ops,
+               std::vector<zoo_op_result_t>& results) {
+  std::promise<int> promise;
+  std::future<int> answer = promise.get_future();
+  int rc = zoo_amulti(session.handle(), static_cast<int>(ops.size()), ops.data(), results.data(),
+                      &OnMulti, &promise);
+  return rc == ZOK ? answer.get() : rc;
+}
+
+}  // namespace
 
 MultiOp& MultiOp::Fence(const std::string& lock_node) {
   Check(lock_node);
@@ -45,8 +68,10 @@ int MultiOp::TryRun(ZkSession& session, size_t* failed) {
     if (op.type == ZOO_CREATE_OP && op.create_op.acl == nullptr) op.create_op.acl = session.acl();
   }
   std::vector<zoo_op_result_t> results(ops_.size());
-  int rc = zoo_multi(session.handle(), static_cast<int>(ops_.size()), ops_.data(), results.data());
+  const int rc = RunAndWait(session, ops_, results);
   if (rc == ZOK) return ZOK;
+  // Without an answer every op carries the connection's code, the fence too.
+  if (IsConnectionLoss(rc)) ThrowZkError(rc, "multi-op at", what_.empty() ? "" : what_[0]);
   size_t index = 0;
   while (index < results.size() &&
          (results[index].err == ZOK || results[index].err == ZRUNTIMEINCONSISTENCY)) {

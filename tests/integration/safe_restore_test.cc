@@ -71,7 +71,7 @@ TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {
 
   RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
                           "--max_node_bytes", "4194304", "--allow_no_storage_version"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("rolled back to the state before the restore"));
   EXPECT_FALSE(Marked());
   EXPECT_EQ(Diff(before, State()), "");

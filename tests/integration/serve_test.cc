@@ -436,7 +436,7 @@ TEST_F(ServeTest, AnswersUnderLoadWhileABackupRuns) {
   EXPECT_GE(backups, 1);
   // wrk prints these lines only when something went wrong.
   EXPECT_THAT(wrk_out, Not(HasSubstr("Non-2xx or 3xx responses")));
-  EXPECT_THAT(wrk_out, Not(HasSubstr("Socket errors")));
+  EXPECT_THAT(wrk_out, Not(HasSubstr("Socket errors"))) << Log(0);
   size_t at = wrk_out.find("Requests/sec:");
   ASSERT_NE(at, std::string::npos) << wrk_out;
   EXPECT_GT(std::atof(wrk_out.c_str() + at + 13), 100.0) << wrk_out;
