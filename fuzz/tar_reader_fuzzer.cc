@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     baton::BackupSummary summary;
     baton::archive::TarEntry entry;
     for (int i = 0; i < 100000 && reader.Next(entry); ++i)
-      baton::operations::CheckEntry(entry, summary);
+      baton::operations::CheckEntry(baton::layout::Marathon(), entry, summary);
   } catch (const baton::Error&) {
   }
   return 0;

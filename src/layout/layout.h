@@ -1,8 +1,7 @@
 // A layout: how one kind of ZooKeeper tree maps to the entries of a backup.
-// The operations read a tree and count a backup through it, so a new kind of
-// tree is a new implementation, not a change to every job. Marathon's layout
-// (layout/marathon/) is the first. Writing a tree back is still Marathon's
-// own (marathon::StoreWriter).
+// The operations read a tree, check and count a backup, and write a tree back
+// through it, so a new kind of tree is a new implementation, not a change to
+// every job. Marathon's layout (layout/marathon/) is the first.
 //
 // Thread safety: a Layout is stateless and const; share it freely.
 #pragma once
@@ -10,10 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
+#include "baton/error.h"
+#include "zk/batch_writer.h"
 #include "zk/fingerprints.h"
 #include "zk/zk_session.h"
 
@@ -46,6 +49,41 @@ struct Tally {
   std::optional<std::string> storage_version;
 };
 
+// A node of the tree is there but its contents cannot be read as the layout
+// expects.
+class UnreadableNode : public Error {
+ public:
+  using Error::Error;
+};
+
+// What an entry's name says about it, as a layout reads it.
+struct EntryKind {
+  std::string category;          // what it is counted under ("apps", ...)
+  bool version = false;          // an older version, not a current value
+  bool storage_version = false;  // the layout's own format marker
+  uint64_t unit = 0;             // the unit (id) it belongs to, for WriteOptions
+};
+
+struct WriteOptions {
+  // The backup recorded every ACL: entries without one get the open ACL
+  // (otherwise the writing session's).
+  bool acls_recorded = false;
+  // Units whose current value the backup holds (-> whether it records an
+  // ACL), as the validation pass found them; the writer needs it when a
+  // unit's versions come before its value. Null: not known.
+  const std::unordered_map<uint64_t, bool>* valued_units = nullptr;
+};
+
+// Writes one backup's entries into a tree that was just emptied. Not
+// thread-safe: one thread writes.
+class TreeWriter {
+ public:
+  virtual ~TreeWriter() = default;
+  virtual void Write(Entry&& entry) = 0;
+  // Writes what the layout keeps for last and waits for every write.
+  virtual void Finish() = 0;
+};
+
 class Layout {
  public:
   virtual ~Layout() = default;
@@ -62,6 +100,20 @@ class Layout {
   virtual uint64_t CountUnits(zk::ZkSession& session, const std::string& root) const = 0;
   // Adds one entry of a backup to `tally`, as Read() would have counted it.
   virtual void Count(const Entry& entry, Tally& tally) const = 0;
+
+  // What the entry named `name` is. Throws baton::Error (kCorruptBackup)
+  // when the name is not one of this layout's.
+  virtual EntryKind Describe(std::string_view name) const = 0;
+  // The storage version a storage_version entry's data holds, as text.
+  // Throws baton::Error when it cannot be read.
+  virtual std::string StorageVersion(const std::string& data) const = 0;
+  // The storage version of the tree under `root` now, if it has one. Throws
+  // UnreadableNode when it has one that cannot be read.
+  virtual std::optional<std::string> CurrentStorageVersion(zk::ZkSession& session,
+                                                           const std::string& root) const = 0;
+  // A writer of entries under `root` through `writer`.
+  virtual std::unique_ptr<TreeWriter> NewWriter(zk::BatchWriter& writer, const std::string& root,
+                                                const WriteOptions& options) const = 0;
 };
 
 // Marathon's persistence store (layout/marathon/).

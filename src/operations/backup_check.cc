@@ -4,9 +4,6 @@
 
 #include "archive/manifest.h"
 #include "baton/error.h"
-#include "layout/marathon/backup_item.h"
-#include "layout/marathon/storage_version.h"
-#include "layout/marathon/store_writer.h"
 #include "util/printable.h"
 #include "zk/acl.h"
 
@@ -50,29 +47,28 @@ void CheckSize(const archive::TarEntry& entry, uint64_t acl_bytes, uint64_t max_
 
 }  // namespace
 
-void CheckEntry(const archive::TarEntry& entry, BackupSummary& summary,
-                const ValidationOptions& options) {
-  marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
+void CheckEntry(const layout::Layout& layout, const archive::TarEntry& entry,
+                BackupSummary& summary, const ValidationOptions& options) {
+  const layout::EntryKind kind = layout.Describe(entry.name);
   CheckSize(entry, CheckAcl(entry), options.max_node_bytes);
   summary.bytes += entry.data.size();
-  if (item.is_storage_version()) {
+  if (kind.storage_version) {
     try {
-      summary.storage_version = marathon::StorageVersion::Parse(entry.data).ToString();
+      summary.storage_version = layout.StorageVersion(entry.data);
     } catch (const Error& e) {
       Refuse(entry, std::string("is refused: ") + e.what());
     }
     return;
   }
-  CategorySummary& category = summary.categories[item.category];
+  CategorySummary& category = summary.categories[kind.category];
   category.bytes += entry.data.size();
-  if (item.version) {
+  if (kind.version) {
     ++category.versions;
     ++summary.versions;
   } else {
     ++category.items;
     ++summary.items;
-    summary.valued_ids[marathon::IdKey(item.category, item.id)] =
-        entry.Attribute(archive::kAclAttribute) != nullptr;
+    summary.valued_ids[kind.unit] = entry.Attribute(archive::kAclAttribute) != nullptr;
   }
 }
 

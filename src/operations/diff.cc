@@ -5,8 +5,7 @@
 #include "archive/backup_reader.h"
 #include "archive/manifest.h"
 #include "baton/storage.h"
-#include "layout/marathon/backup_item.h"
-#include "layout/marathon/tree_reader.h"
+#include "layout/layout.h"
 #include "operations/backup_check.h"
 #include "util/digest.h"
 #include "zk/zk_session.h"
@@ -14,10 +13,10 @@
 namespace baton {
 namespace {
 
-void Count(BackupDiff& diff, const marathon::BackupItem& item, char change, const std::string& name,
+void Count(BackupDiff& diff, const layout::EntryKind& kind, char change, const std::string& name,
            size_t max_examples) {
-  CategoryDiff& category = diff.categories[item.category];
-  ChangeCounts& counts = item.version ? category.versions : category.items;
+  CategoryDiff& category = diff.categories[kind.category];
+  ChangeCounts& counts = kind.version ? category.versions : category.items;
   switch (change) {
     case '+':
       ++counts.added;
@@ -50,6 +49,7 @@ bool BackupDiff::identical() const {
 
 BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
                       const ZkTimeouts& timeouts, size_t max_examples) {
+  const layout::Layout& layout = layout::Marathon();
   // The backup's entries: name -> SHA-256 of the data, checked as a restore
   // would check them.
   std::unordered_map<std::string, std::string> backup;
@@ -60,28 +60,28 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
     BackupSummary summary;
     archive::TarEntry entry;
     while (reader.Next(entry)) {
-      operations::CheckEntry(entry, summary);
+      operations::CheckEntry(layout, entry, summary);
       const std::string* sha = entry.Attribute(archive::kSha256Attribute);
       backup[entry.name] = sha != nullptr ? *sha : util::Sha256Hex(entry.data);
     }
   }
   BackupDiff diff;
   zk::ZkSession session(zk, timeouts);
-  marathon::TreeReader reader(session, 2000, 64 << 20);
   if (session.Exists(zk.state_path())) {
-    reader.Read(zk.state_path(), [&](marathon::BackupItem&& item) {
-      std::string name = item.EntryName();
-      auto it = backup.find(name);
+    layout::Tally tally;
+    auto compare = [&](layout::Entry&& entry) {
+      auto it = backup.find(entry.name);
       char change = '-';
       if (it != backup.end()) {
-        change = it->second == util::Sha256Hex(item.data) ? '=' : '~';
+        change = it->second == util::Sha256Hex(entry.data) ? '=' : '~';
         backup.erase(it);
       }
-      Count(diff, item, change, name, max_examples);
-    });
+      Count(diff, layout.Describe(entry.name), change, entry.name, max_examples);
+    };
+    layout.Read(session, zk.state_path(), {}, compare, tally);
   }
   for (const auto& [name, sha] : backup) {
-    Count(diff, marathon::BackupItem::FromEntryName(name), '+', name, max_examples);
+    Count(diff, layout.Describe(name), '+', name, max_examples);
   }
   return diff;
 }

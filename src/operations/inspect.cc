@@ -13,7 +13,7 @@ BackupSummary Inspect(const std::string& backup_location, const ValidationOption
   BackupSummary summary;
   summary.location = storage->Describe();
   archive::TarEntry entry;
-  while (reader.Next(entry)) operations::CheckEntry(entry, summary, options);
+  while (reader.Next(entry)) operations::CheckEntry(layout::Marathon(), entry, summary, options);
   operations::CheckWhole(summary, options);
   summary.format = reader.format();
   if (reader.manifest()) {

@@ -10,8 +10,7 @@
 #include "baton/backup.h"
 #include "baton/error.h"
 #include "baton/storage.h"
-#include "layout/marathon/backup_item.h"
-#include "layout/marathon/store_writer.h"
+#include "layout/layout.h"
 #include "operations/backup_check.h"
 #include "operations/owned_restore.h"
 #include "operations/ownership.h"
@@ -63,7 +62,7 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
   operations::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
   uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
-    operations::CheckEntry(entry, summary, options.validation);
+    operations::CheckEntry(layout::Marathon(), entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
                   " entries, more than a Marathon state has: refused as a possible tar bomb "
@@ -101,18 +100,19 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, operations::kMaxEntryBytes);
-  marathon::StoreWriter store(writer, state, summary.acls_recorded, &summary.valued_ids);
+  std::unique_ptr<layout::TreeWriter> tree = layout::Marathon().NewWriter(
+      writer, state, {.acls_recorded = summary.acls_recorded, .valued_units = &summary.valued_ids});
   operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                        summary.items + summary.versions);
   archive::TarEntry entry;
   while (tar.Next(entry)) {
-    marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
-    item.data = std::move(entry.data);
-    progress.Add(item.data.size());
-    if (const std::string* acl = entry.Attribute(archive::kAclAttribute)) item.acl = *acl;
-    store.Write(std::move(item));
+    progress.Add(entry.data.size());
+    const std::string* acl = entry.Attribute(archive::kAclAttribute);
+    tree->Write({.name = std::move(entry.name),
+                 .data = std::move(entry.data),
+                 .acl = acl != nullptr ? *acl : std::string()});
   }
-  store.Finish();
+  tree->Finish();
   progress.Finish();
   return deleted;
 }

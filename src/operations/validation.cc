@@ -7,8 +7,7 @@
 
 #include "archive/manifest.h"
 #include "baton/error.h"
-#include "layout/marathon/backup_item.h"
-#include "layout/marathon/storage_version.h"
+#include "layout/layout.h"
 
 namespace baton::operations {
 namespace {
@@ -50,13 +49,13 @@ std::optional<Triple> ParseTriple(const std::string& text) {
 void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& options,
                             const BackupSummary& summary) {
   if (!summary.storage_version) return;
-  std::optional<std::string> node =
-      session.Get(options.zk.state_path() + "/" + std::string(marathon::kStorageVersionName));
-  if (!node) return;
   std::string current;
   try {
-    current = marathon::StorageVersion::Parse(marathon::UnwrapStoreEntry(*node)).ToString();
-  } catch (const Error& e) {
+    std::optional<std::string> now =
+        layout::Marathon().CurrentStorageVersion(session, options.zk.state_path());
+    if (!now) return;
+    current = std::move(*now);
+  } catch (const layout::UnreadableNode& e) {
     spdlog::info("the storage version in ZooKeeper cannot be read ({}); it is replaced", e.what());
     return;
   }

@@ -14,7 +14,8 @@ constexpr std::string_view kItems = "/items/";
 constexpr std::string_view kVersions = "/versions/";
 
 void Refuse(std::string_view name, const std::string& why) {
-  throw Error("backup entry '" + util::Printable(name) + "' is not a Marathon entity: " + why);
+  throw Error("backup entry '" + util::Printable(name) + "' is not a Marathon entity: " + why,
+              ErrorKind::kCorruptBackup);
 }
 
 }  // namespace

@@ -2,10 +2,28 @@
 #include "layout/layout.h"
 #include "layout/marathon/backup_item.h"
 #include "layout/marathon/storage_version.h"
+#include "layout/marathon/store_writer.h"
 #include "layout/marathon/tree_reader.h"
 
 namespace baton::layout {
 namespace {
+
+class MarathonTreeWriter final : public TreeWriter {
+ public:
+  MarathonTreeWriter(zk::BatchWriter& writer, const std::string& root, const WriteOptions& options)
+      : store_(writer, root, options.acls_recorded, options.valued_units) {}
+
+  void Write(Entry&& entry) override {
+    marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
+    item.data = std::move(entry.data);
+    item.acl = std::move(entry.acl);
+    store_.Write(std::move(item));
+  }
+  void Finish() override { store_.Finish(); }
+
+ private:
+  marathon::StoreWriter store_;
+};
 
 class MarathonLayout final : public Layout {
  public:
@@ -35,6 +53,35 @@ class MarathonLayout final : public Layout {
     marathon::BackupItem item = marathon::BackupItem::FromEntryName(entry.name);
     if (item.is_storage_version()) item.data = entry.data;  // the only value counted
     Add(item, tally);
+  }
+
+  EntryKind Describe(std::string_view name) const override {
+    marathon::BackupItem item = marathon::BackupItem::FromEntryName(name);
+    return EntryKind{.category = item.category,
+                     .version = item.version.has_value(),
+                     .storage_version = item.is_storage_version(),
+                     .unit = marathon::IdKey(item.category, item.id)};
+  }
+
+  std::string StorageVersion(const std::string& data) const override {
+    return marathon::StorageVersion::Parse(data).ToString();
+  }
+
+  std::optional<std::string> CurrentStorageVersion(zk::ZkSession& session,
+                                                   const std::string& root) const override {
+    std::optional<std::string> node =
+        session.Get(root + "/" + std::string(marathon::kStorageVersionName));
+    if (!node) return std::nullopt;
+    try {
+      return StorageVersion(marathon::UnwrapStoreEntry(*node));
+    } catch (const Error& e) {
+      throw UnreadableNode(e.what());
+    }
+  }
+
+  std::unique_ptr<TreeWriter> NewWriter(zk::BatchWriter& writer, const std::string& root,
+                                        const WriteOptions& options) const override {
+    return std::make_unique<MarathonTreeWriter>(writer, root, options);
   }
 
  private:
