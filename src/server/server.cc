@@ -31,6 +31,7 @@ namespace {
 
 // Threads serving HTTP connections (see Configure).
 constexpr size_t kHttpWorkers = 64;
+constexpr size_t kRequestsPerConnection = 100;
 
 // Whether every address `host` resolves to is a loopback one (127/8, ::1).
 bool IsLoopback(const std::string& host) {
@@ -90,14 +91,25 @@ void LimitBodies(httplib::Server& http, size_t max_bytes) {
 
 // Binds the listening socket. cpp-httplib's default socket options set
 // SO_REUSEPORT, with which a second server on the same port starts too and
-// the two answer in turn; SO_REUSEADDR alone refuses a port in use.
+// the two answer in turn; SO_REUSEADDR alone refuses a port in use. Its
+// backlog of 5 overflowed when 16 clients connected at once to a busy server:
+// the kernel dropped their handshakes, and a client whose request got through
+// only after the keep-alive timeout found the connection closed (wrk: "read"
+// errors). listen() on the bound socket again raises the backlog.
 void Listen(httplib::Server& http, const std::string& host, int port) {
-  http.set_socket_options([](socket_t sock) {
+  socket_t bound = INVALID_SOCKET;
+  http.set_socket_options([&bound](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    bound = sock;
   });
   errno = 0;
-  if (http.bind_to_port(host, port)) return;
+  if (http.bind_to_port(host, port)) {
+    if (::listen(bound, SOMAXCONN) != 0) {
+      spdlog::warn("could not raise the listen backlog: {}", std::strerror(errno));
+    }
+    return;
+  }
   const int err = errno;
   const std::string where = "cannot listen on " + host + ":" + std::to_string(port);
   if (err == EADDRINUSE) {
@@ -139,6 +151,10 @@ void Configure(httplib::Server& http, const ServerOptions& options) {
   http.set_tcp_nodelay(true);
   http.new_task_queue = [] { return new httplib::ThreadPool(kHttpWorkers); };
   http.set_keep_alive_timeout(2);
+  // cpp-httplib closes a connection after 5 requests by default: a busy
+  // client reconnected every fifth request. A client beyond kHttpWorkers
+  // connections waits until one goes idle or reaches this count.
+  http.set_keep_alive_max_count(kRequestsPerConnection);
   LimitBodies(http, options.http_max_body_bytes);
 }
 

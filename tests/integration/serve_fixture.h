@@ -2,9 +2,11 @@
 // ports, driven over HTTP, against the real ZooKeeper.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -36,6 +38,59 @@ inline int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// A loopback connection to `port`, its handshake left to the kernel.
+inline int ConnectNonBlocking(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);  // EINPROGRESS
+  return fd;
+}
+
+// How many of `fds` finish their handshake within `wait`.
+inline int CountConnected(const std::vector<int>& fds, std::chrono::milliseconds wait) {
+  std::vector<pollfd> pending;
+  for (int fd : fds) pending.push_back({fd, POLLOUT, 0});
+  int connected = 0;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!pending.empty() && std::chrono::steady_clock::now() < deadline) {
+    if (poll(pending.data(), pending.size(), 50) <= 0) continue;
+    for (auto it = pending.begin(); it != pending.end();) {
+      if (it->revents == 0) {
+        ++it;
+        continue;
+      }
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(it->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      connected += (it->revents & POLLOUT) && err == 0 ? 1 : 0;
+      it = pending.erase(it);
+    }
+  }
+  return connected;
+}
+
+// Sends GET /ping on a connected socket; whether "pong" comes back within 10 s.
+inline bool PingOn(int fd) {
+  const std::string request = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) != ssize_t(request.size())) {
+    return false;
+  }
+  std::string reply;
+  char buf[512];
+  for (int i = 0; i < 16 && reply.find("pong") == std::string::npos; ++i) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    reply.append(buf, static_cast<size_t>(n));
+  }
+  return reply.find("pong") != std::string::npos;
 }
 
 // Marathon's storage version (1.10.100) is newer than what baton serve knows,
