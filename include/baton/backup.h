@@ -19,6 +19,9 @@ struct BackupOptions {
   // Required.
   ZkUrl zk;
   ZkTimeouts timeouts = {};
+  // How the tree under the path is laid out: "marathon" (the state under
+  // <path>/state, Baton's own nodes beside it under <path>).
+  std::string layout = "marathon";
   // Where the backup goes (file://, s3://). Required. May contain
   // {timestamp}, replaced by the time of the backup in UTC
   // ("20261125T011737.123Z"), so that each backup keeps its own file.

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "baton/error.h"
+#include "baton/zk_url.h"
 #include "zk/batch_writer.h"
 #include "zk/fingerprints.h"
 #include "zk/zk_session.h"
@@ -84,11 +85,21 @@ class TreeWriter {
   virtual void Finish() = 0;
 };
 
+// Where a layout's tree lives under a --zk URL, and Baton's own nodes for it.
+struct Scope {
+  std::string data;     // the tree that is backed up and replaced
+  std::string control;  // the ownership lock, the restore marker, backup markers
+};
+
 class Layout {
  public:
   virtual ~Layout() = default;
 
   virtual std::string_view name() const = 0;
+  virtual Scope ScopeOf(const ZkUrl& zk) const = 0;
+  // Refuses (baton::Error, kRefused) while a live service writes into the
+  // tree of `zk`, which a restore would replace under its feet.
+  virtual void RefuseWhileInUse(zk::ZkSession& session, const ZkUrl& zk) const = 0;
   // Emits every entry of the tree under `root`, counts them into `tally`,
   // and records what it read in `prints` when given. Throws baton::Error if
   // `root` is missing or a node does not fit the layout.
@@ -118,5 +129,9 @@ class Layout {
 
 // Marathon's persistence store (layout/marathon/).
 const Layout& Marathon();
+
+// The layout called `name` ("marathon"); throws baton::Error (kInvalidInput)
+// naming the known ones.
+const Layout& Named(std::string_view name);
 
 }  // namespace baton::layout

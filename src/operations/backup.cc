@@ -75,6 +75,7 @@ struct Job {
   const BackupOptions& options;
   zk::ZkSession& session;
   const layout::Layout& layout;
+  layout::Scope scope;
   layout::ReadOptions read;
   archive::Compression compression;
   std::string where;   // the location, as the operator may see it
@@ -83,15 +84,16 @@ struct Job {
 
 Attempt ReadOnce(const Job& job, BackupSink& sink) {
   const BackupOptions& options = job.options;
-  const std::string state = options.zk.state_path();
+  const std::string& state = job.scope.data;
+  const std::string& control = job.scope.control;
   // Point in time: read everything, then check that nothing read has
   // changed since. If so, the backup is the tree as of the newest zxid read.
   // When the ensemble wrote nothing at all meanwhile, that needs no check.
   job.session.Sync(state);
   // No restore may run, nor start, while the tree is read (checked again
   // after the walk): its half-written state is no point in time.
-  RestoreEpoch epoch = RestoreEpoch::Begin(job.session, options.zk.path);
-  zk::QuietWindow window(job.session, options.zk.path + "/" + kBackupMarkerPrefix,
+  RestoreEpoch epoch = RestoreEpoch::Begin(job.session, control);
+  zk::QuietWindow window(job.session, control + "/" + kBackupMarkerPrefix,
                          "backup to " + job.where);
   zk::Fingerprints prints;
   archive::BackupWriter archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
@@ -113,7 +115,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   // Even a quiet walk: a restore may have marked and begun before the
   // window opened.
   if (!attempt.changed && !epoch.Unchanged(job.session)) {
-    attempt.changed = "a restore into " + options.zk.path;
+    attempt.changed = "a restore into " + control;
   }
   if (attempt.changed) return attempt;
   archive::Manifest& manifest = attempt.manifest;
@@ -177,7 +179,9 @@ BackupStats Backup(const BackupOptions& options) {
   std::unique_ptr<BackupSink> sink = storage->Create();
   auto started = std::chrono::steady_clock::now();
   zk::ZkSession session(options.zk, options.timeouts);
-  const std::string state = options.zk.state_path();
+  const layout::Layout& layout = layout::Named(options.layout);
+  const layout::Scope scope = layout.ScopeOf(options.zk);
+  const std::string& state = scope.data;
   if (!session.Exists(state)) {
     throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
                 " (check the path in --zk)");
@@ -187,7 +191,8 @@ BackupStats Backup(const BackupOptions& options) {
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
   Job job{.options = options,
           .session = session,
-          .layout = layout::Marathon(),
+          .layout = layout,
+          .scope = scope,
           .read = {.max_in_flight = options.max_in_flight,
                    .max_bytes_in_flight = kMaxBytesInFlight,
                    .acls = acls},

@@ -34,25 +34,11 @@
 namespace baton {
 namespace {
 
-// Refuses while a Marathon or baton serve leader is alive: it would write
-// into the state while it is replaced. Names the leader, which is the
-// candidate with the lowest sequence number, not the first one listed.
-void RefuseWhileALeaderIsAlive(zk::ZkSession& session, const ZkUrl& zk) {
-  for (const char* election : {"/leader", "/leader-curator"}) {
-    const std::string path = zk.path + election;
-    std::vector<std::string> candidates =
-        session.Children(path).value_or(std::vector<std::string>{});
-    zk::SortBySequence(candidates);
-    for (const std::string& child : candidates) {
-      std::optional<std::string> who = session.Get(path + "/" + child);
-      if (!who) continue;  // gone meanwhile
-      throw Error("a leader is alive under " + path + " (" +
-                      util::Printable(who->empty() ? child : *who) +
-                      "): stop every Marathon or baton serve using " + zk.path +
-                      " first (or restore through its DELETE /v2/leader?restore=), or pass --force",
-                  ErrorKind::kRefused);
-    }
-  }
+const layout::Layout& LayoutOf(const RestoreOptions& options) {
+  return layout::Named(options.layout);
+}
+layout::Scope ScopeOf(const RestoreOptions& options) {
+  return LayoutOf(options).ScopeOf(options.zk);
 }
 
 // Validates a whole backup, for StagedBackup's first pass.
@@ -62,7 +48,7 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
   operations::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
   uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
-    operations::CheckEntry(layout::Marathon(), entry, summary, options.validation);
+    operations::CheckEntry(LayoutOf(options), entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
                   " entries, more than a Marathon state has: refused as a possible tar bomb "
@@ -90,7 +76,7 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
 uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& staged,
                       const RestoreOptions& options, const BackupSummary& summary) {
   zk::ZkSession& session = owner.session;
-  const std::string state = options.zk.state_path();
+  const std::string state = ScopeOf(options).data;
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
   writer.FenceOn(owner.lock.fence());
@@ -100,7 +86,7 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, operations::kMaxEntryBytes);
-  std::unique_ptr<layout::TreeWriter> tree = layout::Marathon().NewWriter(
+  std::unique_ptr<layout::TreeWriter> tree = LayoutOf(options).NewWriter(
       writer, state, {.acls_recorded = summary.acls_recorded, .valued_units = &summary.valued_ids});
   operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                        summary.items + summary.versions);
@@ -162,7 +148,7 @@ void WithResumes(const operations::Owner& owner, const RestoreOptions& options, 
       spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
                    attempt + 1, kWriteAttempts);
       owner.session.Resume();
-      Regain(owner, options.zk.path, marker);
+      Regain(owner, ScopeOf(options).control, marker);
     }
   }
 }
@@ -183,15 +169,15 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
   // From now on the marker names this owner: if it dies too, the next one
   // rolls back again.
   marker.owner = owner.lock.fence();
-  marker.Write(owner.session, options.zk.path, owner.lock.fence());
+  marker.Write(owner.session, ScopeOf(options).control, owner.lock.fence());
   if (marker.safety_backup.empty()) {
     WithResumes(owner, options, "removing the state", &marker, [&] {
       zk::BatchWriter writer(owner.session, options.max_batch_bytes, options.max_batch_ops,
                              options.max_in_flight);
       writer.FenceOn(owner.lock.fence());
-      zk::DeleteDescendants(owner.session, writer, options.zk.state_path(),
+      zk::DeleteDescendants(owner.session, writer, ScopeOf(options).data,
                             options.max_reads_in_flight);
-      zk::MultiOp().Fence(owner.lock.fence()).Delete(options.zk.state_path()).TryRun(owner.session);
+      zk::MultiOp().Fence(owner.lock.fence()).Delete(ScopeOf(options).data).TryRun(owner.session);
     });
   } else {
     std::unique_ptr<StorageProvider> storage = options.env.open_storage(marker.safety_backup);
@@ -211,7 +197,7 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
                 [&] { ReplaceState(owner, staged, options, summary); });
   }
   WithResumes(owner, options, "removing the restore marker", &marker, [&] {
-    operations::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+    operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control, owner.lock.fence());
   });
   spdlog::info("rolled back: the state is as it was before that restore");
 }
@@ -219,7 +205,7 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
 // Backs up the current state to a local file before it is replaced; returns
 // its location, or "" when there is no state to keep.
 std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& options) {
-  if (!session.Exists(options.zk.state_path())) return "";
+  if (!session.Exists(ScopeOf(options).data)) return "";
   storage::PrepareSafetyDirectory(options.safety_backup_dir);
   std::string name = options.zk.path.substr(1);
   for (char& c : name) {
@@ -228,6 +214,7 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
   BackupOptions backup{
       .zk = options.zk,
       .timeouts = options.timeouts,
+      .layout = options.layout,
       .backup_location = "file://" + std::filesystem::absolute(options.safety_backup_dir).string() +
                          "/safety-" + name + "-{timestamp}.tar.zst",
       .env = options.env};
@@ -243,6 +230,9 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
     stats = Backup(backup);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kInterrupted || e.kind() == ErrorKind::kRefused) throw;
+    // An emptied state is a container the server reaps at any moment: gone
+    // since it was looked for, there is no state to keep.
+    if (!session.Exists(ScopeOf(options).data)) return "";
     throw Error(std::string("cannot save the current state before replacing it (") + e.what() +
                     "); nothing was changed. Fix that, or pass --no_safety_backup to replace the "
                     "state without a way back",
@@ -257,7 +247,7 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
 void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& staged,
                    const RestoreOptions& options, const BackupSummary& summary,
                    operations::RestoreMarker& marker, RestoreStats& stats) {
-  marker.Write(owner.session, options.zk.path, owner.lock.fence());
+  marker.Write(owner.session, ScopeOf(options).control, owner.lock.fence());
   try {
     WithResumes(owner, options, "writing the state", &marker,
                 [&] { stats.deleted_nodes = ReplaceState(owner, staged, options, summary); });
@@ -267,7 +257,7 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
     if (marker.no_rollback) {
       throw Error(std::string(e.what()) +
                       " (there is no safety backup to roll back to: the marker " +
-                      operations::RestoreMarker::NodePath(options.zk.path) +
+                      operations::RestoreMarker::NodePath(ScopeOf(options).control) +
                       " stays; fix that, then run baton restore again to complete it)",
                   e.kind());
     }
@@ -275,12 +265,13 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
       util::UninterruptibleScope finish;
       if (owner.resumable) {
         owner.session.Resume();  // the failure may have left it disconnected
-        Regain(owner, options.zk.path, &marker);
+        Regain(owner, ScopeOf(options).control, &marker);
       }
       RollBack(owner, marker, options);
     } catch (const Error& again) {
       throw Error(std::string(e.what()) + "; rolling back failed too: " + again.what() +
-                      " (the marker " + operations::RestoreMarker::NodePath(options.zk.path) +
+                      " (the marker " +
+                      operations::RestoreMarker::NodePath(ScopeOf(options).control) +
                       " stays: run baton recover with the same --zk)",
                   e.kind());
     }
@@ -288,7 +279,7 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
     throw Error(std::string(e.what()) + " (rolled back to the state before the restore)", e.kind());
   }
   WithResumes(owner, options, "removing the restore marker", &marker, [&] {
-    operations::RestoreMarker::Remove(owner.session, options.zk.path, owner.lock.fence());
+    operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control, owner.lock.fence());
   });
 }
 
@@ -298,7 +289,7 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
 bool SettleInterrupted(const operations::Owner& owner, const RestoreOptions& options,
                        RestoreStats& stats) {
   std::optional<operations::RestoreMarker> interrupted =
-      operations::RestoreMarker::Read(owner.session, options.zk.path);
+      operations::RestoreMarker::Read(owner.session, ScopeOf(options).control);
   if (!interrupted) return false;
   spdlog::warn("{} did not finish", interrupted->Describe());
   if (interrupted->no_rollback) {
@@ -314,10 +305,10 @@ bool SettleInterrupted(const operations::Owner& owner, const RestoreOptions& opt
 
 RestoreStats DryRun(zk::ZkSession& session, StorageProvider& storage,
                     const RestoreOptions& options) {
-  if (auto holder = zk::ExclusiveLock::Holder(session, operations::LockDir(options.zk.path))) {
-    spdlog::warn("{} is held by {}: a restore now would be refused", options.zk.path,
-                 holder->Describe());
-  } else if (operations::RestoreMarker::Read(session, options.zk.path)) {
+  const std::string control = ScopeOf(options).control;
+  if (auto holder = zk::ExclusiveLock::Holder(session, operations::LockDir(control))) {
+    spdlog::warn("{} is held by {}: a restore now would be refused", control, holder->Describe());
+  } else if (operations::RestoreMarker::Read(session, control)) {
     spdlog::warn("a previous restore did not finish; a restore rolls it back");
   }
   spdlog::info("validating {}", storage.Describe());
@@ -339,7 +330,7 @@ namespace operations {
 
 bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner) {
   std::optional<operations::RestoreMarker> marker =
-      operations::RestoreMarker::Read(owner.session, options.zk.path);
+      operations::RestoreMarker::Read(owner.session, ScopeOf(options).control);
   if (!marker) return false;
   RollBack(owner, *marker, options);
   return true;
@@ -385,9 +376,10 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
 
 bool RecoverInterruptedRestore(const RestoreOptions& options) {
   zk::ZkSession session(options.zk, options.timeouts);
-  if (!operations::RestoreMarker::Read(session, options.zk.path)) return false;
+  const std::string control = ScopeOf(options).control;
+  if (!operations::RestoreMarker::Read(session, control)) return false;
   std::unique_ptr<zk::ExclusiveLock> lock =
-      operations::TakeOwnership(session, options.zk.path, "baton recover");
+      operations::TakeOwnership(session, control, "baton recover");
   return operations::RecoverAsOwner(options, {session, *lock});
 }
 
@@ -399,10 +391,10 @@ RestoreStats Restore(const RestoreOptions& options) {
   }
   std::unique_ptr<StorageProvider> storage = options.env.open_storage(options.backup_location);
   zk::ZkSession session(options.zk, options.timeouts);
-  if (!options.force) RefuseWhileALeaderIsAlive(session, options.zk);
+  if (!options.force) LayoutOf(options).RefuseWhileInUse(session, options.zk);
   if (options.dry_run) return DryRun(session, *storage, options);
   std::unique_ptr<zk::ExclusiveLock> lock = operations::TakeOwnership(
-      session, options.zk.path, "baton restore of " + storage->Describe());
+      session, ScopeOf(options).control, "baton restore of " + storage->Describe());
   return operations::RestoreAsOwner(options, *storage, {session, *lock});
 }
 

@@ -30,7 +30,7 @@ void CheckPath(zk::ZkSession& session, const RestoreOptions& options,
     spdlog::info("restoring the backup of '{}' into '{}' (--to_other_path)", source, target);
     return;
   }
-  bool exists = session.Exists(options.zk.state_path());
+  bool exists = session.Exists(layout::Named(options.layout).ScopeOf(options.zk).data);
   throw Error("the backup was taken from '" + source + "', not '" + target + "'" +
                   (exists ? "" : " (where no state exists: a mistyped path?)") +
                   "; pass --to_other_path to restore it into '" + target + "'",
@@ -51,8 +51,9 @@ void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& option
   if (!summary.storage_version) return;
   std::string current;
   try {
+    const layout::Layout& layout = layout::Named(options.layout);
     std::optional<std::string> now =
-        layout::Marathon().CurrentStorageVersion(session, options.zk.state_path());
+        layout.CurrentStorageVersion(session, layout.ScopeOf(options.zk).data);
     if (!now) return;
     current = std::move(*now);
   } catch (const layout::UnreadableNode& e) {

@@ -4,6 +4,8 @@
 #include "layout/marathon/storage_version.h"
 #include "layout/marathon/store_writer.h"
 #include "layout/marathon/tree_reader.h"
+#include "util/printable.h"
+#include "zk/sequence.h"
 
 namespace baton::layout {
 namespace {
@@ -28,6 +30,30 @@ class MarathonTreeWriter final : public TreeWriter {
 class MarathonLayout final : public Layout {
  public:
   std::string_view name() const override { return "marathon"; }
+
+  Scope ScopeOf(const ZkUrl& zk) const override { return {zk.state_path(), zk.path}; }
+
+  // A Marathon or baton serve leader would write into the state while it is
+  // replaced. Names the leader, which is the candidate with the lowest
+  // sequence number, not the first one listed.
+  void RefuseWhileInUse(zk::ZkSession& session, const ZkUrl& zk) const override {
+    for (const char* election : {"/leader", "/leader-curator"}) {
+      const std::string path = zk.path + election;
+      std::vector<std::string> candidates =
+          session.Children(path).value_or(std::vector<std::string>{});
+      zk::SortBySequence(candidates);
+      for (const std::string& child : candidates) {
+        std::optional<std::string> who = session.Get(path + "/" + child);
+        if (!who) continue;  // gone meanwhile
+        throw Error(
+            "a leader is alive under " + path + " (" +
+                util::Printable(who->empty() ? child : *who) +
+                "): stop every Marathon or baton serve using " + zk.path +
+                " first (or restore through its DELETE /v2/leader?restore=), or pass --force",
+            ErrorKind::kRefused);
+      }
+    }
+  }
 
   void Read(zk::ZkSession& session, const std::string& root, const ReadOptions& options,
             const std::function<void(Entry&&)>& emit, Tally& tally,
