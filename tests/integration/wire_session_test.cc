@@ -227,6 +227,15 @@ TEST_F(WireSessionTest, AnExpiredSessionIsConnectionLost) {
       zk::ConnectionLost);
 }
 
+TEST_F(WireSessionTest, AReplyThatCameWhileTheOwnerWasAwayIsNoTimeout) {
+  WireSession session(Url(), ZkTimeouts{10000, 4000});
+  session.Send(Request{wire::kOpSync, "/", {}, ""});
+  // Past the 2/3 of the timeout after which a silent server is given up,
+  // short of the timeout itself.
+  std::this_thread::sleep_for(std::chrono::milliseconds(session.timeout_ms() * 3 / 4));
+  EXPECT_EQ(session.Receive().header.err, ZOK);
+}
+
 TEST_F(WireSessionTest, PingsKeepAnIdleSessionAlive) {
   WireSession session(Url(), ZkTimeouts{10000, 2000});
   // As long as the expiry test waits, but pinging.

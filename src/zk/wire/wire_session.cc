@@ -254,11 +254,9 @@ std::string WireSession::NextFrame() {
 // Sends a ping when due, writes what is queued, reads what has come.
 void WireSession::Pump(int wait_ms) {
   util::ThrowIfInterrupted();
-  Clock::time_point now = Clock::now();
-  if (connected_ && out_pos_ == out_.size() && now - last_sent_ >= ping_interval_) {
+  if (connected_ && out_pos_ == out_.size() && Clock::now() - last_sent_ >= ping_interval_) {
     Queue(EncodeRequest(kPingXid, Request{}));
   }
-  if (unanswered_since_ && now - *unanswered_since_ >= read_timeout_) Lost(ZOPERATIONTIMEOUT);
   short events = POLLIN;
   if (out_pos_ < out_.size()) events |= POLLOUT;
   pollfd pfd{fd_, events, 0};
@@ -269,6 +267,11 @@ void WireSession::Pump(int wait_ms) {
   }
   if ((pfd.revents & POLLOUT) != 0) WriteSome();
   if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) ReadAvailable();
+  // Only after the poll: a reply that came while the owner was busy elsewhere
+  // has just been read (and reset the clock).
+  if (unanswered_since_ && Clock::now() - *unanswered_since_ >= read_timeout_) {
+    Lost(ZOPERATIONTIMEOUT);
+  }
 }
 
 void WireSession::ReadAvailable() {
