@@ -123,5 +123,39 @@ TEST_F(MultiReadReaderTest, ALostConnectionFailsEveryRead) {
   EXPECT_EQ(reader.Take()->rc, ZCONNECTIONLOSS);
 }
 
+TEST_F(MultiReadReaderTest, ABatchOverTheFrameLimitIsSplit) {
+  std::vector<NewNode> nodes;
+  for (int i = 0; i < 24; ++i) {
+    nodes.push_back({root_ + "/big/" + std::to_string(i), std::string(900000, 'a' + i % 26)});
+  }
+  zk_.CreateMany(nodes);
+  // 24 values of 900 KB: the first batch's reply is far over 3 MB.
+  WireSession session(Url(), ZkTimeouts{}, 0, 3u << 20);
+  MultiReadReader reader(session);
+  for (const NewNode& node : nodes) {
+    reader.Send(std::make_unique<NodeRead>(NodeRead::kData, node.path));
+  }
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kChildren, root_ + "/big"));
+  std::map<std::string, std::string> read;
+  while (reader.outstanding() > 0) {
+    std::unique_ptr<NodeRead> done = reader.Take();
+    ASSERT_EQ(done->rc, ZOK) << done->path;
+    if (done->op == NodeRead::kChildren) {
+      EXPECT_EQ(done->children.size(), nodes.size());
+    } else {
+      read[done->path] = done->data;
+    }
+  }
+  ASSERT_EQ(read.size(), nodes.size());
+  for (const NewNode& node : nodes) EXPECT_TRUE(read[node.path] == node.data) << node.path;
+  EXPECT_LE(reader.ops_limit(), 6);
+
+  // One read alone over the limit cannot be split.
+  WireSession tiny(Url(), ZkTimeouts{}, 0, 100000);
+  MultiReadReader alone(tiny);
+  alone.Send(std::make_unique<NodeRead>(NodeRead::kData, nodes[0].path));
+  EXPECT_THROW(alone.Take(), Error);
+}
+
 }  // namespace
 }  // namespace baton::testing

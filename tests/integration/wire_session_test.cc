@@ -227,6 +227,21 @@ TEST_F(WireSessionTest, AnExpiredSessionIsConnectionLost) {
       zk::ConnectionLost);
 }
 
+TEST_F(WireSessionTest, AReplyOverTheFrameLimitIsSkipped) {
+  zk_.Create(root_ + "/big", std::string(500000, 'b'));
+  zk_.Create(root_ + "/small", "s");
+  WireSession session(Url(), ZkTimeouts{}, 0, 100000);
+  session.Send(Request{wire::kOpGetData, root_ + "/big", {}, ""});
+  session.Send(Request{wire::kOpGetData, root_ + "/small", {}, ""});
+  Reply big = session.Receive();
+  EXPECT_EQ(big.header.err, wire::kErrReplyTooLarge);
+  EXPECT_GT(big.skipped_bytes, 500000u);
+  // The replies after it are read as ever.
+  Reply small = session.Receive();
+  ASSERT_EQ(small.header.err, ZOK);
+  EXPECT_EQ(wire::DecodeGetData(small.body()).data, "s");
+}
+
 TEST_F(WireSessionTest, AReplyThatCameWhileTheOwnerWasAwayIsNoTimeout) {
   WireSession session(Url(), ZkTimeouts{10000, 4000});
   session.Send(Request{wire::kOpSync, "/", {}, ""});

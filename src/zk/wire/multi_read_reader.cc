@@ -71,6 +71,11 @@ void MultiReadReader::Add(std::unique_ptr<NodeRead> read, bool counted) {
 std::unique_ptr<NodeRead> MultiReadReader::Take() {
   // Bounded: every turn sends the held batch or takes a reply in.
   while (ready_.empty()) {
+    while (!retry_.empty() && !lost_) {
+      std::unique_ptr<NodeRead> again = std::move(retry_.front());
+      retry_.pop_front();
+      Add(std::move(again), /*counted=*/true);
+    }
     if (in_flight_.empty() && !batch_reads_.empty()) SendBatch();
     if (ready_.empty()) ReceiveOne();
   }
@@ -129,6 +134,7 @@ void MultiReadReader::ReceiveOne() {
 }
 
 void MultiReadReader::Finish(InFlight& done, const Reply& reply) {
+  if (reply.header.err == kErrReplyTooLarge) return Retry(done, reply);
   if (done.batch) {
     FinishBatch(done, reply);
   } else {
@@ -187,6 +193,20 @@ void MultiReadReader::Learn(size_t reply_bytes, size_t ops) {
   ops_limit_ = static_cast<int>(std::clamp(next, 2.0, static_cast<double>(limits_.max_ops)));
 }
 
+// Sends the reads of a batch whose reply was too large again, in batches a
+// quarter as big (Take() sends them), and lets the next batches grow from there.
+void MultiReadReader::Retry(InFlight& done, const Reply& reply) {
+  if (done.reads.size() == 1) {
+    throw Error("ZooKeeper's reply for " + done.reads.front()->path + " has " +
+                    std::to_string(reply.skipped_bytes) + " bytes, more than Baton reads at once",
+                ErrorKind::kUnavailable);
+  }
+  ops_limit_ = std::max(2, static_cast<int>(done.ops / 4));
+  bytes_per_op_ = std::max(
+      bytes_per_op_, static_cast<double>(reply.skipped_bytes) / static_cast<double>(done.ops));
+  for (auto& read : done.reads) retry_.push_back(std::move(read));
+}
+
 // The session is gone: every read held or in flight comes back failed.
 void MultiReadReader::FailAll() {
   lost_ = true;
@@ -204,6 +224,11 @@ void MultiReadReader::FailAll() {
   }
   batch_reads_.clear();
   batch_.ops.clear();
+  for (auto& read : retry_) {
+    read->rc = ZCONNECTIONLOSS;
+    ready_.push_back(std::move(read));
+  }
+  retry_.clear();
 }
 
 }  // namespace baton::zk::wire

@@ -16,6 +16,10 @@
 // Limits::batches batches and Limits::singles single requests are in flight;
 // Send() takes replies in when either is full.
 //
+// A batch whose reply is over the session's frame limit (sizes unseen yet)
+// is sent again split in four, and the ops limit falls with it; a single
+// read whose reply is over it throws baton::Error.
+//
 // A lost connection or an expired session hands every read back with rc
 // ZCONNECTIONLOSS, as the C client fails its requests (the walk's own
 // handling of rc applies); so does every read sent afterwards. A malformed
@@ -75,6 +79,7 @@ class MultiReadReader final : public NodeReader {
   void FinishBatch(InFlight& done, const Reply& reply);
   void Learn(size_t reply_bytes, size_t ops);
   void FailAll();
+  void Retry(InFlight& done, const Reply& reply);
 
   WireSession& session_;
   Limits limits_;
@@ -90,6 +95,8 @@ class MultiReadReader final : public NodeReader {
   std::vector<std::unique_ptr<NodeRead>> batch_reads_;
   std::deque<InFlight> in_flight_;  // in the order sent, as the replies come
   std::deque<std::unique_ptr<NodeRead>> ready_;
+  // Reads of a batch whose reply was too large, to send again.
+  std::deque<std::unique_ptr<NodeRead>> retry_;
 };
 
 }  // namespace baton::zk::wire

@@ -41,10 +41,14 @@ inline constexpr int32_t kNotificationXid = -1;
 inline constexpr int32_t kPingXid = -2;
 inline constexpr int32_t kAuthXid = -4;
 
-// The largest frame Baton accepts. ZooKeeper caps a node's data at its
+// The largest frame Baton keeps. ZooKeeper caps a node's data at its
 // jute.maxbuffer (1 MB by default) but not a reply: a multiRead reply holds
-// many nodes, so the caller bounds its batches far below this.
+// many nodes, so the caller bounds its batches far below this, and a reply
+// over it is skipped unread (kErrReplyTooLarge).
 inline constexpr size_t kMaxFrameBytes = 64u << 20;
+// Baton's own error code, never ZooKeeper's: the reply was over the
+// session's frame limit and was skipped unread (WireSession::Receive).
+inline constexpr int32_t kErrReplyTooLarge = -1000;
 // The most entries one vector in a reply may claim (children, ACL entries);
 // the frame's size bounds them first in practice.
 inline constexpr int32_t kMaxEntries = 1 << 24;
@@ -103,6 +107,7 @@ struct ReplyHeader {
 struct Reply {
   ReplyHeader header;
   std::string frame;
+  size_t skipped_bytes = 0;  // kErrReplyTooLarge: the size the frame announced
   std::string_view body() const { return std::string_view(frame).substr(kReplyHeaderBytes); }
 };
 Reply DecodeReply(std::string frame);

@@ -75,7 +75,9 @@ bool WaitConnected(int fd, Clock::time_point deadline) {
 
 }  // namespace
 
-WireSession::WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t first_server) {
+WireSession::WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t first_server,
+                         size_t max_frame_bytes)
+    : max_frame_bytes_(std::max(max_frame_bytes, kReplyHeaderBytes)) {
   std::vector<std::string> servers = Servers(url.hosts);
   auto deadline = Clock::now() + std::chrono::milliseconds(timeouts.connect_ms);
   std::string last = "no server accepted a connection";
@@ -146,7 +148,7 @@ void WireSession::Handshake(const ZkUrl& url, const ZkTimeouts& timeouts, Clock:
   ConnectRequest request;
   request.timeout_ms = timeouts.session_ms;
   Queue(Encode(request));
-  ConnectResponse response = DecodeConnectResponse(NextFrame());
+  ConnectResponse response = DecodeConnectResponse(NextFrame().bytes);
   if (response.timeout_ms <= 0) Lost(ZSESSIONEXPIRED);
   session_id_ = response.session_id;
   timeout_ms_ = response.timeout_ms;
@@ -161,7 +163,7 @@ void WireSession::Handshake(const ZkUrl& url, const ZkTimeouts& timeouts, Clock:
 void WireSession::Authenticate(const ZkUrl& url) {
   Queue(EncodeRequest(kAuthXid, Request{kOpAuth, "", {}, url.user + ":" + url.password}));
   for (;;) {  // bounded by the read timeout: every turn takes a frame
-    Reply reply = DecodeReply(NextFrame());
+    Reply reply = DecodeReply(NextFrame().bytes);
     if (reply.header.xid == kPingXid) continue;
     if (reply.header.xid != kAuthXid) {
       throw Error("ZooKeeper answered authentication with xid " + std::to_string(reply.header.xid),
@@ -212,7 +214,12 @@ Reply WireSession::Receive() {
   Reply reply;
   Guarded([&] {
     for (;;) {  // bounded by the read timeout: every turn takes a frame
-      reply = DecodeReply(NextFrame());
+      Frame frame = NextFrame();
+      reply = DecodeReply(std::move(frame.bytes));
+      if (frame.skipped > 0) {
+        reply.header.err = kErrReplyTooLarge;
+        reply.skipped_bytes = frame.skipped;
+      }
       int32_t xid = reply.header.xid;
       if (xid == kPingXid || xid == kNotificationXid || xid == kAuthXid) continue;
       if (xid != pending_.front()) {
@@ -241,12 +248,12 @@ void WireSession::ThrowBroken() const {
   throw Error(*broken_, ErrorKind::kUnavailable);
 }
 
-std::string WireSession::NextFrame() {
+WireSession::Frame WireSession::NextFrame() {
   while (frames_.empty()) {
     if (eof_) Lost(ZCONNECTIONLOSS);
     Pump(kWaitMs);
   }
-  std::string frame = std::move(frames_.front());
+  Frame frame = std::move(frames_.front());
   frames_.pop_front();
   return frame;
 }
@@ -295,11 +302,7 @@ void WireSession::ReadAvailable() {
 }
 
 void WireSession::CutFrames() {
-  while (in_.size() - in_pos_ >= 4) {
-    size_t length = FrameLength(std::string_view(in_).substr(in_pos_, 4));
-    if (in_.size() - in_pos_ - 4 < length) break;
-    frames_.push_back(in_.substr(in_pos_ + 4, length));
-    in_pos_ += 4 + length;
+  while (CutFrame()) {
   }
   // Drop what was cut out, without moving a big partial frame every time.
   if (in_pos_ == in_.size()) {
@@ -309,6 +312,31 @@ void WireSession::CutFrames() {
     in_.erase(0, in_pos_);
     in_pos_ = 0;
   }
+}
+
+bool WireSession::CutFrame() {
+  size_t available = in_.size() - in_pos_;
+  if (skip_ > 0) {
+    size_t skipped = std::min(skip_, available);
+    in_pos_ += skipped;
+    skip_ -= skipped;
+    return skip_ == 0;
+  }
+  if (available < 4) return false;
+  // The connect response has no header to answer a skipped reply with.
+  size_t limit = connected_ ? static_cast<size_t>(INT32_MAX) : max_frame_bytes_;
+  size_t length = FrameLength(std::string_view(in_).substr(in_pos_, 4), limit);
+  if (length > max_frame_bytes_) {
+    if (available < 4 + kReplyHeaderBytes) return false;
+    frames_.push_back(Frame{in_.substr(in_pos_ + 4, kReplyHeaderBytes), length});
+    in_pos_ += 4;
+    skip_ = length;
+    return true;
+  }
+  if (available - 4 < length) return false;
+  frames_.push_back(Frame{in_.substr(in_pos_ + 4, length), 0});
+  in_pos_ += 4 + length;
+  return true;
 }
 
 void WireSession::WriteSome() {
@@ -372,6 +400,7 @@ void WireSession::Reset() {
   in_.clear();
   out_pos_ = in_pos_ = 0;
   frames_.clear();
+  skip_ = 0;
   pending_.clear();
   unanswered_since_.reset();
 }

@@ -38,7 +38,10 @@ class WireSession {
  public:
   // Throws ConnectionLost when no server completes the handshake within
   // timeouts.connect_ms, baton::Error when the credentials are refused.
-  WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t first_server = 0);
+  // A reply over `max_frame_bytes` is read past without being kept: its
+  // Reply has header.err kErrReplyTooLarge and no body.
+  WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t first_server = 0,
+              size_t max_frame_bytes = kMaxFrameBytes);
   // Closes the session on the server (best effort, briefly) and the socket.
   ~WireSession();
   WireSession(const WireSession&) = delete;
@@ -64,6 +67,11 @@ class WireSession {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // A frame received, or the header of one skipped (`skipped`: its size).
+  struct Frame {
+    std::string bytes;
+    size_t skipped = 0;
+  };
 
   bool Connect(const std::string& host_port, Clock::duration budget);
   void Handshake(const ZkUrl& url, const ZkTimeouts& timeouts, Clock::duration budget);
@@ -72,11 +80,13 @@ class WireSession {
   template <typename Body>
   void Guarded(Body body);
   [[noreturn]] void ThrowBroken() const;
-  std::string NextFrame();
+  Frame NextFrame();
   // One wait on the socket of at most `wait_ms`.
   void Pump(int wait_ms);
   void ReadAvailable();
   void CutFrames();
+  // Cuts out one frame, or skips past one too large; false when more bytes are needed.
+  bool CutFrame();
   void WriteSome();
   void Queue(std::string frame);
   void CloseSession();
@@ -100,8 +110,10 @@ class WireSession {
   size_t out_pos_ = 0;
   std::string in_;  // bytes read, frames not yet cut out
   size_t in_pos_ = 0;
-  std::deque<std::string> frames_;  // whole frames received, not yet taken
-  std::deque<int32_t> pending_;     // xids sent, in order
+  size_t max_frame_bytes_;
+  size_t skip_ = 0;              // bytes of a reply over max_frame_bytes_ still to read past
+  std::deque<Frame> frames_;     // received, not yet taken
+  std::deque<int32_t> pending_;  // xids sent, in order
 
   Clock::duration ping_interval_{};
   Clock::duration read_timeout_{};
