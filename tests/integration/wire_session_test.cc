@@ -48,8 +48,6 @@ void ExpectSameStat(const Stat& a, const Stat& b) {
 TEST_F(WireSessionTest, ReadsWhatTheCClientReads) {
   const std::string node = root_ + "/node";
   zk_.Create(node, std::string("data\0with a zero", 16));
-  zk_.Create(node + "/b", "");
-  zk_.Create(node + "/a", "x");
   zk::ZkSession c_client(Url(), ZkTimeouts{});
   WireSession session(Url(), ZkTimeouts{});
   EXPECT_GT(session.timeout_ms(), 0);
@@ -69,6 +67,14 @@ TEST_F(WireSessionTest, ReadsWhatTheCClientReads) {
   Reply exists = Call(session, Request{wire::kOpExists, node, {}, ""});
   ASSERT_EQ(exists.header.err, ZOK);
   ExpectSameStat(wire::DecodeExists(exists.body()), c_stat);
+}
+
+TEST_F(WireSessionTest, ListsAndReadsAclsAsTheCClientDoes) {
+  const std::string node = root_ + "/node";
+  zk_.Create(node + "/b", "");
+  zk_.Create(node + "/a", "x");
+  zk::ZkSession c_client(Url(), ZkTimeouts{});
+  WireSession session(Url(), ZkTimeouts{});
 
   String_vector names{};
   Stat list_stat{};

@@ -122,7 +122,7 @@ TEST(WireProtocol, RefusesBadFrameLengths) {
   EXPECT_THROW(FrameLength("\0\0\x01"s), Error);
 }
 
-TEST(WireProtocol, DecodesReplies) {
+TEST(WireProtocol, DecodesHeadersAndData) {
   Encoder header;
   header.Int(5);
   header.Long(77);
@@ -146,7 +146,9 @@ TEST(WireProtocol, DecodesReplies) {
   EXPECT_EQ(got.stat.aversion, 5);
   EXPECT_EQ(got.stat.dataLength, 5);
   EXPECT_EQ(got.stat.numChildren, 2);
+}
 
+TEST(WireProtocol, DecodesListingsStatsAclsAndSync) {
   Encoder children;
   children.VectorSize(2);
   children.String("b");
