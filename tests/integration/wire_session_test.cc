@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "support/zk_test.h"
+#include "util/interrupt.h"
 #include "zk/zk_session.h"
 
 namespace baton::testing {
@@ -246,6 +248,20 @@ TEST_F(WireSessionTest, AReplyOverTheFrameLimitIsSkipped) {
   Reply small = session.Receive();
   ASSERT_EQ(small.header.err, ZOK);
   EXPECT_EQ(wire::DecodeGetData(small.body()).data, "s");
+}
+
+TEST_F(WireSessionTest, AnInterruptedWaitLeavesTheSessionUsable) {
+  WireSession session(Url(), ZkTimeouts{});
+  session.Send(Request{wire::kOpSync, "/", {}, ""});
+  util::SimulateInterrupt(SIGINT);
+  try {
+    session.Receive();
+    ADD_FAILURE() << "not interrupted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInterrupted);
+  }
+  util::SimulateInterrupt(0);
+  EXPECT_EQ(session.Receive().header.err, ZOK);
 }
 
 TEST_F(WireSessionTest, AReplyThatCameWhileTheOwnerWasAwayIsNoTimeout) {
