@@ -1,0 +1,54 @@
+#include "zk/wire/read_path.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <mutex>
+
+#include "zk/wire/wire_session.h"
+#include "zk/zk_session.h"
+
+namespace baton::zk::wire {
+namespace {
+
+std::mutex mu;
+std::map<std::string, bool> known;  // hosts -> knows multiRead; guarded by mu
+
+// Sends a multiRead of no ops on a new session: an answer without an error
+// means the server knows the op.
+bool Probe(const ZkUrl& url, const ZkTimeouts& timeouts) {
+  WireSession session(url, timeouts);  // ConnectionLost when nothing answers
+  Request empty;
+  empty.type = kOpMultiRead;
+  try {
+    session.Send(empty);
+    Reply reply = session.Receive();
+    if (reply.header.err == 0) return true;
+    spdlog::info("ZooKeeper at {} answered multiRead with error {}: an older server",
+                 session.server(), reply.header.err);
+  } catch (const ConnectionLost&) {
+    spdlog::info("ZooKeeper at {} closed the connection on multiRead: an older server",
+                 session.server());
+  }
+  return false;
+}
+
+}  // namespace
+
+bool SupportsMultiRead(const ZkUrl& url, const ZkTimeouts& timeouts) {
+  std::lock_guard lock(mu);
+  auto it = known.find(url.hosts);
+  if (it != known.end()) return it->second;
+  const bool supported = Probe(url, timeouts);
+  spdlog::info(supported ? "reads go in multiRead batches (ZooKeeper 3.6+)"
+                         : "reads go as pipelined single requests (the server predates 3.6)");
+  known[url.hosts] = supported;
+  return supported;
+}
+
+void ForgetReadPaths() {
+  std::lock_guard lock(mu);
+  known.clear();
+}
+
+}  // namespace baton::zk::wire

@@ -1,0 +1,60 @@
+// Which read path Baton takes (zk/wire/read_path.h): multiRead on the test
+// server (3.8), pipelined single requests behind a proxy that plays a server
+// older than 3.6 each way such a server refuses the op; found out once.
+#include "zk/wire/read_path.h"
+
+#include <gtest/gtest.h>
+
+#include "support/zk_proxy.h"
+#include "support/zk_test.h"
+#include "zk/zk_session.h"
+
+namespace baton::testing {
+namespace {
+
+class ReadPathTest : public ZkTest {
+ protected:
+  void SetUp() override {
+    ZkTest::SetUp();
+    zk::wire::ForgetReadPaths();
+  }
+  void TearDown() override {
+    zk::wire::ForgetReadPaths();
+    ZkTest::TearDown();
+  }
+  static ZkUrl Through(const ZkProxy& proxy) {
+    return ZkUrl::Parse("zk://" + proxy.address() + "/any");
+  }
+};
+
+TEST_F(ReadPathTest, AServerThatKnowsMultiReadGetsBatches) {
+  ZkProxy proxy(ZkAddress(), ZkProxy::MultiRead::kForward);
+  EXPECT_TRUE(zk::wire::SupportsMultiRead(Through(proxy), ZkTimeouts{}));
+}
+
+TEST_F(ReadPathTest, AnOlderServerGetsPipelinedReadsWhicheverWayItRefuses) {
+  for (auto mode : {ZkProxy::MultiRead::kUnimplementedThenClose, ZkProxy::MultiRead::kClose,
+                    ZkProxy::MultiRead::kUnimplemented}) {
+    zk::wire::ForgetReadPaths();
+    ZkProxy proxy(ZkAddress(), mode);
+    EXPECT_FALSE(zk::wire::SupportsMultiRead(Through(proxy), ZkTimeouts{}));
+    EXPECT_EQ(proxy.refused(), 1);
+  }
+}
+
+TEST_F(ReadPathTest, TheAnswerIsFoundOncePerEnsemble) {
+  ZkProxy proxy(ZkAddress(), ZkProxy::MultiRead::kClose);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_FALSE(zk::wire::SupportsMultiRead(Through(proxy), ZkTimeouts{}));
+  EXPECT_EQ(proxy.connections(), 1);
+}
+
+TEST_F(ReadPathTest, NoServerAtAllIsAnErrorNotAnOldServer) {
+  ZkTimeouts quick;
+  quick.connect_ms = 500;
+  EXPECT_THROW(zk::wire::SupportsMultiRead(ZkUrl::Parse("zk://127.0.0.1:1/any"), quick),
+               zk::ConnectionLost);
+}
+
+}  // namespace
+}  // namespace baton::testing
