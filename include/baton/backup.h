@@ -31,6 +31,10 @@ struct BackupOptions {
   // without it a backup reads about twice as fast, and a restore gives
   // nodes the restoring session's ACL.
   bool acls = true;
+  // Read the tree in multiRead batches, on a ZooKeeper session of Baton's
+  // own, where the servers know it (3.6+); otherwise, or without it, as
+  // pipelined single requests of the C client.
+  bool multi_read = true;
   // none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst).
   std::string compression = "auto";
   // Requests in flight at once while reading the tree.

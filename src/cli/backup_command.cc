@@ -43,6 +43,10 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
       "--no_acls", [&options] { options.acls = false; },
       "Do not record the nodes' ACLs (about twice as fast; a restore then gives nodes the "
       "restoring session's ACL)");
+  cmd.add_flag_callback(
+      "--no_multi_read", [&options] { options.multi_read = false; },
+      "Read with pipelined single requests even where the servers answer multiRead "
+      "(ZooKeeper 3.6+); servers before 3.6 are found out and read that way anyway");
 }
 
 Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {

@@ -19,6 +19,7 @@
 #include "baton/zk_url.h"
 #include "zk/batch_writer.h"
 #include "zk/fingerprints.h"
+#include "zk/node_reader.h"
 #include "zk/zk_session.h"
 
 namespace baton::layout {
@@ -100,12 +101,13 @@ class Layout {
   // Refuses (baton::Error, kRefused) while a live service writes into the
   // tree of `zk`, which a restore would replace under its feet.
   virtual void RefuseWhileInUse(zk::ZkSession& session, const ZkUrl& zk) const = 0;
-  // Emits every entry of the tree under `root`, counts them into `tally`,
+  // Emits every entry of the tree under `root`, read through `reader` (and
+  // `session` for single reads), counts them into `tally`,
   // and records what it read in `prints` when given. Throws baton::Error if
   // `root` is missing or a node does not fit the layout.
-  virtual void Read(zk::ZkSession& session, const std::string& root, const ReadOptions& options,
-                    const std::function<void(Entry&&)>& emit, Tally& tally,
-                    zk::Fingerprints* prints = nullptr) const = 0;
+  virtual void Read(zk::ZkSession& session, zk::NodeReader& reader, const std::string& root,
+                    const ReadOptions& options, const std::function<void(Entry&&)>& emit,
+                    Tally& tally, zk::Fingerprints* prints = nullptr) const = 0;
   // How many units a Read() will complete, counted cheaply: the total of a
   // walk's progress.
   virtual uint64_t CountUnits(zk::ZkSession& session, const std::string& root) const = 0;

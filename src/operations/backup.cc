@@ -19,6 +19,7 @@
 #include "util/time_text.h"
 #include "zk/fingerprints.h"
 #include "zk/quiet_window.h"
+#include "zk/wire/read_path.h"
 #include "zk/zk_session.h"
 
 namespace baton {
@@ -76,6 +77,7 @@ struct Job {
   zk::ZkSession& session;
   const layout::Layout& layout;
   layout::Scope scope;
+  bool multi_read = false;  // zk::wire::SupportsMultiRead
   layout::ReadOptions read;
   archive::Compression compression;
   std::string where;   // the location, as the operator may see it
@@ -104,7 +106,12 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
     archive.Add(entry.name, entry.data, entry.acl);
     progress.Add(entry.data.size(), entry.completes_unit);
   };
-  job.layout.Read(job.session, state, job.read, add, tally, &prints);
+  {
+    // Opened (and synced) after the window: the walk sees every write
+    // before the marker.
+    zk::wire::WalkReads reads(job.session, options.timeouts, state, job.multi_read);
+    job.layout.Read(job.session, reads.reader(), state, job.read, add, tally, &prints);
+  }
   progress.Finish();
   Attempt attempt;
   attempt.quiet = window.Close();
@@ -189,15 +196,17 @@ BackupStats Backup(const BackupOptions& options) {
   spdlog::info("backing up {} to {}", state, storage->Describe());
   // Baton's format records each node's ACL; Marathon's has no place for it.
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
-  Job job{.options = options,
-          .session = session,
-          .layout = layout,
-          .scope = scope,
-          .read = {.max_in_flight = options.max_in_flight,
-                   .max_bytes_in_flight = kMaxBytesInFlight,
-                   .acls = acls},
-          .compression = compression,
-          .where = storage->Describe()};
+  Job job{
+      .options = options,
+      .session = session,
+      .layout = layout,
+      .scope = scope,
+      .multi_read = options.multi_read && zk::wire::SupportsMultiRead(options.zk, options.timeouts),
+      .read = {.max_in_flight = options.max_in_flight,
+               .max_bytes_in_flight = kMaxBytesInFlight,
+               .acls = acls},
+      .compression = compression,
+      .where = storage->Describe()};
   // The total makes the walk's progress a fraction; counting costs a request
   // per bucket.
   if (options.progress) job.units = job.layout.CountUnits(session, state);

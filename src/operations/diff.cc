@@ -8,6 +8,7 @@
 #include "layout/layout.h"
 #include "operations/backup_check.h"
 #include "util/digest.h"
+#include "zk/wire/read_path.h"
 #include "zk/zk_session.h"
 
 namespace baton {
@@ -78,7 +79,9 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
       }
       Count(diff, layout.Describe(entry.name), change, entry.name, max_examples);
     };
-    layout.Read(session, zk.state_path(), {}, compare, tally);
+    zk::wire::WalkReads reads(session, timeouts, zk.state_path(),
+                              zk::wire::SupportsMultiRead(zk, timeouts));
+    layout.Read(session, reads.reader(), zk.state_path(), {}, compare, tally);
   }
   for (const auto& [name, sha] : backup) {
     Count(diff, layout.Describe(name), '+', name, max_examples);

@@ -165,14 +165,15 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   const std::string url = "zk://" + ensemble.address() + "/fault";
   const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
   pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Well into its walk (its session past 2000 requests), its server stops
-  // answering and then dies: whatever the machine's speed, the kill finds
-  // the walk's requests in flight. (A kill between requests is rightly
-  // survived without a word: the client sends the next ones elsewhere.)
-  const int64_t session = WaitForBackupMarker(ensemble.address());
-  ASSERT_NE(session, 0) << ReadFile(log);
+  // Well into its walk (the connection it reads on past 2000 requests: the
+  // multiRead session's, or the C client's with pipelined reads), its
+  // server stops answering and then dies: whatever the machine's speed, the
+  // kill finds the walk's requests in flight. (A kill between requests is
+  // rightly survived without a word: the client sends the next ones
+  // elsewhere.)
+  ASSERT_NE(WaitForBackupMarker(ensemble.address()), 0) << ReadFile(log);
   int server = -1;
-  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithSession(session, 2000);
+  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithBusyClient(2000);
   ASSERT_GE(server, 0) << "the backup's connection is in no server's cons:\n" << ReadFile(log);
   ensemble.Freeze(server);
   std::this_thread::sleep_for(200ms);  // the client fills its window meanwhile

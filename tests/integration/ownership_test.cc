@@ -148,9 +148,12 @@ TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
   std::string fifo = dir_ + "/fifo", out = dir_ + "/from-fifo.tar";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::thread reader([&] { Shell("cat " + fifo + " > " + out); });
-  pid_t backup = StartBaton(
-      {"backup", "--format", "marathon", "--backup_location", "file://" + fifo, "--zk", zk_url_},
-      dir_ + "/backup.log");
+  // Pipelined reads, so that the walk's progress shows in the requests of
+  // the session that holds its marker (multiRead goes on a session of its
+  // own, and is over before a pause could land).
+  pid_t backup = StartBaton({"backup", "--format", "marathon", "--no_multi_read",
+                             "--backup_location", "file://" + fifo, "--zk", zk_url_},
+                            dir_ + "/backup.log");
   int64_t session = 0;
   ASSERT_TRUE(WaitFor([&] { return (session = BackupSession()) != 0; }));
   // Past the walk's listing of apps, its first category (some 10 requests

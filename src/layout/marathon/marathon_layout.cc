@@ -55,10 +55,10 @@ class MarathonLayout final : public Layout {
     }
   }
 
-  void Read(zk::ZkSession& session, const std::string& root, const ReadOptions& options,
-            const std::function<void(Entry&&)>& emit, Tally& tally,
+  void Read(zk::ZkSession& session, zk::NodeReader& nodes, const std::string& root,
+            const ReadOptions& options, const std::function<void(Entry&&)>& emit, Tally& tally,
             zk::Fingerprints* prints) const override {
-    marathon::TreeReader reader(session, options.max_in_flight, options.max_bytes_in_flight,
+    marathon::TreeReader reader(session, nodes, options.max_in_flight, options.max_bytes_in_flight,
                                 options.acls);
     reader.Read(
         root,

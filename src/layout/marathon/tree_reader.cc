@@ -42,9 +42,9 @@ struct WalkRead : NodeRead {
 
 class Walk {
  public:
-  Walk(zk::ZkSession& session, std::string root, int max_in_flight, size_t max_bytes,
+  Walk(zk::NodeReader& reader, std::string root, int max_in_flight, size_t max_bytes,
        const std::function<void(BackupItem&&)>& emit, Fingerprints* prints, bool with_acls)
-      : reader_(session),
+      : reader_(reader),
         root_(std::move(root)),
         max_in_flight_(max_in_flight),
         max_bytes_(max_bytes),
@@ -189,7 +189,7 @@ class Walk {
     }
   }
 
-  zk::PipelinedReader reader_;
+  zk::NodeReader& reader_;
   std::string root_;
   int max_in_flight_;
   size_t max_bytes_;
@@ -205,16 +205,17 @@ class Walk {
 
 }  // namespace
 
-TreeReader::TreeReader(zk::ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
-                       bool with_acls)
+TreeReader::TreeReader(zk::ZkSession& session, zk::NodeReader& reader, int max_in_flight,
+                       size_t max_bytes_in_flight, bool with_acls)
     : session_(session),
+      reader_(reader),
       max_in_flight_(max_in_flight),
       max_bytes_in_flight_(max_bytes_in_flight),
       with_acls_(with_acls) {}
 
 void TreeReader::Read(const std::string& state_root, const std::function<void(BackupItem&&)>& emit,
                       Fingerprints* prints) {
-  Walk(session_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints, with_acls_).Run();
+  Walk(reader_, state_root, max_in_flight_, max_bytes_in_flight_, emit, prints, with_acls_).Run();
   // The storage version comes last, as in Marathon's backups.
   std::string name(kStorageVersionName);
   Stat stat{};

@@ -9,16 +9,18 @@
 
 #include "layout/marathon/backup_item.h"
 #include "zk/fingerprints.h"
+#include "zk/node_reader.h"
 #include "zk/zk_session.h"
 
 namespace baton::marathon {
 
 class TreeReader {
  public:
-  // With `with_acls`, each emitted item carries its node's ACL (one more
-  // pipelined request per node).
-  TreeReader(zk::ZkSession& session, int max_in_flight, size_t max_bytes_in_flight,
-             bool with_acls = false);
+  // Reads through `reader`; `session` reads the storage version. With
+  // `with_acls`, each emitted item carries its node's ACL (one more request
+  // per node).
+  TreeReader(zk::ZkSession& session, zk::NodeReader& reader, int max_in_flight,
+             size_t max_bytes_in_flight, bool with_acls = false);
 
   // Calls `emit` for each current value and each version, then once for the
   // storage version if the store has one. Items whose current value is empty
@@ -34,6 +36,7 @@ class TreeReader {
 
  private:
   zk::ZkSession& session_;
+  zk::NodeReader& reader_;
   int max_in_flight_;
   size_t max_bytes_in_flight_;
   bool with_acls_;

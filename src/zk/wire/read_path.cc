@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "zk/wire/multi_read_reader.h"
 #include "zk/wire/wire_session.h"
 #include "zk/zk_session.h"
 
@@ -45,6 +46,26 @@ bool SupportsMultiRead(const ZkUrl& url, const ZkTimeouts& timeouts) {
   known[url.hosts] = supported;
   return supported;
 }
+
+WalkReads::WalkReads(ZkSession& session, const ZkTimeouts& timeouts, const std::string& sync_path,
+                     bool multi_read) {
+  if (!multi_read) {
+    session.Sync(sync_path);
+    reader_ = std::make_unique<PipelinedReader>(session);
+    return;
+  }
+  wire_ = std::make_unique<WireSession>(session.url(), timeouts);
+  Request sync;
+  sync.type = kOpSync;
+  sync.path = sync_path;
+  wire_->Send(sync);
+  Reply reply = wire_->Receive();
+  if (reply.header.err != 0) ThrowZkError(reply.header.err, "sync", sync_path);
+  reader_ = std::make_unique<MultiReadReader>(*wire_);
+}
+
+// The reader goes first: it may still reference the session.
+WalkReads::~WalkReads() { reader_.reset(); }
 
 void ForgetReadPaths() {
   std::lock_guard lock(mu);

@@ -8,7 +8,12 @@
 // answer is kept per ensemble for the life of the process.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include "baton/zk_url.h"
+#include "zk/node_reader.h"
+#include "zk/zk_session.h"
 
 namespace baton::zk::wire {
 
@@ -18,6 +23,31 @@ namespace baton::zk::wire {
 // connection (3.4, 3.5) or just closes it: both mean no. Throws
 // ConnectionLost when no server can be reached at all.
 bool SupportsMultiRead(const ZkUrl& url, const ZkTimeouts& timeouts);
+
+class WireSession;
+
+// The reads of one tree walk: multiRead batches on a wire session of its own
+// where `multi_read` (SupportsMultiRead), else the C client's pipelined
+// requests on `session`. Either way the server read from first catches up
+// with the ensemble's leader on `sync_path` (sync), so the walk sees every
+// write acknowledged before it was opened: the point-in-time proof relies on
+// that, since the wire session may talk to another server than `session`.
+//
+// Thread safety: none; the walk's thread opens, reads and closes it.
+class WalkReads {
+ public:
+  WalkReads(ZkSession& session, const ZkTimeouts& timeouts, const std::string& sync_path,
+            bool multi_read);
+  ~WalkReads();
+  WalkReads(const WalkReads&) = delete;
+  WalkReads& operator=(const WalkReads&) = delete;
+
+  NodeReader& reader() { return *reader_; }
+
+ private:
+  std::unique_ptr<WireSession> wire_;
+  std::unique_ptr<NodeReader> reader_;
+};
 
 // Forgets what SupportsMultiRead found, for tests that put other servers
 // behind the same address.
