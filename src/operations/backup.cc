@@ -92,6 +92,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   // changed since. If so, the backup is the tree as of the newest zxid read.
   // When the ensemble wrote nothing at all meanwhile, that needs no check.
   job.session.Sync(state);
+  // Opening a session is a write: before the window.
+  zk::wire::WalkReads reads(job.session, options.timeouts, job.multi_read);
   // No restore may run, nor start, while the tree is read (checked again
   // after the walk): its half-written state is no point in time.
   RestoreEpoch epoch = RestoreEpoch::Begin(job.session, control);
@@ -106,12 +108,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
     archive.Add(entry.name, entry.data, entry.acl);
     progress.Add(entry.data.size(), entry.completes_unit);
   };
-  {
-    // Opened (and synced) after the window: the walk sees every write
-    // before the marker.
-    zk::wire::WalkReads reads(job.session, options.timeouts, state, job.multi_read);
-    job.layout.Read(job.session, reads.reader(), state, job.read, add, tally, &prints);
-  }
+  reads.Sync(state);  // in the window: the walk sees every write before the marker
+  job.layout.Read(job.session, reads.reader(), state, job.read, add, tally, &prints);
   progress.Finish();
   Attempt attempt;
   attempt.quiet = window.Close();

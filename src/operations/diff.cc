@@ -79,8 +79,8 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
       }
       Count(diff, layout.Describe(entry.name), change, entry.name, max_examples);
     };
-    zk::wire::WalkReads reads(session, timeouts, zk.state_path(),
-                              zk::wire::SupportsMultiRead(zk, timeouts));
+    zk::wire::WalkReads reads(session, timeouts, zk::wire::SupportsMultiRead(zk, timeouts));
+    reads.Sync(zk.state_path());
     layout.Read(session, reads.reader(), zk.state_path(), {}, compare, tally);
   }
   for (const auto& [name, sha] : backup) {

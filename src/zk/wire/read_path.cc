@@ -47,25 +47,28 @@ bool SupportsMultiRead(const ZkUrl& url, const ZkTimeouts& timeouts) {
   return supported;
 }
 
-WalkReads::WalkReads(ZkSession& session, const ZkTimeouts& timeouts, const std::string& sync_path,
-                     bool multi_read) {
+WalkReads::WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read)
+    : session_(session) {
   if (!multi_read) {
-    session.Sync(sync_path);
     reader_ = std::make_unique<PipelinedReader>(session);
     return;
   }
   wire_ = std::make_unique<WireSession>(session.url(), timeouts);
-  Request sync;
-  sync.type = kOpSync;
-  sync.path = sync_path;
-  wire_->Send(sync);
-  Reply reply = wire_->Receive();
-  if (reply.header.err != 0) ThrowZkError(reply.header.err, "sync", sync_path);
   reader_ = std::make_unique<MultiReadReader>(*wire_);
 }
 
-// The reader goes first: it may still reference the session.
+// The reader goes first: it references the session.
 WalkReads::~WalkReads() { reader_.reset(); }
+
+void WalkReads::Sync(const std::string& path) {
+  if (!wire_) return session_.Sync(path);
+  Request sync;
+  sync.type = kOpSync;
+  sync.path = path;
+  wire_->Send(sync);
+  Reply reply = wire_->Receive();
+  if (reply.header.err != 0) ThrowZkError(reply.header.err, "sync", path);
+}
 
 void ForgetReadPaths() {
   std::lock_guard lock(mu);

@@ -28,23 +28,29 @@ class WireSession;
 
 // The reads of one tree walk: multiRead batches on a wire session of its own
 // where `multi_read` (SupportsMultiRead), else the C client's pipelined
-// requests on `session`. Either way the server read from first catches up
-// with the ensemble's leader on `sync_path` (sync), so the walk sees every
-// write acknowledged before it was opened: the point-in-time proof relies on
-// that, since the wire session may talk to another server than `session`.
+// requests on `session`.
+//
+// A new session and its end are writes (transactions) to ZooKeeper, so the
+// wire session is opened by the constructor and closed by the destructor,
+// outside a backup's quiet window; Sync(), inside it, makes the server read
+// from catch up with the ensemble's leader, so the walk sees every write
+// acknowledged before: the point-in-time proof relies on that, since the
+// wire session may talk to another server than `session`.
 //
 // Thread safety: none; the walk's thread opens, reads and closes it.
 class WalkReads {
  public:
-  WalkReads(ZkSession& session, const ZkTimeouts& timeouts, const std::string& sync_path,
-            bool multi_read);
+  WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read);
   ~WalkReads();
   WalkReads(const WalkReads&) = delete;
   WalkReads& operator=(const WalkReads&) = delete;
 
+  // Catches up on `path`; then reader() reads.
+  void Sync(const std::string& path);
   NodeReader& reader() { return *reader_; }
 
  private:
+  ZkSession& session_;
   std::unique_ptr<WireSession> wire_;
   std::unique_ptr<NodeReader> reader_;
 };
