@@ -72,10 +72,11 @@ TEST(Jute, RefusesBadLengthsAndCounts) {
 
 TEST(Jute, ErrorsNameTheRecordAndKind) {
   try {
-    Decoder in(
+    // The Decoder reads a view: the bytes must outlive it.
+    const std::string bytes =
         "\0\0\0\x01"
-        "ab"s,
-        "getData reply");
+        "ab"s;
+    Decoder in(bytes, "getData reply");
     in.Int();
     in.ExpectEnd();
     FAIL();
