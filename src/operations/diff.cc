@@ -68,7 +68,8 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
   }
   BackupDiff diff;
   zk::ZkSession session(zk, timeouts);
-  if (session.Exists(zk.state_path())) {
+  const std::string tree = layout.ScopeOf(zk).data;
+  if (session.Exists(tree)) {
     layout::Tally tally;
     auto compare = [&](layout::Entry&& entry) {
       auto it = backup.find(entry.name);
@@ -80,8 +81,8 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
       Count(diff, layout.Describe(entry.name), change, entry.name, max_examples);
     };
     zk::wire::WalkReads reads(session, timeouts, zk::wire::SupportsMultiRead(zk, timeouts));
-    reads.Sync(zk.state_path());
-    layout.Read(session, reads.reader(), zk.state_path(), {}, compare, tally);
+    reads.Sync(tree);
+    layout.Read(session, reads.reader(), tree, {}, compare, tally);
   }
   for (const auto& [name, sha] : backup) {
     Count(diff, layout.Describe(name), '+', name, max_examples);
