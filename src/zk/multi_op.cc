@@ -6,10 +6,6 @@ namespace baton::zk {
 
 namespace {
 
-void OnMulti(int rc, const void* context) {
-  static_cast<std::promise<int>*>(const_cast<void*>(context))->set_value(rc);
-}
-
 // Runs `ops` and waits for the answer. The C client's synchronous zoo_multi
 // leaks an entry per op when the connection is lost while it waits (its
 // synchronous path frees only the request's own entry); the asynchronous
@@ -19,7 +15,7 @@ int RunAndWait(ZkSession& session, std::vector<zoo_op_t>& ops,
   std::promise<int> promise;
   std::future<int> answer = promise.get_future();
   int rc = zoo_amulti(session.handle(), static_cast<int>(ops.size()), ops.data(), results.data(),
-                      &OnMulti, &promise);
+                      &SetPromisedCode, &promise);
   return rc == ZOK ? answer.get() : rc;
 }
 

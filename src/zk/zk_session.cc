@@ -54,11 +54,7 @@ void OnChildren(int rc, const String_vector* strings, const void* data) {
   promise->set_value(std::move(result));
 }
 
-void OnVoid(int rc, const void* data) {
-  static_cast<std::promise<int>*>(const_cast<void*>(data))->set_value(rc);
-}
-
-void OnString(int rc, const char* /*value*/, const void* data) { OnVoid(rc, data); }
+void OnString(int rc, const char* /*value*/, const void* data) { SetPromisedCode(rc, data); }
 
 std::string Parent(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -66,6 +62,10 @@ std::string Parent(const std::string& path) {
 }
 
 }  // namespace
+
+void SetPromisedCode(int rc, const void* promise) {
+  static_cast<std::promise<int>*>(const_cast<void*>(promise))->set_value(rc);
+}
 
 bool IsConnectionLoss(int rc) {
   return rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || rc == ZSESSIONEXPIRED ||
@@ -200,8 +200,8 @@ void ZkSession::Authenticate(int timeout_ms) {
   std::string cert = url_.user + ":" + url_.password;
   std::promise<int> promise;
   auto future = promise.get_future();
-  int rc =
-      zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &OnVoid, &promise);
+  int rc = zoo_add_auth(zh_, "digest", cert.data(), static_cast<int>(cert.size()), &SetPromisedCode,
+                        &promise);
   if (rc != ZOK) ThrowZkError(rc, "authenticate as", util::Printable(url_.user));
   if (future.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
     // The callback still references `promise`: closing the handle first

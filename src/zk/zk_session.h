@@ -98,6 +98,10 @@ class ConnectionLost : public Error {
 // request's own fault.
 bool IsConnectionLoss(int rc);
 
+// A completion of the C client's void_completion_t shape (zoo_add_auth,
+// zoo_amulti): hands `rc` to the std::promise<int> that `promise` points to.
+void SetPromisedCode(int rc, const void* promise);
+
 // Throws baton::Error for rc != ZOK, phrased for an operator; ConnectionLost
 // for a lost connection, a timeout or an expired session.
 [[noreturn]] void ThrowZkError(int rc, const std::string& what, const std::string& path);
