@@ -37,7 +37,9 @@ std::string Manifest::ToJson() const {
 
 Manifest Manifest::FromJson(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || j.value("format", "") != "baton") {
+  // Checked by type: json::value() throws type_error on a non-string "format".
+  const auto format = j.is_object() ? j.find("format") : j.end();
+  if (format == j.end() || !format->is_string() || *format != "baton") {
     throw Error("the backup's manifest is not a Baton manifest");
   }
   try {

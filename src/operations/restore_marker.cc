@@ -22,9 +22,14 @@ std::optional<RestoreMarker> RestoreMarker::Read(zk::ZkSession& session,
   if (!j.is_object()) {
     throw Error(NodePath(zk_path) + " exists but does not say what to roll back to");
   }
-  return RestoreMarker{j.value("safety_backup", ""),  j.value("restoring", ""),
-                       j.value("started", ""),        j.value("host", ""),
-                       j.value("no_rollback", false), j.value("owner", "")};
+  try {
+    return RestoreMarker{j.value("safety_backup", ""),  j.value("restoring", ""),
+                         j.value("started", ""),        j.value("host", ""),
+                         j.value("no_rollback", false), j.value("owner", "")};
+  } catch (const nlohmann::json::exception&) {
+    // A field of the wrong type: what to roll back to is unknown, not "nothing".
+    throw Error(NodePath(zk_path) + " exists but does not say what to roll back to");
+  }
 }
 
 void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path,

@@ -9,6 +9,7 @@
 
 #include "baton/error.h"
 #include "util/host_name.h"
+#include "util/json_field.h"
 #include "util/printable.h"
 #include "util/time_text.h"
 #include "zk/sequence.h"
@@ -47,10 +48,10 @@ LockOwner LockOwner::Parse(const std::string& node, const std::string& data) {
   nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   LockOwner owner{node, "an unknown owner", "?", 0, "?"};
   if (!j.is_object()) return owner;
-  owner.what = j.value("what", owner.what);
-  owner.host = j.value("host", owner.host);
-  owner.pid = j.value("pid", int64_t{0});
-  owner.since = j.value("since", owner.since);
+  owner.what = util::JsonField<std::string>(j, "what").value_or(owner.what);
+  owner.host = util::JsonField<std::string>(j, "host").value_or(owner.host);
+  owner.pid = util::JsonField<int64_t>(j, "pid").value_or(0);
+  owner.since = util::JsonField<std::string>(j, "since").value_or(owner.since);
   return owner;
 }
 

@@ -139,6 +139,16 @@ TEST(BackupArchive, ManifestJsonRoundTripsAndRefusesNewerFormats) {
   EXPECT_THROW(Manifest::FromJson("{}"), Error);
 }
 
+// Found by the manifest fuzzer: a field of the wrong type escaped as nlohmann's
+// type_error and ended the process instead of being refused.
+TEST(BackupArchive, AManifestWithFieldsOfTheWrongTypeIsRefused) {
+  EXPECT_THROW(Manifest::FromJson(R"({"format": 1})"), Error);
+  EXPECT_THROW(Manifest::FromJson(R"({"format": ["baton"]})"), Error);
+  std::string wrong_acls = Manifest().ToJson();
+  wrong_acls.replace(wrong_acls.find("\"acls\": false"), 13, "\"acls\": \"no\"");
+  EXPECT_THROW(Manifest::FromJson(wrong_acls), Error);
+}
+
 TEST(Compression, BySuffixOrByName) {
   EXPECT_EQ(CompressionForPath("/b/x.tar.gz"), Compression::kGzip);
   EXPECT_EQ(CompressionForPath("/b/x.tgz"), Compression::kGzip);

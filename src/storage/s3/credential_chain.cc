@@ -12,6 +12,7 @@
 #include "baton/error.h"
 #include "storage/http_client.h"
 #include "storage/s3/s3_client.h"
+#include "util/json_field.h"
 
 namespace baton::storage::s3 {
 namespace {
@@ -116,11 +117,11 @@ std::optional<Credentials> FromWebIdentity(const Environment& env, const std::st
 
 Credentials FromJson(const std::string& body, const std::string& source) {
   auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded() || !json.contains("AccessKeyId") || !json.contains("SecretAccessKey")) {
-    throw Error(source + " answered without credentials");
-  }
-  return Credentials{json["AccessKeyId"].get<std::string>(),
-                     json["SecretAccessKey"].get<std::string>(), json.value("Token", ""), source};
+  auto key = util::JsonField<std::string>(json, "AccessKeyId");
+  auto secret = util::JsonField<std::string>(json, "SecretAccessKey");
+  if (!key || !secret) throw Error(source + " answered without credentials");
+  return Credentials{*key, *secret, util::JsonField<std::string>(json, "Token").value_or(""),
+                     source};
 }
 
 std::optional<Credentials> FromContainer(const Environment& env) {
