@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench_tree.h"
+#include "wire_probes.h"
 #include "zk/batch_writer.h"
 #include "zk/subtree.h"
 #include "zk/zk_session.h"
@@ -40,13 +41,14 @@ struct Row {
   double seconds = 0;
   double peak_rss_mb = 0;        // 0: not measured (in-process probes)
   double requests_per_node = 0;  // as the server counted them
+  std::string spread;            // the rates of all runs of a median, " [min-max]"
 
   double nodes_per_s() const { return seconds > 0 ? nodes / seconds : 0; }
   double mb_per_s() const { return seconds > 0 ? bytes / 1e6 / seconds : 0; }
 };
 
 Row FromProbe(const std::string& name, const ProbeResult& r) {
-  return Row{name, r.nodes, r.bytes, r.seconds, 0, 0};
+  return Row{name, r.nodes, r.bytes, r.seconds, 0, 0, ""};
 }
 
 // Requests the server has received so far, from its "srvr" command (the
@@ -113,7 +115,56 @@ Row RunBaton(const std::string& name, const std::string& baton, std::vector<std:
   std::ifstream result_file(result_path);
   nlohmann::json result = nlohmann::json::parse(result_file);
   return Row{
-      name, tree.nodes().size(), tree.value_bytes(), seconds, result.value("peak_rss_mb", 0.0), 0};
+      name, tree.nodes().size(), tree.value_bytes(), seconds, result.value("peak_rss_mb", 0.0), 0,
+      ""};
+}
+
+// The run of median time, with the spread of all runs' rates in its name.
+Row Median(std::vector<Row> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Row& a, const Row& b) { return a.seconds < b.seconds; });
+  Row median = runs[runs.size() / 2];
+  if (runs.size() > 1) {
+    char spread[64];
+    std::snprintf(spread, sizeof spread, " [%.0f-%.0f]", runs.back().nodes_per_s(),
+                  runs.front().nodes_per_s());
+    median.spread = spread;
+  }
+  return median;
+}
+
+nlohmann::json ToJson(const Row& row) {
+  return {{"name", row.name},
+          {"nodes", row.nodes},
+          {"seconds", row.seconds},
+          {"nodes_per_s", row.nodes_per_s()},
+          {"nodes_per_s_spread", row.spread},
+          {"mb_per_s", row.mb_per_s()},
+          {"peak_rss_mb", row.peak_rss_mb},
+          {"requests_per_node", row.requests_per_node}};
+}
+
+// The raw whole-tree multiRead at each batch size and window: what the
+// reader's defaults (zk/wire/multi_read_reader.h) were chosen from.
+void MeasureCurve(const ZkUrl& url, const std::string& root, const std::vector<int>& windows,
+                  nlohmann::json& out) {
+  const std::vector<int> sizes{25, 50, 100, 250, 500, 1000};
+  std::printf("  raw multiRead tree, nodes/s by nodes per batch (rows) and batches in flight:\n");
+  std::printf("  %8s", "");
+  for (int w : windows) std::printf(" %9d", w);
+  std::printf("\n");
+  for (int nodes : sizes) {
+    std::printf("  %8d", nodes);
+    for (int window : windows) {
+      ProbeResult r = MultiReadTree(url, root, Batching{nodes, window});
+      double rate = r.nodes / r.seconds;
+      std::printf(" %9.0f", rate);
+      std::fflush(stdout);
+      out["curve"].push_back(
+          {{"nodes_per_batch", nodes}, {"window", window}, {"nodes_per_s", rate}});
+    }
+    std::printf("\n");
+  }
 }
 
 void DeleteTree(zk::ZkSession& session, const std::string& root) {
@@ -124,7 +175,9 @@ void DeleteTree(zk::ZkSession& session, const std::string& root) {
 }
 
 nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::string& baton,
-                       const std::string& work, const Budget& budget, int rounds, bool keep) {
+                       const std::string& work, const Budget& budget, int rounds, bool keep,
+                       Batching batching, const std::vector<int>& curve) {
+  nlohmann::json out;
   const std::string root = "/bench-" + std::to_string(target);
   const std::string restored = root + "-restored", scratch = root + "-baseline";
   zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root), ZkTimeouts{10000, 30000});
@@ -141,8 +194,9 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::printf("  %-42s %9s %12s %10s %11s %9s\n", "", "seconds", "nodes/s", "MB/s", "peak RSS",
               "req/node");
   auto note = [&rows](Row row) {
-    std::printf("  %-42s %9.2f %12.0f %10.1f %8.1f MB %9.3f\n", row.name.c_str(), row.seconds,
-                row.nodes_per_s(), row.mb_per_s(), row.peak_rss_mb, row.requests_per_node);
+    std::printf("  %-42s %9.2f %12.0f %10.1f %8.1f MB %9.3f%s\n", row.name.c_str(), row.seconds,
+                row.nodes_per_s(), row.mb_per_s(), row.peak_rss_mb, row.requests_per_node,
+                row.spread.c_str());
     std::fflush(stdout);
     rows.push_back(std::move(row));
     return rows.back();
@@ -151,9 +205,40 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   Row raw_create =
       note(FromProbe("limit: raw multi create", MultiCreate(zh, tree, 1000, 512 << 10, 8)));
   PipelinedRead(zh, tree, 2000);  // warms the server's caches; not reported
-  Row raw_read = note(Counted(hosts, [&] {
-    return FromProbe("limit: raw pipelined getData", PipelinedRead(zh, tree, 2000));
-  }));
+  const ZkUrl url = ZkUrl::Parse(zk + root);
+  if (!curve.empty()) MeasureCurve(url, root + "/state", curve, out);
+  // The limit rows, each the median of `rounds` interleaved runs like the
+  // backups below.
+  std::vector<std::vector<Row>> limit_runs(4);
+  std::vector<Row> acl_sessions;
+  for (int round = 0; round < rounds; ++round) {
+    limit_runs[0].push_back(Counted(hosts, [&] {
+      return FromProbe("limit: raw multiRead tree (data+children)",
+                       MultiReadTree(url, root + "/state", batching));
+    }));
+    limit_runs[1].push_back(Counted(hosts, [&] {
+      return FromProbe("limit: raw multiRead getData", MultiReadData(url, tree, batching));
+    }));
+    limit_runs[2].push_back(Counted(hosts, [&] {
+      return FromProbe("limit: raw pipelined getData", PipelinedRead(zh, tree, 2000));
+    }));
+    // getACL: the best of 1 to 4 sessions.
+    Row best;
+    for (int sessions = 1; sessions <= 4; ++sessions) {
+      Row r = FromProbe("limit: raw pipelined getACL (" + std::to_string(sessions) + " sessions)",
+                        PipelinedAcl(url, tree, sessions, 1000));
+      if (round == 0) acl_sessions.push_back(r);
+      if (r.nodes_per_s() > best.nodes_per_s()) best = r;
+    }
+    limit_runs[3].push_back(best);
+  }
+  for (const Row& r : acl_sessions) {
+    std::printf("  %-42s %9.2f %12.0f\n", r.name.c_str(), r.seconds, r.nodes_per_s());
+  }
+  std::vector<Row> limits;
+  for (auto& r : limit_runs) limits.push_back(note(Median(r)));
+  const Row &raw_tree = limits[0], &raw_multi_data = limits[1], &raw_read = limits[2],
+            &raw_acl = limits[3];
 
   // The backups vary by a few percent from run to run (the server's
   // garbage collector, the page cache): each is run `rounds` times,
@@ -177,12 +262,9 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
     }
   }
   std::vector<Row> medians;
-  for (auto& r : runs) {
-    std::sort(r.begin(), r.end(), [](const Row& a, const Row& b) { return a.seconds < b.seconds; });
-    medians.push_back(note(r[r.size() / 2]));
-  }
+  for (auto& r : runs) medians.push_back(note(Median(r)));
   const Row &backup = medians[0], &backup_null = medians[1], &backup_zstd = medians[2],
-            &backup_no_acls = medians[3];
+            &backup_no_acls = medians[3], &backup_marathon = medians[4];
   Row seq_read = note(Counted(hosts, [&] {
     return FromProbe("baseline: sequential read", SequentialRead(zh, tree, budget));
   }));
@@ -222,8 +304,14 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
     return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
   };
   nlohmann::json ratios = {
-      {"backup / raw read", ratio(backup, raw_read)},
-      {"backup --no_acls / raw read", ratio(backup_no_acls, raw_read)},
+      {"raw multiRead getData / raw multiRead tree", ratio(raw_multi_data, raw_tree)},
+      {"raw pipelined getData / raw multiRead tree", ratio(raw_read, raw_tree)},
+      {"backup / raw getACL", ratio(backup, raw_acl)},
+      {"backup --no_acls / raw multiRead tree", ratio(backup_no_acls, raw_tree)},
+      {"backup marathon format / raw multiRead tree", ratio(backup_marathon, raw_tree)},
+      {"backup / raw multiRead tree", ratio(backup, raw_tree)},
+      {"backup --no_acls / Marathon read", ratio(backup_no_acls, marathon_read)},
+      {"backup marathon format / Marathon read", ratio(backup_marathon, marathon_read)},
       {"restore / raw multi create", ratio(restore, raw_create)},
       {"restore / Marathon restore", ratio(restore, marathon_write)},
       {"restore / sequential create", ratio(restore, seq_create)},
@@ -233,8 +321,11 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
       {"zstd time / plain time", backup_zstd.seconds / backup.seconds},
   };
   nlohmann::json targets = {
-      {"backup >= 90% of raw read", ratio(backup, raw_read) >= 0.9},
-      {"backup --no_acls >= 90% of raw read", ratio(backup_no_acls, raw_read) >= 0.9},
+      {"backup >= 90% of raw getACL", ratio(backup, raw_acl) >= 0.9},
+      {"backup --no_acls >= 70% of raw multiRead tree", ratio(backup_no_acls, raw_tree) >= 0.7},
+      {"marathon format >= 70% of raw multiRead tree", ratio(backup_marathon, raw_tree) >= 0.7},
+      {"backup --no_acls >= 3x Marathon read", ratio(backup_no_acls, marathon_read) >= 3},
+      {"marathon format >= 3x Marathon read", ratio(backup_marathon, marathon_read) >= 3},
       {"restore >= 80% of raw multi create", ratio(restore, raw_create) >= 0.8},
       {"restore >= 20x Marathon", ratio(restore, marathon_write) >= 20},
       {"peak RSS < 100 MB",
@@ -250,19 +341,12 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   for (const auto& [name, met] : targets.items()) {
     std::printf("    %-36s %s\n", name.c_str(), met.get<bool>() ? "met" : "NOT met");
   }
-  nlohmann::json out = {{"nodes", tree.nodes().size()},
-                        {"value_bytes", tree.value_bytes()},
-                        {"ratios", ratios},
-                        {"targets", targets}};
-  for (const Row& row : rows) {
-    out["rows"].push_back({{"name", row.name},
-                           {"nodes", row.nodes},
-                           {"seconds", row.seconds},
-                           {"nodes_per_s", row.nodes_per_s()},
-                           {"mb_per_s", row.mb_per_s()},
-                           {"peak_rss_mb", row.peak_rss_mb},
-                           {"requests_per_node", row.requests_per_node}});
-  }
+  out["nodes"] = tree.nodes().size();
+  out["value_bytes"] = tree.value_bytes();
+  out["ratios"] = ratios;
+  out["targets"] = targets;
+  for (const Row& row : rows) out["rows"].push_back(ToJson(row));
+  for (const Row& row : acl_sessions) out["getACL by sessions"].push_back(ToJson(row));
   return out;
 }
 
@@ -292,6 +376,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 9))
       ->capture_default_str();
   app.add_flag("--keep_tree", keep, "Leave the tree in ZooKeeper (to profile baton against it)");
+  baton::bench::Batching batching;
+  app.add_option("--multi_read_nodes", batching.nodes, "Nodes per multiRead in the limit rows")
+      ->capture_default_str();
+  app.add_option("--multi_read_window", batching.window, "multiReads in flight in the limit rows")
+      ->capture_default_str();
+  std::vector<int> curve;
+  app.add_option("--curve", curve,
+                 "Also measure the raw multiRead tree at these windows (batch sizes 25-1000)");
   CLI11_PARSE(app, argc, argv);
   if (hosts.rfind("127.", 0) != 0 && hosts.rfind("[::1]", 0) != 0) {
     std::fprintf(stderr, "baton_bench: loopback ZooKeeper only (got %s)\n", hosts.c_str());
@@ -302,7 +394,8 @@ int main(int argc, char** argv) {
     nlohmann::json results = {{"zk", hosts}, {"runs", nlohmann::json::array()}};
     baton::bench::Budget budget{baseline_nodes, std::chrono::seconds(baseline_seconds)};
     for (uint64_t n : sizes) {
-      results["runs"].push_back(baton::bench::Measure(hosts, n, baton, work, budget, rounds, keep));
+      results["runs"].push_back(
+          baton::bench::Measure(hosts, n, baton, work, budget, rounds, keep, batching, curve));
     }
     std::ofstream(json) << results.dump(2) << "\n";
     std::printf("results: %s\n", json.c_str());

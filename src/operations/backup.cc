@@ -114,8 +114,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   Attempt attempt;
   attempt.quiet = window.Close();
   if (!attempt.quiet) {
-    job.session.Sync(state);
-    attempt.changed = prints.FirstChange(job.session, options.max_in_flight);
+    reads.Sync(state);
+    attempt.changed = prints.FirstChange(reads.reader(), options.max_in_flight);
   }
   // Even a quiet walk: a restore may have marked and begun before the
   // window opened.

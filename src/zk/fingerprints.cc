@@ -66,8 +66,7 @@ void Fingerprints::Write(const std::string& path, Kind kind, int64_t zxid, int64
   newest_ = std::max(newest_, zxid);
 }
 
-std::optional<std::string> Fingerprints::FirstChange(ZkSession& session, int max_in_flight) {
-  PipelinedReader reader(session);
+std::optional<std::string> Fingerprints::FirstChange(NodeReader& reader, int max_in_flight) {
   std::optional<std::string> changed;
   std::string line;
   spill_.Rewind();

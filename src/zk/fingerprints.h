@@ -10,7 +10,7 @@
 #include <string>
 
 #include "util/line_spill.h"
-#include "zk/zk_session.h"
+#include "zk/node_reader.h"
 
 namespace baton::zk {
 
@@ -29,10 +29,10 @@ class Fingerprints {
   int64_t first() const { return first_; }
   uint64_t count() const { return count_; }
 
-  // Reads every recorded node's stat again (pipelined, at most
+  // Reads every recorded node's stat again through `reader` (at most
   // `max_in_flight` at once) and returns the first node that changed or
-  // vanished, if any.
-  std::optional<std::string> FirstChange(ZkSession& session, int max_in_flight);
+  // vanished, if any. The reader's server must have caught up first (a sync).
+  std::optional<std::string> FirstChange(NodeReader& reader, int max_in_flight);
 
  private:
   void Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid);

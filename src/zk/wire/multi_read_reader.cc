@@ -39,6 +39,10 @@ void SetSingle(NodeRead& read, const Reply& reply) {
   }
 }
 
+// A kStat the batch's getData could not answer: exists needs no read
+// permission, getData does.
+bool NeedsExists(const NodeRead& read) { return read.op == NodeRead::kStat && read.rc == ZNOAUTH; }
+
 }  // namespace
 
 MultiReadReader::MultiReadReader(WireSession& session, Limits limits)
@@ -53,7 +57,7 @@ void MultiReadReader::Add(std::unique_ptr<NodeRead> read, bool counted) {
     ready_.push_back(std::move(read));
     return;
   }
-  if (read->op == NodeRead::kStat || read->op == NodeRead::kAcl) {
+  if (read->op == NodeRead::kAcl) {
     while (!lost_ && singles_in_flight_ >= limits_.singles) ReceiveOne();
     SendSingle(std::move(read));
     return;
@@ -140,7 +144,13 @@ void MultiReadReader::Finish(InFlight& done, const Reply& reply) {
   } else {
     SetSingle(*done.reads.front(), reply);
   }
-  for (auto& read : done.reads) ready_.push_back(std::move(read));
+  for (auto& read : done.reads) {
+    if (done.batch && NeedsExists(*read)) {
+      SendSingle(std::move(read));  // rare: past the singles' limit is fine
+    } else {
+      ready_.push_back(std::move(read));
+    }
+  }
 }
 
 void MultiReadReader::FinishBatch(InFlight& done, const Reply& reply) {
@@ -176,7 +186,7 @@ void MultiReadReader::FinishBatch(InFlight& done, const Reply& reply) {
     } else {
       read->rc = first.type == kOpError ? first.err : ZOK;
       if (read->rc != ZOK) continue;
-      read->data = std::move(first.data);
+      if (read->op == NodeRead::kData) read->data = std::move(first.data);
       read->stat = first.stat;
     }
   }
