@@ -14,7 +14,10 @@ void BackupWriter::Add(const std::string& name, const std::string& data, const s
     tar_.Add(name, data);
   } else {
     std::string sha = util::Sha256Hex(data);
-    chain_.Update(name + "\n" + sha + "\n");
+    for (std::string_view piece : {std::string_view(name), std::string_view("\n"),
+                                   std::string_view(sha), std::string_view("\n")}) {
+      chain_.Update(piece);
+    }
     TarAttributes attributes{{std::string(kSha256Attribute), sha}};
     if (!acl.empty()) attributes.emplace_back(std::string(kAclAttribute), acl);
     tar_.Add(name, data, attributes);

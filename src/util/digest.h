@@ -25,8 +25,10 @@ class Sha256 {
   Sha256();
   void Update(std::string_view data);
   // The digest of everything so far, in lower-case hex; the hash cannot be
-  // updated afterwards.
+  // updated afterwards, until Reset().
   std::string HexDigest();
+  // Starts over, keeping the context and the algorithm it looked up.
+  void Reset();
 
  private:
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;

@@ -39,6 +39,12 @@ TEST(Digest, Sha256InPiecesEqualsSha256AtOnce) {
   EXPECT_EQ(pieces.HexDigest(), Sha256Hex(text));
   Sha256 none;
   EXPECT_EQ(none.HexDigest(), Sha256Hex(""));
+  // Reset starts over after a digest, and in the middle of one.
+  pieces.Reset();
+  pieces.Update("ab");
+  pieces.Reset();
+  pieces.Update("abc");
+  EXPECT_EQ(pieces.HexDigest(), Sha256Hex("abc"));
 }
 
 TEST(Digest, Md5Base64IsContentMd5) {
