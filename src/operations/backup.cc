@@ -31,6 +31,10 @@ using operations::RestoreEpoch;
 
 // Replies may hold this many bytes at once while the tree is read.
 constexpr size_t kMaxBytesInFlight = 64 << 20;
+// Sessions beside the batches' that carry a walk's getACL requests. Measured
+// on 100,000 nodes (README, "Performance"): 4.5 s with none, 3.5 s with 3,
+// 3.1 s with 5 to 11; the server spends less per request on more sessions.
+constexpr int kAclSessions = 4;
 
 archive::Compression ChooseCompression(const BackupOptions& options, const std::string& location) {
   if (options.compression != "auto") {
@@ -93,7 +97,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   // When the ensemble wrote nothing at all meanwhile, that needs no check.
   job.session.Sync(state);
   // Opening a session is a write: before the window.
-  zk::wire::WalkReads reads(job.session, options.timeouts, job.multi_read);
+  zk::wire::WalkReads reads(job.session, options.timeouts, job.multi_read,
+                            job.read.acls ? kAclSessions : 0);
   // No restore may run, nor start, while the tree is read (checked again
   // after the walk): its half-written state is no point in time.
   RestoreEpoch epoch = RestoreEpoch::Begin(job.session, control);

@@ -105,6 +105,29 @@ TEST_F(MultiReadReaderTest, ReadsWhatPipelinedReaderReads) {
   MultiReadReader small(small_session,
                         {.max_ops = 2, .batch_bytes = 1, .batches = 1, .singles = 1});
   EXPECT_TRUE(Walk(small, state_, extra, 7) == got);
+
+  // getACL spread over two more sessions reads the same.
+  WireSession batches(Url(), ZkTimeouts{}), acl1(Url(), ZkTimeouts{}), acl2(Url(), ZkTimeouts{});
+  MultiReadReader spread(batches, MultiReadReader::Limits{}, {&acl1, &acl2});
+  EXPECT_TRUE(Walk(spread, state_, extra) == got);
+}
+
+TEST_F(MultiReadReaderTest, AnAclSessionLostFailsEveryRead) {
+  zk_.Create(root_ + "/a", "a");
+  WireSession batches(Url(), ZkTimeouts{}), acl(Url(), ZkTimeouts{});
+  MultiReadReader reader(batches, MultiReadReader::Limits{}, {&acl});
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kData, root_ + "/a"));
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kAcl, root_ + "/a"));
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(reader.Take()->rc, ZOK);
+  // Over the server's jute.maxbuffer: it closes the ACL session's connection.
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kData, root_ + "/a"));
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kAcl, "/" + std::string(2 << 20, 'x')));
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kAcl, root_ + "/a"));
+  int lost = 0;
+  while (reader.outstanding() > 0) lost += reader.Take()->rc == ZCONNECTIONLOSS;
+  EXPECT_GE(lost, 2);
+  reader.Send(std::make_unique<NodeRead>(NodeRead::kData, root_ + "/a"));
+  EXPECT_EQ(reader.Take()->rc, ZCONNECTIONLOSS);
 }
 
 TEST_F(MultiReadReaderTest, ALostConnectionFailsEveryRead) {

@@ -182,6 +182,25 @@ TEST_F(WireSessionTest, PipelinedRepliesComeBackInOrder) {
   EXPECT_EQ(session.outstanding(), 0u);
 }
 
+// Requests queued with SendLater go out when a reply is awaited, a few or
+// many (past the queue's limit, with both ends' buffers full).
+TEST_F(WireSessionTest, RequestsSentLaterGoOutWhenAReplyIsAwaited) {
+  zk_.Create(root_ + "/n", "value");
+  WireSession session(Url(), ZkTimeouts{});
+  for (int count : {3, 20000}) {
+    std::vector<int32_t> xids;
+    for (int i = 0; i < count; ++i) {
+      xids.push_back(session.SendLater(Request{wire::kOpGetData, root_ + "/n", {}, ""}));
+    }
+    for (int i = 0; i < count; ++i) {
+      Reply reply = session.Receive();
+      ASSERT_EQ(reply.header.xid, xids[i]);
+      ASSERT_EQ(wire::DecodeGetData(reply.body()).data, "value");
+    }
+  }
+  EXPECT_EQ(session.outstanding(), 0u);
+}
+
 TEST_F(WireSessionTest, DigestAuthReadsANodeOnlyTheUserMayRead) {
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
   const std::string secret = root_ + "/secret";

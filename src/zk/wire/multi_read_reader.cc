@@ -45,8 +45,12 @@ bool NeedsExists(const NodeRead& read) { return read.op == NodeRead::kStat && re
 
 }  // namespace
 
-MultiReadReader::MultiReadReader(WireSession& session, Limits limits)
-    : session_(session), limits_(limits), ops_limit_(std::min(kFirstOps, limits.max_ops)) {}
+MultiReadReader::MultiReadReader(WireSession& session, Limits limits,
+                                 const std::vector<WireSession*>& acl_sessions)
+    : limits_(limits), ops_limit_(std::min(kFirstOps, limits.max_ops)) {
+  lanes_.push_back(Lane{&session, {}});
+  for (WireSession* acl : acl_sessions) lanes_.push_back(Lane{acl, {}});
+}
 
 void MultiReadReader::Send(std::unique_ptr<NodeRead> read) { Add(std::move(read), false); }
 
@@ -80,7 +84,7 @@ std::unique_ptr<NodeRead> MultiReadReader::Take() {
       retry_.pop_front();
       Add(std::move(again), /*counted=*/true);
     }
-    if (in_flight_.empty() && !batch_reads_.empty()) SendBatch();
+    if (batches_in_flight_ == 0 && !batch_reads_.empty()) SendBatch();
     if (ready_.empty()) ReceiveOne();
   }
   std::unique_ptr<NodeRead> read = std::move(ready_.front());
@@ -97,42 +101,57 @@ void MultiReadReader::SendBatch() {
   sent.reads = std::move(batch_reads_);
   batch_reads_.clear();
   try {
-    sent.xid = session_.Send(batch_);
+    sent.xid = lanes_[0].session->Send(batch_);
   } catch (const ConnectionLost&) {
     batch_reads_ = std::move(sent.reads);
     return FailAll();
   }
   batch_.ops.clear();
-  in_flight_.push_back(std::move(sent));
+  sent.seq = next_seq_++;
+  lanes_[0].in_flight.push_back(std::move(sent));
   ++batches_in_flight_;
   ++batches_sent_;
 }
 
 void MultiReadReader::SendSingle(std::unique_ptr<NodeRead> read) {
   Request request{read->op == NodeRead::kStat ? kOpExists : kOpGetAcl, read->path, {}, ""};
+  // getACL goes round the ACL lanes, when there are any.
+  Lane& lane = read->op == NodeRead::kAcl && lanes_.size() > 1
+                   ? lanes_[1 + next_acl_lane_++ % (lanes_.size() - 1)]
+                   : lanes_[0];
   InFlight sent;
   sent.ops = 1;
+  sent.seq = next_seq_++;
   sent.reads.push_back(std::move(read));
   try {
-    sent.xid = session_.Send(request);
+    sent.xid = lane.session->SendLater(request);  // flushed before any wait
   } catch (const ConnectionLost&) {
-    in_flight_.push_back(std::move(sent));  // failed with the rest
+    lane.in_flight.push_back(std::move(sent));  // failed with the rest
     return FailAll();
   }
-  in_flight_.push_back(std::move(sent));
+  lane.in_flight.push_back(std::move(sent));
   ++singles_in_flight_;
 }
 
 void MultiReadReader::ReceiveOne() {
-  if (in_flight_.empty()) throw Error("ZooKeeper read path: waiting with no request in flight");
+  // The lane whose oldest request went out first: the server works on all
+  // lanes at once, and the others' replies wait in their sockets meanwhile.
+  Lane* lane = nullptr;
+  for (Lane& l : lanes_) {
+    if (!l.in_flight.empty() && (!lane || l.in_flight.front().seq < lane->in_flight.front().seq)) {
+      lane = &l;
+    }
+  }
+  if (!lane) throw Error("ZooKeeper read path: waiting with no request in flight");
   Reply reply;
   try {
-    reply = session_.Receive();
+    for (Lane& l : lanes_) l.session->Flush();  // what SendSingle queued
+    reply = lane->session->Receive();
   } catch (const ConnectionLost&) {
     return FailAll();
   }
-  InFlight done = std::move(in_flight_.front());
-  in_flight_.pop_front();
+  InFlight done = std::move(lane->in_flight.front());
+  lane->in_flight.pop_front();
   --(done.batch ? batches_in_flight_ : singles_in_flight_);
   Finish(done, reply);
 }
@@ -220,13 +239,15 @@ void MultiReadReader::Retry(InFlight& done, const Reply& reply) {
 // The session is gone: every read held or in flight comes back failed.
 void MultiReadReader::FailAll() {
   lost_ = true;
-  for (InFlight& sent : in_flight_) {
-    for (auto& read : sent.reads) {
-      read->rc = ZCONNECTIONLOSS;
-      ready_.push_back(std::move(read));
+  for (Lane& lane : lanes_) {
+    for (InFlight& sent : lane.in_flight) {
+      for (auto& read : sent.reads) {
+        read->rc = ZCONNECTIONLOSS;
+        ready_.push_back(std::move(read));
+      }
     }
+    lane.in_flight.clear();
   }
-  in_flight_.clear();
   batches_in_flight_ = singles_in_flight_ = 0;
   for (auto& read : batch_reads_) {
     read->rc = ZCONNECTIONLOSS;

@@ -27,7 +27,7 @@
 // is sent again split in four, and the ops limit falls with it; a single
 // read whose reply is over it throws baton::Error.
 //
-// A lost connection or an expired session hands every read back with rc
+// A lost connection or an expired session (of any of its sessions) hands every read back with rc
 // ZCONNECTIONLOSS, as the C client fails its requests (the walk's own
 // handling of rc applies); so does every read sent afterwards. A malformed
 // reply throws baton::Error (kUnavailable).
@@ -56,7 +56,11 @@ class MultiReadReader final : public NodeReader {
   };
 
   explicit MultiReadReader(WireSession& session) : MultiReadReader(session, Limits{}) {}
-  MultiReadReader(WireSession& session, Limits limits);
+  // `acl_sessions`: further sessions that carry the getACL requests, dealt
+  // out in turn, so that the server answers them beside the batches
+  // (getACL has no batched form). None: they share `session`.
+  MultiReadReader(WireSession& session, Limits limits,
+                  const std::vector<WireSession*>& acl_sessions = {});
   MultiReadReader(const MultiReadReader&) = delete;
   MultiReadReader& operator=(const MultiReadReader&) = delete;
 
@@ -71,6 +75,7 @@ class MultiReadReader final : public NodeReader {
 
  private:
   struct InFlight {
+    int64_t seq = 0;  // the order sent, over every lane
     int32_t xid = 0;
     bool batch = false;
     size_t ops = 0;
@@ -88,7 +93,16 @@ class MultiReadReader final : public NodeReader {
   void FailAll();
   void Retry(InFlight& done, const Reply& reply);
 
-  WireSession& session_;
+  // A session and its requests awaiting replies, in the order sent (one
+  // session answers in order).
+  struct Lane {
+    WireSession* session;
+    std::deque<InFlight> in_flight;
+  };
+
+  std::deque<Lane> lanes_;  // [0]: batches and exists; the rest getACL (never moved)
+  int64_t next_seq_ = 0;
+  size_t next_acl_lane_ = 0;
   Limits limits_;
   int ops_limit_;
   double bytes_per_op_ = 0;  // a moving average of the replies seen
@@ -100,7 +114,6 @@ class MultiReadReader final : public NodeReader {
 
   Request batch_{kOpMultiRead, "", {}, ""};
   std::vector<std::unique_ptr<NodeRead>> batch_reads_;
-  std::deque<InFlight> in_flight_;  // in the order sent, as the replies come
   std::deque<std::unique_ptr<NodeRead>> ready_;
   // Reads of a batch whose reply was too large, to send again.
   std::deque<std::unique_ptr<NodeRead>> retry_;

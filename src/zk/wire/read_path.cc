@@ -47,27 +47,34 @@ bool SupportsMultiRead(const ZkUrl& url, const ZkTimeouts& timeouts) {
   return supported;
 }
 
-WalkReads::WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read)
+WalkReads::WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read,
+                     int acl_sessions)
     : session_(session) {
   if (!multi_read) {
     reader_ = std::make_unique<PipelinedReader>(session);
     return;
   }
-  wire_ = std::make_unique<WireSession>(session.url(), timeouts);
-  reader_ = std::make_unique<MultiReadReader>(*wire_);
+  std::vector<WireSession*> acl;
+  for (int i = 0; i <= acl_sessions; ++i) {
+    wires_.push_back(std::make_unique<WireSession>(session.url(), timeouts, i));
+    if (i > 0) acl.push_back(wires_.back().get());
+  }
+  reader_ = std::make_unique<MultiReadReader>(*wires_[0], MultiReadReader::Limits{}, acl);
 }
 
 // The reader goes first: it references the session.
 WalkReads::~WalkReads() { reader_.reset(); }
 
 void WalkReads::Sync(const std::string& path) {
-  if (!wire_) return session_.Sync(path);
+  if (wires_.empty()) return session_.Sync(path);
   Request sync;
   sync.type = kOpSync;
   sync.path = path;
-  wire_->Send(sync);
-  Reply reply = wire_->Receive();
-  if (reply.header.err != 0) ThrowZkError(reply.header.err, "sync", path);
+  for (auto& wire : wires_) wire->Send(sync);
+  for (auto& wire : wires_) {
+    Reply reply = wire->Receive();
+    if (reply.header.err != 0) ThrowZkError(reply.header.err, "sync", path);
+  }
 }
 
 void ForgetReadPaths() {

@@ -37,21 +37,25 @@ class WireSession;
 // acknowledged before: the point-in-time proof relies on that, since the
 // wire session may talk to another server than `session`.
 //
+// `acl_sessions` further wire sessions carry the walk's getACL requests
+// (which multiRead cannot batch) beside the batches, each starting from the
+// next server of the ensemble; worth it only for a walk that reads ACLs.
+//
 // Thread safety: none; the walk's thread opens, reads and closes it.
 class WalkReads {
  public:
-  WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read);
+  WalkReads(ZkSession& session, const ZkTimeouts& timeouts, bool multi_read, int acl_sessions = 0);
   ~WalkReads();
   WalkReads(const WalkReads&) = delete;
   WalkReads& operator=(const WalkReads&) = delete;
 
-  // Catches up on `path`; then reader() reads.
+  // Catches up on `path`, on every session; then reader() reads.
   void Sync(const std::string& path);
   NodeReader& reader() { return *reader_; }
 
  private:
   ZkSession& session_;
-  std::unique_ptr<WireSession> wire_;
+  std::vector<std::unique_ptr<WireSession>> wires_;  // [0]: the batches
   std::unique_ptr<NodeReader> reader_;
 };
 

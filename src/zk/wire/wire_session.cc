@@ -192,6 +192,12 @@ void WireSession::Guarded(Body body) {
 }
 
 int32_t WireSession::Send(const Request& request) {
+  int32_t xid = SendLater(request);
+  Flush();
+  return xid;
+}
+
+int32_t WireSession::SendLater(const Request& request) {
   if (broken_) ThrowBroken();
   int32_t xid = next_xid_;
   next_xid_ = next_xid_ == INT32_MAX ? 1 : next_xid_ + 1;
@@ -199,13 +205,21 @@ int32_t WireSession::Send(const Request& request) {
   Guarded([&] {
     Queue(std::move(frame));
     pending_.push_back(xid);
+  });
+  if (out_.size() - out_pos_ >= kSendLaterBytes) Flush();
+  return xid;
+}
+
+void WireSession::Flush() {
+  if (broken_) ThrowBroken();
+  if (out_pos_ == out_.size()) return;
+  Guarded([&] {
     WriteSome();
     while (out_pos_ < out_.size()) {
       if (eof_) Lost(ZCONNECTIONLOSS);
       Pump(kWaitMs);
     }
   });
-  return xid;
 }
 
 Reply WireSession::Receive() {

@@ -47,8 +47,16 @@ class WireSession {
   WireSession(const WireSession&) = delete;
   WireSession& operator=(const WireSession&) = delete;
 
-  // Sends `request` (waiting until the socket took all of it); its xid.
+  // Sends `request` (waiting until the socket took all of it and whatever
+  // was queued before it); its xid.
   int32_t Send(const Request& request);
+  // Queues `request` and returns its xid. It goes out with the next Send(),
+  // Flush() or wait in Receive(), or once kSendLaterBytes are queued: many
+  // small requests in one system call rather than one each.
+  int32_t SendLater(const Request& request);
+  // Sends everything queued, waiting until the socket took it.
+  void Flush();
+  static constexpr size_t kSendLaterBytes = 16 << 10;
   // The reply to the oldest request not yet received, blocking until it is
   // there. Only while outstanding() > 0. Throws baton::Error (kInterrupted)
   // on SIGINT/SIGTERM, the session staying usable.
