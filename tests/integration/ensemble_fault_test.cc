@@ -45,8 +45,6 @@ class PrivateEnsemble {
   }
   const std::string& address() const { return address_; }
 
-  // The server (0-2) with a client connection that has sent more than
-  // `requests` requests, if any ("cons" lists each connection's counts).
   // What server i says of its connections (the `cons` command).
   std::string Cons(int i) const {
     std::stringstream hosts(address_);
@@ -55,16 +53,8 @@ class PrivateEnsemble {
     return testing::Cons(host);
   }
 
-  // The server the session `sid` is connected to once that connection has
-  // received more than `requests` requests, or -1 (one look at each server).
-  int ServerWithSession(int64_t sid, long requests = 0) const {
-    std::stringstream hosts(address_);
-    std::string host;
-    for (int i = 0; std::getline(hosts, host, ','); ++i) {
-      if (RequestsFrom(host, sid) > requests) return i;
-    }
-    return -1;
-  }
+  // The server (0-2) with a client connection that has sent more than
+  // `requests` requests, if any ("cons" lists each connection's counts).
   int ServerWithBusyClient(long requests) const {
     for (int i = 0; i < 3; ++i) {
       std::string out = Cons(i);
@@ -165,15 +155,16 @@ TEST(EnsembleFault, KillingTheConnectedServerMidBackupRereadsThroughAnother) {
   const std::string url = "zk://" + ensemble.address() + "/fault";
   const std::string tar = TempDir() + "/during.tar", log = TempDir() + "/during.log";
   pid_t pid = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", url}, log);
-  // Well into its walk (the connection it reads on past 2000 requests: the
-  // multiRead session's, or the C client's with pipelined reads), its
+  // Well into its walk (a connection it reads on past 1000 requests: one of
+  // the multiRead sessions that carry getACL, or the C client's with
+  // pipelined reads), its
   // server stops answering and then dies: whatever the machine's speed, the
   // kill finds the walk's requests in flight. (A kill between requests is
   // rightly survived without a word: the client sends the next ones
   // elsewhere.)
   ASSERT_NE(WaitForBackupMarker(ensemble.address()), 0) << ReadFile(log);
   int server = -1;
-  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithBusyClient(2000);
+  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithBusyClient(1000);
   ASSERT_GE(server, 0) << "the backup's connection is in no server's cons:\n" << ReadFile(log);
   ensemble.Freeze(server);
   std::this_thread::sleep_for(200ms);  // the client fills its window meanwhile
@@ -245,10 +236,9 @@ TEST(EnsembleFault, LosingTheQuorumFailsClearlyAndClaimsNothing) {
                                    "--zk", url};
   args.insert(args.end(), timeouts.begin(), timeouts.end());
   pid_t pid = StartBaton(args, tmp + "/backup.log");
-  const int64_t session = WaitForBackupMarker(ensemble.address());
-  ASSERT_NE(session, 0) << ReadFile(tmp + "/backup.log");
-  int server = -1;
-  for (int i = 0; i < 400 && server < 0; ++i) server = ensemble.ServerWithSession(session, 2000);
+  ASSERT_NE(WaitForBackupMarker(ensemble.address()), 0) << ReadFile(tmp + "/backup.log");
+  // A connection the walk reads on, past 1000 requests (see above).
+  int server = WaitForBusyServer(ensemble, 1000);
   ::kill(pid, SIGSTOP);  // well inside its walk, however slow the machine
   ASSERT_GE(server, 0) << ReadFile(tmp + "/backup.log");
   ensemble.Kill(server);
