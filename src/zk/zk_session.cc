@@ -12,6 +12,7 @@
 #include "baton/error.h"
 #include "util/interrupt.h"
 #include "util/printable.h"
+#include "zk/tls_probe.h"
 
 namespace baton::zk {
 namespace {
@@ -192,7 +193,8 @@ void ZkSession::WaitConnected(int timeout_ms) {
   }
   if (!done || state_ != ZOO_CONNECTED_STATE) {
     throw Error("could not connect to ZooKeeper at " + util::Printable(url_.hosts) + " within " +
-                std::to_string(timeout_ms) + " ms (see --zk_timeout)");
+                    std::to_string(timeout_ms) + " ms (see --zk_timeout)" + TlsHint(url_.hosts),
+                ErrorKind::kUnavailable);
   }
 }
 

@@ -1,7 +1,6 @@
 #include "zk/wire/wire_session.h"
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -17,6 +16,8 @@
 #include "baton/error.h"
 #include "util/interrupt.h"
 #include "util/printable.h"
+#include "zk/tcp_connect.h"
+#include "zk/tls_probe.h"
 #include "zk/zk_session.h"
 
 namespace baton::zk::wire {
@@ -29,56 +30,12 @@ constexpr auto kCloseWait = std::chrono::seconds(1);
 // Every wait wakes this often to notice an interruption.
 constexpr int kWaitMs = static_cast<int>(util::kInterruptPoll.count());
 
-int Millis(Clock::duration d) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  return static_cast<int>(std::clamp<int64_t>(ms, 0, util::kInterruptPoll.count()));
-}
-
-std::vector<std::string> Servers(const std::string& hosts) {
-  std::vector<std::string> servers;
-  size_t start = 0;
-  while (start <= hosts.size()) {
-    size_t comma = std::min(hosts.find(',', start), hosts.size());
-    if (comma > start) servers.push_back(hosts.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return servers;
-}
-
-// "host:port" or "[v6]:port" (as ZkUrl keeps them).
-std::pair<std::string, std::string> SplitHostPort(const std::string& server) {
-  size_t colon = server.rfind(':');
-  if (colon == std::string::npos) return {server, "2181"};
-  std::string host = server.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return {host, server.substr(colon + 1)};
-}
-
-// Waits for a non-blocking connect() to finish; whether it succeeded.
-bool WaitConnected(int fd, Clock::time_point deadline) {
-  for (;;) {
-    util::ThrowIfInterrupted();
-    auto now = Clock::now();
-    if (now >= deadline) return false;
-    pollfd pfd{fd, POLLOUT, 0};
-    int ready = poll(&pfd, 1, Millis(deadline - now));
-    if (ready < 0 && errno != EINTR) return false;
-    if (ready > 0) {
-      int error = 0;
-      socklen_t size = sizeof error;
-      return getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0;
-    }
-  }
-}
-
 }  // namespace
 
 WireSession::WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t first_server,
                          size_t max_frame_bytes)
     : max_frame_bytes_(std::max(max_frame_bytes, kReplyHeaderBytes)) {
-  std::vector<std::string> servers = Servers(url.hosts);
+  std::vector<std::string> servers = ServersOf(url.hosts);
   auto deadline = Clock::now() + std::chrono::milliseconds(timeouts.connect_ms);
   std::string last = "no server accepted a connection";
   for (size_t i = 0; i < servers.size(); ++i) {
@@ -102,7 +59,7 @@ WireSession::WireSession(const ZkUrl& url, const ZkTimeouts& timeouts, size_t fi
     Reset();
   }
   throw ConnectionLost("cannot connect to ZooKeeper at " + util::Printable(url.hosts) + " (" +
-                       last + ")");
+                       last + ")" + TlsHint(url.hosts));
 }
 
 WireSession::~WireSession() {
@@ -111,35 +68,13 @@ WireSession::~WireSession() {
 }
 
 bool WireSession::Connect(const std::string& server, Clock::duration budget) {
-  auto [host, port] = SplitHostPort(server);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return false;
-  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, &freeaddrinfo);
-  auto deadline = Clock::now() + budget;
-  for (addrinfo* at = found; at != nullptr; at = at->ai_next) {
-    int fd = socket(at->ai_family, at->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, at->ai_protocol);
-    if (fd < 0) continue;
-    bool connected = false;
-    try {
-      connected = connect(fd, at->ai_addr, at->ai_addrlen) == 0 ||
-                  (errno == EINPROGRESS && WaitConnected(fd, deadline));
-    } catch (...) {  // interrupted
-      close(fd);
-      throw;
-    }
-    if (connected) {
-      int one = 1;  // requests are small and pipelined: no Nagle delay
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      fd_ = fd;
-      server_ = server;
-      return true;
-    }
-    close(fd);
-  }
-  return false;
+  int fd = ConnectTcp(server, Clock::now() + budget);
+  if (fd < 0) return false;
+  int one = 1;  // requests are small and pipelined: no Nagle delay
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fd_ = fd;
+  server_ = server;
+  return true;
 }
 
 void WireSession::Handshake(const ZkUrl& url, const ZkTimeouts& timeouts, Clock::duration budget) {
