@@ -19,6 +19,7 @@
 #include "util/time_text.h"
 #include "zk/fingerprints.h"
 #include "zk/quiet_window.h"
+#include "zk/wire/multi_read_reader.h"
 #include "zk/wire/read_path.h"
 #include "zk/zk_session.h"
 
@@ -81,7 +82,7 @@ struct Job {
   zk::ZkSession& session;
   const layout::Layout& layout;
   layout::Scope scope;
-  bool multi_read = false;  // zk::wire::SupportsMultiRead
+  bool multi_read = false;  // zk::wire::SupportsMultiRead; off once a server refuses it
   layout::ReadOptions read;
   archive::Compression compression;
   std::string where;   // the location, as the operator may see it
@@ -145,8 +146,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
 
 // Reads until an attempt is a point in time, at most
 // options.consistency_attempts times; commits that one to the location.
-Attempt ReadUntilConsistent(const Job& job, StorageProvider& storage,
-                            std::unique_ptr<BackupSink> sink, int& attempts) {
+Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<BackupSink> sink,
+                            int& attempts) {
   const int limit = job.options.consistency_attempts;
   for (attempts = 1;; ++attempts) {
     if (!sink) sink = storage.Create();  // the last attempt's was discarded
@@ -166,6 +167,11 @@ Attempt ReadUntilConsistent(const Job& job, StorageProvider& storage,
       }
       spdlog::warn("{} changed while the tree was read; reading it again (attempt {} of {})",
                    *attempt.changed, attempts + 1, limit);
+    } catch (const zk::wire::MultiReadRefused& e) {
+      // A server before 3.6 in a mixed ensemble: read again, pipelined.
+      zk::wire::NoteMultiReadRefused(job.options.zk, e.what());
+      job.multi_read = false;
+      if (attempts >= limit) throw;
     } catch (const zk::ConnectionLost& e) {
       // What was read is discarded and the tree read again, through another
       // server of the ensemble or a new session.

@@ -65,7 +65,8 @@ struct ZkProxy::Link {
   std::deque<Pending> pending;  // requests in the order their replies are due
 };
 
-ZkProxy::ZkProxy(const std::string& upstream, MultiRead mode) : mode_(mode) {
+ZkProxy::ZkProxy(const std::string& upstream, MultiRead mode, int forward_first)
+    : mode_(mode), forward_first_(forward_first) {
   const size_t colon = upstream.rfind(':');
   upstream_host_ = upstream.substr(0, colon);
   upstream_port_ = std::stoi(upstream.substr(colon + 1));
@@ -158,7 +159,8 @@ bool ZkProxy::ClientFrame(Link& link, const std::string& frame) {
     return SendAll(link.server, frame);
   }
   const int32_t xid = ReadInt(frame, 4);
-  if (ReadInt(frame, 8) != kMultiRead || mode_ == MultiRead::kForward) {
+  if (ReadInt(frame, 8) != kMultiRead || mode_ == MultiRead::kForward ||
+      multi_reads_++ < forward_first_) {
     link.pending.push_back({xid, false});
     return SendAll(link.server, frame);
   }

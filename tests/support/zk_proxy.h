@@ -27,7 +27,10 @@ class ZkProxy {
   };
 
   // Listens on a free loopback port for clients of `upstream` ("host:port").
-  ZkProxy(const std::string& upstream, MultiRead mode);
+  // The first `forward_first` multiReads of all connections are forwarded
+  // whatever the mode: a server that changes under a client (an ensemble's
+  // rolling upgrade or downgrade).
+  ZkProxy(const std::string& upstream, MultiRead mode, int forward_first = 0);
   // Closes every connection and the listening socket.
   ~ZkProxy();
   ZkProxy(const ZkProxy&) = delete;
@@ -52,6 +55,8 @@ class ZkProxy {
   std::string upstream_host_;
   int upstream_port_ = 0;
   MultiRead mode_;
+  int forward_first_;
+  int multi_reads_ = 0;  // seen so far; only Serve()'s thread touches it
   int listen_fd_ = -1;
   int port_ = 0;
   int wake_[2] = {-1, -1};  // a pipe that ends Serve()

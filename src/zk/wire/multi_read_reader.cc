@@ -173,6 +173,10 @@ void MultiReadReader::Finish(InFlight& done, const Reply& reply) {
 }
 
 void MultiReadReader::FinishBatch(InFlight& done, const Reply& reply) {
+  if (reply.header.err == ZUNIMPLEMENTED) {
+    throw MultiReadRefused("ZooKeeper at " + lanes_[0].session->server() +
+                           " does not know multiRead (a server before 3.6)");
+  }
   if (reply.header.err != ZOK) {  // the whole request failed
     for (auto& read : done.reads) read->rc = reply.header.err;
     return;

@@ -27,6 +27,7 @@
 // is sent again split in four, and the ops limit falls with it; a single
 // read whose reply is over it throws baton::Error.
 //
+// A batch answered ZUNIMPLEMENTED throws MultiReadRefused from Take().
 // A lost connection or an expired session (of any of its sessions) hands every read back with rc
 // ZCONNECTIONLOSS, as the C client fails its requests (the walk's own
 // handling of rc applies); so does every read sent afterwards. A malformed
@@ -45,6 +46,14 @@
 #include "zk/wire/wire_session.h"
 
 namespace baton::zk::wire {
+
+// A server answered a multiRead with ZUNIMPLEMENTED: it predates 3.6 (an
+// ensemble in the middle of a rolling upgrade or downgrade). Retryable as a
+// lost connection is, but on the pipelined path (read_path.h).
+class MultiReadRefused : public ConnectionLost {
+ public:
+  using ConnectionLost::ConnectionLost;
+};
 
 class MultiReadReader final : public NodeReader {
  public:

@@ -77,6 +77,14 @@ void WalkReads::Sync(const std::string& path) {
   }
 }
 
+void NoteMultiReadRefused(const ZkUrl& url, const std::string& why) {
+  std::lock_guard lock(mu);
+  if (known[url.hosts]) {
+    spdlog::warn("{}: reads go as pipelined single requests from now on", why);
+  }
+  known[url.hosts] = false;
+}
+
 void ForgetReadPaths() {
   std::lock_guard lock(mu);
   known.clear();

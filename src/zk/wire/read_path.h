@@ -59,6 +59,11 @@ class WalkReads {
   std::unique_ptr<NodeReader> reader_;
 };
 
+// A walk met a server of `url` that refused multiRead after
+// SupportsMultiRead said yes (a mixed ensemble): from now on the answer is
+// no, logged once.
+void NoteMultiReadRefused(const ZkUrl& url, const std::string& why);
+
 // Forgets what SupportsMultiRead found, for tests that put other servers
 // behind the same address.
 void ForgetReadPaths();
