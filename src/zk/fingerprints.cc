@@ -34,33 +34,39 @@ bool Unchanged(const NodeRead& read) {
   return false;
 }
 
-// A record's line: "<kind> <zxid> <pzxid> <path>". Node names cannot hold a
-// newline, so a line per record is safe.
+// A record's line: "<kind> <zxid> <pzxid> <data length> <path>". Node names
+// cannot hold a newline, so a line per record is safe.
 std::unique_ptr<Check> ParseRecord(const std::string& line) {
   char kind = 0;
   long long zxid = 0, pzxid = 0;
-  int path_at = 0;
-  if (std::sscanf(line.c_str(), "%c %lld %lld %n", &kind, &zxid, &pzxid, &path_at) != 3) {
+  int length = -1, path_at = 0;
+  if (std::sscanf(line.c_str(), "%c %lld %lld %d %n", &kind, &zxid, &pzxid, &length, &path_at) !=
+      4) {
     throw Error("the consistency check's temporary file is damaged");
   }
-  return std::make_unique<Check>(line.substr(static_cast<size_t>(path_at)),
-                                 static_cast<Fingerprints::Kind>(kind), zxid, pzxid);
+  auto check = std::make_unique<Check>(line.substr(static_cast<size_t>(path_at)),
+                                       static_cast<Fingerprints::Kind>(kind), zxid, pzxid);
+  check->size_hint = length;
+  return check;
 }
 
 }  // namespace
 
-void Fingerprints::Add(const std::string& path, Kind kind, int64_t zxid) {
-  Write(path, kind, zxid, 0);
+void Fingerprints::Add(const std::string& path, Kind kind, int64_t zxid, int32_t data_length) {
+  Write(path, kind, zxid, 0, data_length);
 }
 
-void Fingerprints::AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid) {
-  Write(path, kBoth, mzxid, pzxid);
+void Fingerprints::AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid,
+                           int32_t data_length) {
+  Write(path, kBoth, mzxid, pzxid, data_length);
   newest_ = std::max(newest_, pzxid);
 }
 
-void Fingerprints::Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid) {
-  char head[64];
-  std::snprintf(head, sizeof head, "%c %" PRId64 " %" PRId64 " ", kind, zxid, pzxid);
+void Fingerprints::Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid,
+                         int32_t length) {
+  char head[80];
+  std::snprintf(head, sizeof head, "%c %" PRId64 " %" PRId64 " %" PRId32 " ", kind, zxid, pzxid,
+                length);
   spill_.Add(head + path);
   if (count_++ == 0) first_ = zxid;
   newest_ = std::max(newest_, zxid);

@@ -18,10 +18,12 @@ class Fingerprints {
  public:
   enum Kind : char { kData = 'd', kChildren = 'c', kBoth = 'b' };
 
-  void Add(const std::string& path, Kind kind, int64_t zxid);
+  // `data_length`: the node's, as read (-1: unknown); small nodes are
+  // checked in batches where the reader can (NodeRead::size_hint).
+  void Add(const std::string& path, Kind kind, int64_t zxid, int32_t data_length = -1);
   // A node whose data and children were both seen by one read: checked with
   // one request.
-  void AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid);
+  void AddBoth(const std::string& path, int64_t mzxid, int64_t pzxid, int32_t data_length = -1);
   // The newest zxid recorded: the tree as read is the tree as of this zxid,
   // if FirstChange() finds nothing.
   int64_t newest() const { return newest_; }
@@ -35,7 +37,7 @@ class Fingerprints {
   std::optional<std::string> FirstChange(NodeReader& reader, int max_in_flight);
 
  private:
-  void Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid);
+  void Write(const std::string& path, Kind kind, int64_t zxid, int64_t pzxid, int32_t length);
 
   util::LineSpill spill_;
   int64_t newest_ = 0;

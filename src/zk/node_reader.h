@@ -26,6 +26,10 @@ struct NodeRead {
 
   Op op;
   std::string path;
+  // kStat: the node's data length when the caller knows it (-1: unknown). A
+  // batching reader may read a small node's Stat with its data (getData),
+  // never a large or unknown one's.
+  int32_t size_hint = -1;
   // The reply: rc, and what the op asked for. A missing node is ZNONODE.
   int rc = ZOK;
   std::string data;                   // kData

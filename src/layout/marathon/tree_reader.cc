@@ -57,7 +57,7 @@ class Walk {
     std::unique_ptr<NodeRead> root = reader_.Take();
     if (root->rc == ZNONODE) throw Error("nothing to back up: " + root_ + " does not exist");
     if (root->rc != ZOK) zk::ThrowZkError(root->rc, "list", root_);
-    Record(root_, Fingerprints::kChildren, root->stat.pzxid);
+    Record(root_, Fingerprints::kChildren, root->stat.pzxid, root->stat.dataLength);
     for (const std::string& name : root->children) {
       if (name == kStorageVersionName || name == kMigrationInProgress) continue;
       Push({kListBuckets, name, "", "", "", root_ + "/" + name});
@@ -72,8 +72,8 @@ class Walk {
   }
 
  private:
-  void Record(const std::string& path, Fingerprints::Kind kind, int64_t zxid) {
-    if (prints_ != nullptr) prints_->Add(path, kind, zxid);
+  void Record(const std::string& path, Fingerprints::Kind kind, int64_t zxid, int32_t length) {
+    if (prints_ != nullptr) prints_->Add(path, kind, zxid, length);
   }
 
   bool Pending() const { return queued_ > 0; }
@@ -152,11 +152,11 @@ class Walk {
     if (req.kind == kGetItem && read.stat.numChildren == 0) {
       // An item without versions is not listed; its pzxid still tells
       // whether a version appears later. One check covers both.
-      prints_->AddBoth(req.path, read.stat.mzxid, read.stat.pzxid);
+      prints_->AddBoth(req.path, read.stat.mzxid, read.stat.pzxid, read.stat.dataLength);
     } else {
       bool get = req.kind == kGetItem || req.kind == kGetVersion;
       prints_->Add(req.path, get ? Fingerprints::kData : Fingerprints::kChildren,
-                   get ? read.stat.mzxid : read.stat.pzxid);
+                   get ? read.stat.mzxid : read.stat.pzxid, read.stat.dataLength);
     }
   }
 
@@ -220,7 +220,9 @@ void TreeReader::Read(const std::string& state_root, const std::function<void(Ba
   std::string name(kStorageVersionName);
   Stat stat{};
   if (auto data = session_.Get(state_root + "/" + name, &stat)) {
-    if (prints != nullptr) prints->Add(state_root + "/" + name, Fingerprints::kData, stat.mzxid);
+    if (prints != nullptr) {
+      prints->Add(state_root + "/" + name, Fingerprints::kData, stat.mzxid, stat.dataLength);
+    }
     emit(BackupItem{name, name, std::nullopt, UnwrapStoreEntry(*data)});
   }
 }

@@ -39,6 +39,13 @@ void SetSingle(NodeRead& read, const Reply& reply) {
   }
 }
 
+// A kStat goes in a batch, as a getData, only for a node known to be small:
+// its data comes back with its Stat, and a checked tree's large values must
+// not fill batches (and the server's heap) again.
+bool BatchedStat(const NodeRead& read) {
+  return read.size_hint >= 0 && read.size_hint <= MultiReadReader::kBatchedStatBytes;
+}
+
 // A kStat the batch's getData could not answer: exists needs no read
 // permission, getData does.
 bool NeedsExists(const NodeRead& read) { return read.op == NodeRead::kStat && read.rc == ZNOAUTH; }
@@ -61,7 +68,7 @@ void MultiReadReader::Add(std::unique_ptr<NodeRead> read, bool counted) {
     ready_.push_back(std::move(read));
     return;
   }
-  if (read->op == NodeRead::kAcl) {
+  if (read->op == NodeRead::kAcl || (read->op == NodeRead::kStat && !BatchedStat(*read))) {
     while (!lost_ && singles_in_flight_ >= limits_.singles) ReceiveOne();
     SendSingle(std::move(read));
     return;
@@ -234,7 +241,9 @@ void MultiReadReader::Retry(InFlight& done, const Reply& reply) {
                     std::to_string(reply.skipped_bytes) + " bytes, more than Baton reads at once",
                 ErrorKind::kUnavailable);
   }
-  ops_limit_ = std::max(2, static_cast<int>(done.ops / 4));
+  // Down to one op a batch (a kChildren read still goes whole, alone): a
+  // floor of two sent two reads too large together back forever.
+  ops_limit_ = std::max(1, static_cast<int>(done.ops / 4));
   bytes_per_op_ = std::max(
       bytes_per_op_, static_cast<double>(reply.skipped_bytes) / static_cast<double>(done.ops));
   for (auto& read : done.reads) retry_.push_back(std::move(read));

@@ -4,12 +4,12 @@
 // multiRead cannot carry, as single pipelined getACL requests on the same
 // connection. Results equal PipelinedReader's.
 //
-// A kStat read is a getData whose data is dropped: multiRead has no exists,
-// and one batch of getData (the Stat comes with it) is served about ten
-// times faster than as many exists requests, the data's bytes included
-// (bench/run). A point-in-time check re-reads every node's Stat this way.
-// Where getData is refused (ZNOAUTH: no read permission, which exists does
-// not need) the read is sent again as a single exists.
+// A kStat read of a node known to be small (NodeRead::size_hint up to
+// kBatchedStatBytes) is a getData in a batch whose data is dropped:
+// multiRead has no exists, and a batch of getData (the Stat comes with it)
+// is served many times faster than as many exists requests. Other kStat
+// reads, and those whose getData is refused (ZNOAUTH: exists needs no read
+// permission), go as single exists requests.
 //
 // A kChildren read takes two ops of a batch: getData of the node, then
 // getChildren (multiRead's getChildren has no Stat). The Stat is read first,
@@ -63,6 +63,9 @@ class MultiReadReader final : public NodeReader {
     int batches = 8;                // multiReads in flight
     int singles = 1000;             // exists/getACL requests in flight
   };
+
+  // The largest node (NodeRead::size_hint) whose kStat is read in a batch.
+  static constexpr int32_t kBatchedStatBytes = 4096;
 
   explicit MultiReadReader(WireSession& session) : MultiReadReader(session, Limits{}) {}
   // `acl_sessions`: further sessions that carry the getACL requests, dealt
