@@ -6,7 +6,7 @@
 #include <ctime>
 #include <vector>
 
-#include "archive/backup_writer.h"
+#include "archive/writer_thread.h"
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
@@ -106,13 +106,15 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   zk::QuietWindow window(job.session, control + "/" + kBackupMarkerPrefix,
                          "backup to " + job.where);
   zk::Fingerprints prints;
-  archive::BackupWriter archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
+  // Written on a thread of its own while the walk reads on.
+  archive::WriterThread archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
                                 options.format, job.compression);
   ProgressCounter progress(options.progress, Progress::Phase::kReading, job.units);
   layout::Tally tally;
   auto add = [&](layout::Entry&& entry) {
-    archive.Add(entry.name, entry.data, entry.acl);
-    progress.Add(entry.data.size(), entry.completes_unit);
+    const size_t bytes = entry.data.size();
+    archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl));
+    progress.Add(bytes, entry.completes_unit);
   };
   reads.Sync(state);  // in the window: the walk sees every write before the marker
   job.layout.Read(job.session, reads.reader(), state, job.read, add, tally, &prints);
