@@ -60,12 +60,15 @@ la_ssize_t TarWriter::OnWrite(struct ::archive* /*a*/, void* self, const void* b
   if (writer->abandoned_) return static_cast<la_ssize_t>(size);
   try {
     writer->sink_.Write(buffer, size);
-    return static_cast<la_ssize_t>(size);
   } catch (...) {
-    // Exceptions must not cross libarchive's C frames; rethrown in Fail().
+    // Exceptions must not cross libarchive's C frames: kept, rethrown by the
+    // call that wrote. The bytes count as taken and later ones are dropped:
+    // a failed callback leaves libarchive fatal, and freeing a fatal archive
+    // leaks its buffers (ASan).
     writer->sink_error_ = std::current_exception();
-    return -1;
+    writer->abandoned_ = true;
   }
+  return static_cast<la_ssize_t>(size);
 }
 
 void TarWriter::Fail(const std::string& what) {
@@ -86,17 +89,20 @@ void TarWriter::Add(std::string_view name, std::string_view data, const TarAttri
   for (const auto& [key, value] : attributes) {
     archive_entry_xattr_add_entry(entry.get(), key.c_str(), value.data(), value.size());
   }
-  if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK) {
+  if (sink_error_ || archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK) {
     Fail("cannot write tar entry " + path);
   }
   if (!data.empty() && archive_write_data(archive_.get(), data.data(), data.size()) !=
                            static_cast<la_ssize_t>(data.size())) {
     Fail("cannot write tar entry " + path);
   }
+  if (sink_error_) Fail("cannot write tar entry " + path);
 }
 
 void TarWriter::Finish() {
-  if (archive_write_close(archive_.get()) != ARCHIVE_OK) Fail("cannot finish the tar stream");
+  if (sink_error_ || archive_write_close(archive_.get()) != ARCHIVE_OK || sink_error_) {
+    Fail("cannot finish the tar stream");
+  }
 }
 
 }  // namespace baton::archive

@@ -46,7 +46,7 @@ class TarWriter {
   BackupSink& sink_;
   std::time_t mtime_;
   std::exception_ptr sink_error_;
-  bool abandoned_ = false;  // set by the destructor
+  bool abandoned_ = false;  // bytes are dropped: set by the destructor, or once the sink failed
   // Last, so it is freed first (freeing may call OnWrite); owned, and freed
   // even when the constructor throws.
   std::unique_ptr<struct ::archive, decltype(&archive_write_free)> archive_{nullptr,
