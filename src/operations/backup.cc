@@ -201,6 +201,9 @@ BackupStats Backup(const BackupOptions& options) {
   const layout::Scope scope = layout.ScopeOf(options.zk);
   const std::string& state = scope.data;
   if (!session.Exists(state)) {
+    // A restore, running or cut off, may have emptied the state (and the
+    // server reaped the empty container): that is the answer, not "nothing".
+    operations::RefuseWhileRestoring(session, scope.control);
     throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
                 " (check the path in --zk)");
   }

@@ -15,7 +15,8 @@ int32_t EpochOf(zk::ZkSession& session, const std::string& zk_path) {
   return stat.version;
 }
 
-// Throws when a restore marker exists: running if its owner holds the lock.
+}  // namespace
+
 void RefuseWhileRestoring(zk::ZkSession& session, const std::string& zk_path) {
   std::optional<RestoreMarker> marker = RestoreMarker::Read(session, zk_path);
   if (!marker) return;
@@ -29,8 +30,6 @@ void RefuseWhileRestoring(zk::ZkSession& session, const std::string& zk_path) {
   throw Error("a restore into " + zk_path + " did not finish (" + marker->Describe() +
               "), so the state may be half-written: run baton recover (or baton restore) first");
 }
-
-}  // namespace
 
 std::string LockDir(const std::string& zk_path) { return zk_path + "/baton-lock"; }
 

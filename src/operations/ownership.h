@@ -29,6 +29,10 @@ std::string LockDir(const std::string& zk_path);
 std::unique_ptr<zk::ExclusiveLock> TakeOwnership(zk::ZkSession& session, const std::string& zk_path,
                                                  const std::string& what);
 
+// Throws when a restore marker exists under `zk_path`: kRefused naming the
+// owner while the restore runs, or (interrupted) asking for baton recover.
+void RefuseWhileRestoring(zk::ZkSession& session, const std::string& zk_path);
+
 // A backup's proof that no restore ran while it read the tree: Begin() before
 // the walk, Unchanged() after it.
 class RestoreEpoch {

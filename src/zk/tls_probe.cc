@@ -14,7 +14,9 @@
 namespace baton::zk {
 namespace {
 
-constexpr std::chrono::milliseconds kProbeBudget{1000};
+// Only spent where no connection came about; a JVM server's first TLS
+// handshake on a busy machine takes a while.
+constexpr std::chrono::milliseconds kProbeBudget{3000};
 
 // Notes a ServerHello: the server speaks TLS even when it then ends the
 // handshake (ZooKeeper asks for a client certificate by default).

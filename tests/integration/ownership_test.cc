@@ -183,6 +183,20 @@ TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
   EXPECT_EQ(Diff(before, State()), "");
 }
 
+// A restore cut off after emptying the state: the server reaps the empty
+// state container, and a backup said "nothing to back up" where the answer
+// is the interrupted restore (ConcurrencyTest, CI).
+TEST_F(OwnershipTest, ABackupOfAStateAnInterruptedRestoreEmptiedSaysRecover) {
+  zk_.Create(root_, "");
+  zk_.Create(root_ + "/restore-in-progress",
+             R"({"safety_backup":"file:///tmp/s.tar","restoring":"file:///tmp/r.tar",)"
+             R"("started":"2026-11-28T00:00:00Z","host":"h","owner":""})");
+  RunResult backup = Backup(dir_ + "/b.tar");
+  EXPECT_EQ(backup.exit_code, 1);
+  EXPECT_THAT(backup.err, HasSubstr("baton recover"));
+  EXPECT_THAT(backup.err, Not(HasSubstr("nothing to back up")));
+}
+
 // Finding 10: a --no_safety_backup restore that failed on an unreadable node
 // left a marker that nothing could clear.
 TEST_F(OwnershipTest, ARestoreWithoutSafetyBackupCanAlwaysBeCompleted) {
