@@ -353,6 +353,15 @@ void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
       }
       rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
     }
+    if (rc == ZNODEEXISTS) {
+      // As Create() does, a node that exists is taken as made: node by node.
+      // (Seen twice in CI right after DeleteTree of the same path; cause not
+      // found yet, see the closing note of issue 14.)
+      for (const zoo_op_t& op : ops) {
+        Create(op.create_op.path, std::string(op.create_op.data, op.create_op.datalen));
+      }
+      continue;
+    }
     for (size_t k = 0; rc != ZOK && k < ops.size(); ++k) {
       if (results[k].err != ZOK && results[k].err != ZRUNTIMEINCONSISTENCY) {
         Check(results[k].err, std::string("multi-create of ") + ops[k].create_op.path);
