@@ -191,11 +191,14 @@ void ZkSession::WaitConnected(int timeout_ms) {
                    std::min(deadline, std::chrono::steady_clock::now() + util::kInterruptPoll));
     if (!settled()) util::ThrowIfInterrupted();
   }
-  if (!done || state_ != ZOO_CONNECTED_STATE) {
-    throw Error("could not connect to ZooKeeper at " + util::Printable(url_.hosts) + " within " +
-                    std::to_string(timeout_ms) + " ms (see --zk_timeout)" + TlsHint(url_.hosts),
-                ErrorKind::kUnavailable);
-  }
+  if (done && state_ == ZOO_CONNECTED_STATE) return;
+  lock.unlock();
+  // Only a connection that never came about is asked about TLS, and outside
+  // the lock: the probe may take seconds, and the watcher needs the lock.
+  const std::string hint = done ? "" : TlsHint(url_.hosts);
+  throw Error("could not connect to ZooKeeper at " + util::Printable(url_.hosts) + " within " +
+                  std::to_string(timeout_ms) + " ms (see --zk_timeout)" + hint,
+              ErrorKind::kUnavailable);
 }
 
 void ZkSession::Authenticate(int timeout_ms) {

@@ -1,6 +1,5 @@
 #include "zk/wire/wire_session.h"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
