@@ -9,7 +9,8 @@ BackupWriter::BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat fo
       tar_(sink, mtime, format == ArchiveFormat::kBaton ? TarFormat::kPax : TarFormat::kGnu,
            compression) {}
 
-void BackupWriter::Add(const std::string& name, const std::string& data, const std::string& acl) {
+void BackupWriter::Add(const std::string& name, const std::string& data, const std::string& acl,
+                       const TarAttributes& more) {
   if (format_ == ArchiveFormat::kMarathon) {
     tar_.Add(name, data);
   } else {
@@ -20,6 +21,7 @@ void BackupWriter::Add(const std::string& name, const std::string& data, const s
     }
     TarAttributes attributes{{std::string(kSha256Attribute), sha}};
     if (!acl.empty()) attributes.emplace_back(std::string(kAclAttribute), acl);
+    attributes.insert(attributes.end(), more.begin(), more.end());
     tar_.Add(name, data, attributes);
   }
   ++entries_;

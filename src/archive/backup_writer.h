@@ -23,9 +23,10 @@ class BackupWriter {
  public:
   BackupWriter(BackupSink& sink, std::time_t mtime, ArchiveFormat format, Compression compression);
 
-  // One entry. Its ACL (zk::Acl text, empty for the open ACL), if any, is
-  // recorded in the baton format only.
-  void Add(const std::string& name, const std::string& data, const std::string& acl = "");
+  // One entry. Its ACL (zk::Acl text, empty for the open ACL), if any, and
+  // `more` attributes are recorded in the baton format only.
+  void Add(const std::string& name, const std::string& data, const std::string& acl = "",
+           const TarAttributes& more = {});
   // Completes `manifest` (entries, bytes, digest, compression; the layout's
   // counts are the caller's) and writes it as the last entry (baton format),
   // then ends the archive. The sink is not committed. Returns the manifest as

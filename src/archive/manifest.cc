@@ -9,7 +9,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kNewestFormat = 1;
+// 2: the manifest names the layout; a tree backup is written as 2, so a
+// Baton that knows only Marathon's layout refuses it.
+constexpr int kNewestFormat = 2;
 
 }  // namespace
 
@@ -18,6 +20,7 @@ std::string Manifest::ToJson() const {
       {"format", "baton"},
       {"format_version", format_version},
       {"tool", tool},
+      {"layout", layout},
       {"created", created},
       {"source", {{"zk_hosts", zk_hosts}, {"zk_path", zk_path}}},
       {"zxid",
@@ -50,6 +53,7 @@ Manifest Manifest::FromJson(const std::string& text) {
                   ", newer than this build reads (" + std::to_string(kNewestFormat) + ")");
     }
     m.tool = j.at("tool").get<std::string>();
+    m.layout = j.value("layout", "marathon");
     m.created = j.at("created").get<std::string>();
     m.zk_hosts = j.at("source").at("zk_hosts").get<std::string>();
     m.zk_path = j.at("source").at("zk_path").get<std::string>();

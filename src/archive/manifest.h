@@ -17,8 +17,9 @@ inline constexpr std::string_view kSha256Attribute = "baton.sha256";
 inline constexpr std::string_view kAclAttribute = "baton.acl";
 
 struct Manifest {
-  int format_version = 1;
-  std::string tool;      // "baton 0.1.0"
+  int format_version = 1;  // 2 for a layout other than Marathon's
+  std::string tool;        // "baton 0.1.0"
+  std::string layout = "marathon";  // how the tree maps to entries (layout::Named)
   std::string created;   // UTC, ISO 8601
   std::string zk_hosts;  // as given, without credentials
   std::string zk_path;   // the path of --zk; the state is <zk_path>/state

@@ -12,14 +12,14 @@ WriterThread::WriterThread(BackupSink& sink, std::time_t mtime, ArchiveFormat fo
 
 WriterThread::~WriterThread() { Stop(/*drop=*/true); }
 
-void WriterThread::Add(std::string name, std::string data, std::string acl) {
+void WriterThread::Add(std::string name, std::string data, std::string acl, TarAttributes more) {
   const size_t bytes = name.size() + data.size() + acl.size();
   std::unique_lock lock(mu_);
   // One entry larger than the bound still goes, alone.
   changed_.wait(
       lock, [&] { return error_ || queue_.empty() || queued_bytes_ + bytes <= max_queued_bytes_; });
   if (error_) std::rethrow_exception(error_);
-  queue_.push_back(Entry{std::move(name), std::move(data), std::move(acl)});
+  queue_.push_back(Entry{std::move(name), std::move(data), std::move(acl), std::move(more)});
   queued_bytes_ += bytes;
   changed_.notify_all();
 }
@@ -58,7 +58,7 @@ void WriterThread::Run() {
     lock.unlock();
     std::exception_ptr failed;
     try {
-      writer_.Add(entry.name, entry.data, entry.acl);
+      writer_.Add(entry.name, entry.data, entry.acl, entry.more);
     } catch (...) {
       failed = std::current_exception();
     }

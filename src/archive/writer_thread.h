@@ -35,7 +35,7 @@ class WriterThread {
   WriterThread& operator=(const WriterThread&) = delete;
 
   // As BackupWriter::Add, later.
-  void Add(std::string name, std::string data, std::string acl = "");
+  void Add(std::string name, std::string data, std::string acl = "", TarAttributes more = {});
   // Waits for every entry to be written, then BackupWriter::Finish.
   Manifest Finish(Manifest manifest);
 
@@ -44,6 +44,7 @@ class WriterThread {
  private:
   struct Entry {
     std::string name, data, acl;
+    TarAttributes more;
   };
 
   void Run();

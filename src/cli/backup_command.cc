@@ -20,6 +20,11 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
                  "{timestamp} in it becomes the time of the backup")
       ->required();
   flags.zk.AddTo(cmd, options.timeouts);
+  cmd.add_option("--layout", options.layout,
+                 "marathon: Marathon's state under <path>/state; tree: every node under <path>, "
+                 "with its data version and cversion")
+      ->check(CLI::IsMember({"marathon", "tree"}))
+      ->capture_default_str();
   cmd.add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {

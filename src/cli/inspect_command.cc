@@ -30,6 +30,7 @@ json ToJson(const BackupSummary& s) {
       {"location", s.location},
       {"valid", true},
       {"format", FormatName(s)},
+      {"layout", s.layout},
       {"manifest", s.manifest_json.empty() ? json() : json::parse(s.manifest_json)},
       {"storage_version", s.storage_version ? json(*s.storage_version) : json()},
       {"items", s.items},
@@ -67,6 +68,7 @@ std::string ManifestText(const BackupSummary& s) {
 
 std::string InspectText(const BackupSummary& s) {
   std::string text = fmt::format("backup           {}\n", s.location) + ManifestText(s);
+  text += fmt::format("layout           {}\n", s.layout);
   text += fmt::format("storage version  {}\n", s.storage_version.value_or("none"));
   text += fmt::format("contents         {} items, {} versions, {} bytes of data ({} bytes read)",
                       s.items, s.versions, s.bytes, s.archive_bytes);

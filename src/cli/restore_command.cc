@@ -28,6 +28,10 @@ void AddRestoreFlags(CLI::App& cmd, RestoreFlags& flags) {
       "interrupted restore can then only be completed, not rolled back");
   AddSafetyBackupDirFlag(cmd, options.safety_backup_dir,
                          "Where the current state is saved before it is replaced");
+  cmd.add_option("--layout", options.layout,
+                 "marathon or tree, as the backup was taken (baton backup --layout)")
+      ->check(CLI::IsMember({"marathon", "tree"}))
+      ->capture_default_str();
   cmd.add_option("--max_entries", options.max_entries,
                  "Refuse a backup with more entries (a tar bomb) before touching anything")
       ->capture_default_str();

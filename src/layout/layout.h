@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "baton/error.h"
 #include "baton/zk_url.h"
@@ -29,6 +31,9 @@ struct Entry {
   std::string name;  // the archive entry's name
   std::string data;
   std::string acl;  // zk::Acl text; empty for the open ACL, or when not read
+  // More of what the layout records of the node, as archive attributes
+  // (baton format only): name, value.
+  std::vector<std::pair<std::string, std::string>> attributes = {};
   // The entry that completes one of the units CountUnits() counts (the
   // progress of a walk).
   bool completes_unit = false;
@@ -117,6 +122,9 @@ class Layout {
   // What the entry named `name` is. Throws baton::Error (kCorruptBackup)
   // when the name is not one of this layout's.
   virtual EntryKind Describe(std::string_view name) const = 0;
+  // Whether a complete backup of this layout holds a storage version
+  // (Marathon writes it last, so a backup without one may be cut short).
+  virtual bool HasStorageVersion() const = 0;
   // The storage version a storage_version entry's data holds, as text.
   // Throws baton::Error when it cannot be read.
   virtual std::string StorageVersion(const std::string& data) const = 0;
@@ -132,8 +140,12 @@ class Layout {
 // Marathon's persistence store (layout/marathon/).
 const Layout& Marathon();
 
-// The layout called `name` ("marathon"); throws baton::Error (kInvalidInput)
-// naming the known ones.
+// The layout called `name` ("marathon", "tree"); throws baton::Error
+// (kInvalidInput) naming the known ones.
 const Layout& Named(std::string_view name);
+
+// The layout whose backups hold an entry named `name`: entry names never
+// overlap (a tree backup's start with "zk-tree/n").
+const Layout& OfEntry(std::string_view name);
 
 }  // namespace baton::layout

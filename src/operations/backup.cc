@@ -113,7 +113,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   layout::Tally tally;
   auto add = [&](layout::Entry&& entry) {
     const size_t bytes = entry.data.size();
-    archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl));
+    archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl),
+                std::move(entry.attributes));
     progress.Add(bytes, entry.completes_unit);
   };
   reads.Sync(state);  // in the window: the walk sees every write before the marker
@@ -136,6 +137,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   manifest.created = util::UtcText(options.env.now());
   manifest.zk_hosts = options.zk.hosts;
   manifest.zk_path = options.zk.path;
+  manifest.layout = std::string(job.layout.name());
+  if (manifest.layout != "marathon") manifest.format_version = 2;
   manifest.acls = job.read.acls;
   manifest.items = tally.items;
   manifest.versions = tally.versions;

@@ -72,7 +72,8 @@ void CheckEntry(const layout::Layout& layout, const archive::TarEntry& entry,
   }
 }
 
-void CheckWhole(const BackupSummary& summary, const ValidationOptions& options) {
+void CheckWhole(const layout::Layout& layout, const BackupSummary& summary,
+                const ValidationOptions& options) {
   if (summary.items + summary.versions == 0 && !summary.storage_version) {
     if (options.allow_empty) return;
     throw Error(
@@ -80,7 +81,8 @@ void CheckWhole(const BackupSummary& summary, const ValidationOptions& options) 
         "one): restoring it would empty the state; pass --allow_empty if that is meant",
         ErrorKind::kCorruptBackup);
   }
-  if (!summary.storage_version && !options.allow_no_storage_version) {
+  if (layout.HasStorageVersion() && !summary.storage_version &&
+      !options.allow_no_storage_version) {
     throw Error(
         "the backup has no storage version (Marathon writes it last, so the backup may be cut "
         "short, and Marathon takes a state without one for a new one); pass "

@@ -21,6 +21,7 @@ void CheckEntry(const layout::Layout& layout, const archive::TarEntry& entry,
 
 // After the last entry: refuses a backup without entries or without a
 // storage version unless `options` allow it.
-void CheckWhole(const BackupSummary& summary, const ValidationOptions& options);
+void CheckWhole(const layout::Layout& layout, const BackupSummary& summary,
+                const ValidationOptions& options);
 
 }  // namespace baton::operations

@@ -13,8 +13,14 @@ BackupSummary Inspect(const std::string& backup_location, const ValidationOption
   BackupSummary summary;
   summary.location = storage->Describe();
   archive::TarEntry entry;
-  while (reader.Next(entry)) operations::CheckEntry(layout::Marathon(), entry, summary, options);
-  operations::CheckWhole(summary, options);
+  const layout::Layout* layout = nullptr;
+  while (reader.Next(entry)) {
+    if (layout == nullptr) layout = &layout::OfEntry(entry.name);
+    operations::CheckEntry(*layout, entry, summary, options);
+  }
+  if (layout == nullptr) layout = &layout::Marathon();  // no entries
+  summary.layout = std::string(layout->name());
+  operations::CheckWhole(*layout, summary, options);
   summary.format = reader.format();
   if (reader.manifest()) {
     summary.manifest_json = reader.manifest()->ToJson();

@@ -41,6 +41,16 @@ layout::Scope ScopeOf(const RestoreOptions& options) {
   return LayoutOf(options).ScopeOf(options.zk);
 }
 
+// A backup of one layout restored as another would be refused entry by
+// entry: say which it is instead.
+void CheckLayout(const std::string& first_entry, const RestoreOptions& options) {
+  const layout::Layout& held = layout::OfEntry(first_entry);
+  if (&held == &LayoutOf(options)) return;
+  throw Error("the backup holds a " + std::string(held.name()) + " layout, not " + options.layout +
+                  ": pass --layout " + std::string(held.name()),
+              ErrorKind::kInvalidInput);
+}
+
 // Validates a whole backup, for StagedBackup's first pass.
 BackupSummary Validate(operations::StagedBackup& staged, const std::string& what,
                        const RestoreOptions& options) {
@@ -48,6 +58,7 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
   operations::ProgressCounter progress(options.progress, Progress::Phase::kChecking);
   uint64_t entries = 0;
   auto manifest = staged.Validate([&](archive::TarEntry& entry) {
+    if (entries == 0) CheckLayout(entry.name, options);
     operations::CheckEntry(LayoutOf(options), entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
@@ -60,7 +71,7 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
     }
     progress.Add(entry.data.size());
   });
-  operations::CheckWhole(summary, options.validation);
+  operations::CheckWhole(LayoutOf(options), summary, options.validation);
   progress.Finish();
   summary.acls_recorded = manifest && manifest->acls;
   if (manifest) summary.manifest_json = manifest->ToJson();
@@ -96,7 +107,8 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
     const std::string* acl = entry.Attribute(archive::kAclAttribute);
     tree->Write({.name = std::move(entry.name),
                  .data = std::move(entry.data),
-                 .acl = acl != nullptr ? *acl : std::string()});
+                 .acl = acl != nullptr ? *acl : std::string(),
+                 .attributes = std::move(entry.attributes)});
   }
   tree->Finish();
   progress.Finish();

@@ -1,22 +1,30 @@
 #include "zk/node_reader.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "zk/acl.h"
 
 namespace baton::zk {
 namespace {
 
-// The completion callbacks' context: the read, and the queue it goes back by.
+// The completion callbacks' context: the read, the queue it goes back by,
+// and how many replies it still waits for (kNode sends two requests). The
+// client calls completions one at a time, on its completion thread.
 struct InFlight {
   NodeRead* read;
   CompletionQueue<std::unique_ptr<NodeRead>>* queue;
+  std::atomic<int> parts{1};
+  int rc = ZOK;  // the first failure among the parts
 };
 
 void HandBack(const void* context, int rc) {
-  std::unique_ptr<const InFlight> in_flight(static_cast<const InFlight*>(context));
-  in_flight->read->rc = rc;
-  in_flight->queue->Push(std::unique_ptr<NodeRead>(in_flight->read));
+  auto* in_flight = static_cast<InFlight*>(const_cast<void*>(context));
+  if (rc != ZOK && in_flight->rc == ZOK) in_flight->rc = rc;
+  if (--in_flight->parts > 0) return;
+  std::unique_ptr<InFlight> done(in_flight);
+  done->read->rc = done->rc;
+  done->queue->Push(std::unique_ptr<NodeRead>(done->read));
 }
 
 NodeRead& ReadOf(const void* context) { return *static_cast<const InFlight*>(context)->read; }
@@ -30,7 +38,8 @@ void OnData(int rc, const char* value, int len, const Stat* stat, const void* co
 
 void OnChildren(int rc, const String_vector* names, const Stat* stat, const void* context) {
   NodeRead& read = ReadOf(context);
-  if (rc == ZOK && stat != nullptr) read.stat = *stat;
+  // A kNode read keeps its data's Stat (that reply came first).
+  if (rc == ZOK && stat != nullptr && read.op != NodeRead::kNode) read.stat = *stat;
   if (rc == ZOK && names != nullptr) {
     read.children.assign(names->data, names->data + names->count);
     // Sorted, so that walks of the same tree go in the same order.
@@ -71,6 +80,16 @@ void PipelinedReader::Send(std::unique_ptr<NodeRead> read) {
       break;
     case NodeRead::kAcl:
       rc = zoo_aget_acl(zh, path, &OnAcl, context);
+      break;
+    case NodeRead::kNode:
+      context->parts = 2;
+      rc = zoo_aget(zh, path, 0, &OnData, context);
+      if (rc != ZOK) break;
+      if (int second = zoo_aget_children2(zh, path, 0, &OnChildren, context); second != ZOK) {
+        // The first reply hands the read back, failed.
+        context->rc = second;
+        --context->parts;
+      }
       break;
   }
   if (rc != ZOK) {

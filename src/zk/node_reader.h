@@ -19,7 +19,9 @@ namespace baton::zk {
 // One read and, once taken back, its reply. Callers derive from it to carry
 // their own context: the reader hands back the very object it was given.
 struct NodeRead {
-  enum Op { kData, kChildren, kStat, kAcl };
+  // kNode: a node's data and children at once, for walks that keep both
+  // (two ops of a multiRead batch, two requests of the C client).
+  enum Op { kData, kChildren, kStat, kAcl, kNode };
 
   NodeRead(Op op_in, std::string path_in) : op(op_in), path(std::move(path_in)) {}
   virtual ~NodeRead() = default;
@@ -32,9 +34,9 @@ struct NodeRead {
   int32_t size_hint = -1;
   // The reply: rc, and what the op asked for. A missing node is ZNONODE.
   int rc = ZOK;
-  std::string data;                   // kData
-  Stat stat{};                        // kData, kChildren, kStat
-  std::vector<std::string> children;  // kChildren, sorted
+  std::string data;                   // kData, kNode
+  Stat stat{};                        // kData, kChildren, kStat, kNode (the data's)
+  std::vector<std::string> children;  // kChildren, kNode, sorted
   std::string acl;                    // kAcl: zk::Acl text, empty for the open ACL
 };
 

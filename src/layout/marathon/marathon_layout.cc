@@ -66,7 +66,10 @@ class MarathonLayout final : public Layout {
           Add(item, tally);
           // An id counts as done once its value is read.
           bool completes = !item.version && !item.is_storage_version();
-          emit(Entry{item.EntryName(), std::move(item.data), std::move(item.acl), completes});
+          emit(Entry{.name = item.EntryName(),
+                     .data = std::move(item.data),
+                     .acl = std::move(item.acl),
+                     .completes_unit = completes});
         },
         prints);
   }
@@ -88,6 +91,8 @@ class MarathonLayout final : public Layout {
                      .storage_version = item.is_storage_version(),
                      .unit = marathon::IdKey(item.category, item.id)};
   }
+
+  bool HasStorageVersion() const override { return true; }
 
   std::string StorageVersion(const std::string& data) const override {
     return marathon::StorageVersion::Parse(data).ToString();

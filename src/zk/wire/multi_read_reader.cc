@@ -14,7 +14,10 @@ namespace {
 // The first batch's ops: small until the sizes of replies are known.
 constexpr int kFirstOps = 32;
 
-int OpsOf(const NodeRead& read) { return read.op == NodeRead::kChildren ? 2 : 1; }
+bool Lists(const NodeRead& read) {
+  return read.op == NodeRead::kChildren || read.op == NodeRead::kNode;
+}
+int OpsOf(const NodeRead& read) { return Lists(read) ? 2 : 1; }
 
 void SetAcl(NodeRead& read, const AclReply& reply) {
   read.stat = reply.stat;
@@ -78,8 +81,8 @@ void MultiReadReader::Add(std::unique_ptr<NodeRead> read, bool counted) {
     SendBatch();
     if (lost_) return Add(std::move(read), /*counted=*/true);
   }
-  if (read->op == NodeRead::kChildren) batch_.ops.push_back({kOpGetData, read->path});
-  batch_.ops.push_back({read->op == NodeRead::kChildren ? kOpGetChildren : kOpGetData, read->path});
+  if (Lists(*read)) batch_.ops.push_back({kOpGetData, read->path});
+  batch_.ops.push_back({Lists(*read) ? kOpGetChildren : kOpGetData, read->path});
   batch_reads_.push_back(std::move(read));
 }
 
@@ -205,11 +208,12 @@ void MultiReadReader::FinishBatch(InFlight& done, const Reply& reply) {
   size_t at = 0;
   for (auto& read : done.reads) {
     MultiResult& first = next(at++, kOpGetData);
-    if (read->op == NodeRead::kChildren) {
+    if (Lists(*read)) {
       MultiResult& list = next(at++, kOpGetChildren);
       read->rc = list.type == kOpError ? list.err : first.type == kOpError ? first.err : ZOK;
       if (read->rc != ZOK) continue;
       read->stat = first.stat;
+      if (read->op == NodeRead::kNode) read->data = std::move(first.data);
       read->children = std::move(list.children);
       // Sorted, as PipelinedReader's: walks of the same tree go in the same order.
       std::sort(read->children.begin(), read->children.end());

@@ -1,0 +1,163 @@
+#include "layout/tree/tree_layout.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "layout/tree/tree_walk.h"
+#include "util/printable.h"
+#include "zk/acl.h"
+#include "zk/counters.h"
+#include "zk/node_name.h"
+
+namespace baton::layout {
+namespace {
+
+// Past this many counter operations a restore leaves nodes with lower
+// counters and names them (see zk/counters.h).
+constexpr uint64_t kCounterBudget = 1'000'000;
+
+[[noreturn]] void Refuse(std::string_view name, const std::string& why) {
+  throw Error("backup entry '" + util::Printable(name) + "' is not a node of a tree backup: " + why,
+              ErrorKind::kCorruptBackup);
+}
+
+// The node's path below the root ("" for the root itself), each segment a
+// legal node name.
+std::string_view RelativePath(std::string_view name) {
+  if (!name.starts_with(kTreeEntryPrefix)) Refuse(name, "it does not start with zk-tree/n");
+  std::string_view rel = name.substr(kTreeEntryPrefix.size());
+  for (size_t pos = 0; pos < rel.size();) {
+    if (rel[pos] != '/') Refuse(name, "expected zk-tree/n/<path>");
+    size_t next = rel.find('/', pos + 1);
+    if (next == std::string_view::npos) next = rel.size();
+    if (!zk::IsValidNodeName(rel.substr(pos + 1, next - pos - 1))) {
+      Refuse(name, "a part of its path is not a legal node name");
+    }
+    pos = next;
+  }
+  return rel;
+}
+
+int64_t Counter(const Entry& entry, std::string_view key) {
+  for (const auto& [k, v] : entry.attributes) {
+    if (k == key) return std::stoll(v);
+  }
+  return 0;
+}
+
+std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+class TreeNodeWriter final : public TreeWriter {
+ public:
+  TreeNodeWriter(zk::BatchWriter& writer, std::string root, const WriteOptions& options)
+      : writer_(writer), root_(std::move(root)), budget_(kCounterBudget) {
+    if (options.acls_recorded) {
+      unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
+    }
+  }
+
+  void Write(Entry&& entry) override {
+    const std::string path = root_ + std::string(RelativePath(entry.name));
+    // Child creations the node had: what names its next sequential child.
+    const int64_t creations =
+        (Counter(entry, kChildVersionAttribute) + Counter(entry, kChildrenAttribute)) / 2;
+    if (creations > 0) creations_[path] = creations;
+    if (path == root_) {  // it exists: the restore emptied it
+      writer_.Set(path, std::move(entry.data));
+      return;
+    }
+    ++created_[Parent(path)];
+    zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), AclOf(entry.acl),
+                        static_cast<int32_t>(Counter(entry, kVersionAttribute)));
+  }
+
+  // Each parent's child creations are raised to the recorded count, so its
+  // next sequential child sorts after every restored one.
+  void Finish() override {
+    for (const auto& [path, creations] : creations_) {
+      const int64_t pairs = creations - created_[path];
+      if (path != root_ && pairs > 0) zk::RaiseChildVersion(writer_, budget_, path, 2 * pairs);
+    }
+    writer_.Flush();
+    if (budget_.left_behind_count() > 0) {
+      spdlog::warn(
+          "{} nodes keep lower counters (data version or cversion) than recorded: raising them "
+          "would take more than {} operations; first: {}",
+          budget_.left_behind_count(), kCounterBudget, budget_.left_behind().front());
+    }
+  }
+
+ private:
+  std::shared_ptr<const zk::Acl> AclOf(const std::string& text) {
+    if (text.empty()) return unrecorded_;
+    auto [it, added] = acls_.try_emplace(text);
+    if (added) it->second = std::make_shared<const zk::Acl>(zk::Acl::Parse(text));
+    return it->second;
+  }
+
+  zk::BatchWriter& writer_;
+  std::string root_;
+  zk::CounterBudget budget_;
+  std::unordered_map<std::string, int64_t> creations_;  // recorded, per parent
+  std::unordered_map<std::string, int64_t> created_;    // by this restore
+  std::unordered_map<std::string, std::shared_ptr<const zk::Acl>> acls_;
+  std::shared_ptr<const zk::Acl> unrecorded_;
+};
+
+class TreeLayout final : public Layout {
+ public:
+  std::string_view name() const override { return "tree"; }
+
+  Scope ScopeOf(const ZkUrl& zk) const override {
+    return {zk.path, std::string(kTreeControlRoot) + zk.path};
+  }
+
+  void RefuseWhileInUse(zk::ZkSession&, const ZkUrl&) const override {
+    // TODO(issue 15): refuse while ephemeral nodes live under the path.
+  }
+
+  void Read(zk::ZkSession&, zk::NodeReader& reader, const std::string& root,
+            const ReadOptions& options, const std::function<void(Entry&&)>& emit, Tally& tally,
+            zk::Fingerprints* prints) const override {
+    TreeWalk walk(reader, root, {"/zookeeper", std::string(kTreeControlRoot) + root}, options, emit,
+                  prints);
+    TreeWalk::Counts counts = walk.Run();
+    tally.items += counts.nodes;
+  }
+
+  uint64_t CountUnits(zk::ZkSession&, const std::string&) const override { return 0; }
+
+  void Count(const Entry&, Tally& tally) const override { ++tally.items; }
+
+  EntryKind Describe(std::string_view name) const override {
+    std::string_view rel = RelativePath(name);
+    std::string_view top = rel.empty() ? "/" : rel.substr(1, rel.find('/', 1) - 1);
+    return EntryKind{.category = std::string(top), .unit = std::hash<std::string_view>{}(name)};
+  }
+
+  bool HasStorageVersion() const override { return false; }
+
+  std::string StorageVersion(const std::string&) const override {
+    throw Error("a tree backup has no storage version", ErrorKind::kCorruptBackup);
+  }
+
+  std::optional<std::string> CurrentStorageVersion(zk::ZkSession&,
+                                                   const std::string&) const override {
+    return std::nullopt;
+  }
+
+  std::unique_ptr<TreeWriter> NewWriter(zk::BatchWriter& writer, const std::string& root,
+                                        const WriteOptions& options) const override {
+    return std::make_unique<TreeNodeWriter>(writer, root, options);
+  }
+};
+
+}  // namespace
+
+const Layout& Tree() {
+  static const TreeLayout layout;
+  return layout;
+}
+
+}  // namespace baton::layout

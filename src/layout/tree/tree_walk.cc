@@ -1,0 +1,101 @@
+#include "layout/tree/tree_walk.h"
+
+#include "baton/error.h"
+#include "layout/tree/tree_layout.h"
+#include "util/interrupt.h"
+#include "zk/zk_session.h"
+
+namespace baton::layout {
+
+// One node's entry, complete once each of its reads is back.
+struct TreeWalk::Node {
+  Entry entry;
+  int parts = 1;
+  bool left_out = false;  // ephemeral, or deleted while the walk ran
+};
+
+struct TreeWalk::Read : zk::NodeRead {
+  Read(Op op_in, std::string path_in, std::shared_ptr<Node> node_in)
+      : NodeRead(op_in, std::move(path_in)), node(std::move(node_in)) {}
+  std::shared_ptr<Node> node;
+};
+
+TreeWalk::TreeWalk(zk::NodeReader& reader, std::string root, std::unordered_set<std::string> skip,
+                   const ReadOptions& options, const std::function<void(Entry&&)>& emit,
+                   zk::Fingerprints* prints)
+    : reader_(reader),
+      root_(std::move(root)),
+      skip_(std::move(skip)),
+      options_(options),
+      emit_(emit),
+      prints_(prints) {}
+
+TreeWalk::Counts TreeWalk::Run() {
+  todo_.push_back(root_);
+  while (!todo_.empty() || reader_.outstanding() > 0) {
+    util::ThrowIfInterrupted();
+    while (!todo_.empty() && reader_.outstanding() < options_.max_in_flight) Send();
+    Handle(reader_.Take());
+  }
+  return counts_;
+}
+
+void TreeWalk::Send() {
+  std::string path = std::move(todo_.back());
+  todo_.pop_back();
+  auto node = std::make_shared<Node>();
+  node->entry.name = EntryName(path);
+  node->entry.completes_unit = true;
+  node->parts = options_.acls ? 2 : 1;
+  if (options_.acls) reader_.Send(std::make_unique<Read>(zk::NodeRead::kAcl, path, node));
+  reader_.Send(std::make_unique<Read>(zk::NodeRead::kNode, std::move(path), node));
+}
+
+void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
+  auto& read = static_cast<Read&>(*done);
+  Node& node = *read.node;
+  if (read.rc == ZNONODE) {
+    if (read.path == root_) throw Error("nothing to back up: " + root_ + " does not exist");
+    node.left_out = true;  // not part of the state the walk saw
+  } else if (read.rc != ZOK) {
+    zk::ThrowZkError(read.rc, "read", read.path);
+  } else if (read.op == zk::NodeRead::kAcl) {
+    node.entry.acl = std::move(read.acl);
+  } else {
+    Listed(read);
+  }
+  if (--node.parts == 0 && !node.left_out) Finish(node);
+}
+
+// A node's data and children are back: its children go on the to-do list
+// in reverse, so that they are read in name order.
+void TreeWalk::Listed(Read& read) {
+  Node& node = *read.node;
+  const Stat& stat = read.stat;
+  if (stat.ephemeralOwner != 0) {
+    node.left_out = true;
+    ++counts_.ephemerals;
+    return;
+  }
+  if (prints_ != nullptr) prints_->AddBoth(read.path, stat.mzxid, stat.pzxid);
+  node.entry.data = std::move(read.data);
+  node.entry.attributes = {{kVersionAttribute, std::to_string(stat.version)},
+                           {kChildVersionAttribute, std::to_string(stat.cversion)},
+                           {kChildrenAttribute, std::to_string(stat.numChildren)}};
+  const std::string prefix = read.path == "/" ? "/" : read.path + "/";
+  for (auto it = read.children.rbegin(); it != read.children.rend(); ++it) {
+    std::string child = prefix + *it;
+    if (skip_.count(child) == 0) todo_.push_back(std::move(child));
+  }
+}
+
+void TreeWalk::Finish(Node& node) {
+  ++counts_.nodes;
+  emit_(std::move(node.entry));
+}
+
+std::string TreeWalk::EntryName(const std::string& path) const {
+  return std::string(kTreeEntryPrefix).append(path, root_.size(), std::string::npos);
+}
+
+}  // namespace baton::layout
