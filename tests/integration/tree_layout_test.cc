@@ -49,7 +49,8 @@ class TreeLayoutTest : public ZkTest {
     std::vector<std::string> made;
     for (int i = 0; i < 30; ++i) made.push_back(CreateSequential(svc_ + "/config/changes/n-"));
     for (int i = 0; i < 10; ++i) ASSERT_EQ(zoo_delete(zk_.handle(), made[i].c_str(), -1), ZOK);
-    zk_.Create(svc_ + "/brokers/ids", "");
+    // Not empty: TestZk::Take leaves out empty nodes whose children are gone.
+    zk_.Create(svc_ + "/brokers/ids", "ids");
     CreateSequential(svc_ + "/brokers/ids/b-", ZOO_EPHEMERAL_SEQUENTIAL);
     zk_.Create(svc_ + "/unicode/\xc3\xa9t\xc3\xa9", "caf\xc3\xa9");
   }
@@ -79,6 +80,9 @@ TEST_F(TreeLayoutTest, ASubtreeComesBackWithItsCounters) {
   EXPECT_EQ(StatOf(svc_ + "/brokers/seqid").version, 37);
   EXPECT_EQ(StatOf(svc_ + "/config/changes").cversion, 40);
   EXPECT_THAT(CreateSequential(svc_ + "/config/changes/n-"), HasSubstr("n-0000000030"));
+  // The left-out ephemeral's number is not handed out again either.
+  EXPECT_THAT(CreateSequential(svc_ + "/brokers/ids/b-", ZOO_EPHEMERAL_SEQUENTIAL),
+              HasSubstr("b-0000000001"));
 }
 
 TEST_F(TreeLayoutTest, ABackupOfOneLayoutIsNotRestoredAsTheOther) {
