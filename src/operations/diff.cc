@@ -50,7 +50,9 @@ bool BackupDiff::identical() const {
 
 BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
                       const ZkTimeouts& timeouts, size_t max_examples) {
-  const layout::Layout& layout = layout::Marathon();
+  // The backup's layout, from its first entry's name (an empty backup:
+  // Marathon's, the default).
+  const layout::Layout* held = nullptr;
   // The backup's entries: name -> SHA-256 of the data, checked as a restore
   // would check them.
   std::unordered_map<std::string, std::string> backup;
@@ -61,11 +63,13 @@ BackupDiff DiffBackup(const std::string& backup_location, const ZkUrl& zk,
     BackupSummary summary;
     archive::TarEntry entry;
     while (reader.Next(entry)) {
-      operations::CheckEntry(layout, entry, summary);
+      if (held == nullptr) held = &layout::OfEntry(entry.name);
+      operations::CheckEntry(*held, entry, summary);
       const std::string* sha = entry.Attribute(archive::kSha256Attribute);
       backup[entry.name] = sha != nullptr ? *sha : util::Sha256Hex(entry.data);
     }
   }
+  const layout::Layout& layout = held != nullptr ? *held : layout::Marathon();
   BackupDiff diff;
   zk::ZkSession session(zk, timeouts);
   const std::string tree = layout.ScopeOf(zk).data;

@@ -388,11 +388,24 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
 
 bool RecoverInterruptedRestore(const RestoreOptions& options) {
   zk::ZkSession session(options.zk, options.timeouts);
-  const std::string control = ScopeOf(options).control;
-  if (!operations::RestoreMarker::Read(session, control)) return false;
-  std::unique_ptr<zk::ExclusiveLock> lock =
-      operations::TakeOwnership(session, control, "baton recover");
-  return operations::RecoverAsOwner(options, {session, *lock});
+  bool recovered = false;
+  // Each layout keeps its restore marker in its own control path, so where
+  // a marker is says which layout left it.
+  for (const char* name : {"marathon", "tree"}) {
+    RestoreOptions as = options;
+    as.layout = name;
+    std::string control;
+    try {
+      control = ScopeOf(as).control;
+    } catch (const Error&) {
+      continue;  // a path that layout does not take
+    }
+    if (!operations::RestoreMarker::Read(session, control)) continue;
+    std::unique_ptr<zk::ExclusiveLock> lock =
+        operations::TakeOwnership(session, control, "baton recover");
+    recovered = operations::RecoverAsOwner(as, {session, *lock}) || recovered;
+  }
+  return recovered;
 }
 
 RestoreStats Restore(const RestoreOptions& options) {

@@ -43,6 +43,7 @@ class ZkSession {
   // credentials can still see who holds the path.
   const ACL_vector* control_acl() const;
   const ZkUrl& url() const { return url_; }
+  const ZkTimeouts& timeouts() const { return timeouts_; }
 
   // Synchronous calls. A missing node gives nullopt/false; any other failure
   // throws baton::Error naming the path.

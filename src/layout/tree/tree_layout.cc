@@ -9,6 +9,7 @@
 #include "zk/acl.h"
 #include "zk/counters.h"
 #include "zk/node_name.h"
+#include "zk/wire/read_path.h"
 
 namespace baton::layout {
 namespace {
@@ -105,23 +106,51 @@ class TreeNodeWriter final : public TreeWriter {
   std::shared_ptr<const zk::Acl> unrecorded_;
 };
 
+// Never read: ZooKeeper's own tree and Baton's control nodes.
+std::unordered_set<std::string> Skipped(const std::string& root) {
+  return {"/zookeeper", std::string(kTreeControlRoot) + root};
+}
+
 class TreeLayout final : public Layout {
  public:
   std::string_view name() const override { return "tree"; }
 
   Scope ScopeOf(const ZkUrl& zk) const override {
+    for (std::string_view reserved : {std::string_view("/zookeeper"), kTreeControlRoot}) {
+      if (zk.path == reserved || zk.path.starts_with(std::string(reserved) + "/")) {
+        throw Error("the tree layout does not take " + zk.path + ": " + std::string(reserved) +
+                        (reserved == kTreeControlRoot ? " holds Baton's own control nodes"
+                                                      : " is ZooKeeper's own (quotas, config)"),
+                    ErrorKind::kInvalidInput);
+      }
+    }
     return {zk.path, std::string(kTreeControlRoot) + zk.path};
   }
 
-  void RefuseWhileInUse(zk::ZkSession&, const ZkUrl&) const override {
-    // TODO(issue 15): refuse while ephemeral nodes live under the path.
+  // An ephemeral node is a live session's: a service is using the tree.
+  // One walk of the tree (multiRead where the server has it).
+  void RefuseWhileInUse(zk::ZkSession& session, const ZkUrl& zk) const override {
+    const std::string root = ScopeOf(zk).data;
+    if (!session.Exists(root)) return;
+    zk::wire::WalkReads reads(session, session.timeouts(),
+                              zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
+    reads.Sync(root);
+    auto ignore = [](Entry&&) {};
+    TreeWalk::Counts counts =
+        TreeWalk(reads.reader(), root, Skipped(root), {}, ignore, nullptr).Run();
+    if (counts.ephemerals == 0) return;
+    throw Error(std::to_string(counts.ephemerals) + " ephemeral node" +
+                    (counts.ephemerals == 1 ? "" : "s") + " under " + root + " (" +
+                    util::Printable(counts.first_ephemeral) +
+                    (counts.ephemerals == 1 ? "" : ", ...") +
+                    "): a live service is using the tree; stop it first, or pass --force",
+                ErrorKind::kRefused);
   }
 
   void Read(zk::ZkSession&, zk::NodeReader& reader, const std::string& root,
             const ReadOptions& options, const std::function<void(Entry&&)>& emit, Tally& tally,
             zk::Fingerprints* prints) const override {
-    TreeWalk walk(reader, root, {"/zookeeper", std::string(kTreeControlRoot) + root}, options, emit,
-                  prints);
+    TreeWalk walk(reader, root, Skipped(root), options, emit, prints);
     TreeWalk::Counts counts = walk.Run();
     tally.items += counts.nodes;
   }

@@ -74,7 +74,7 @@ void TreeWalk::Listed(Read& read) {
   const Stat& stat = read.stat;
   if (stat.ephemeralOwner != 0) {
     node.left_out = true;
-    ++counts_.ephemerals;
+    if (counts_.ephemerals++ == 0) counts_.first_ephemeral = read.path;
     return;
   }
   if (prints_ != nullptr) prints_->AddBoth(read.path, stat.mzxid, stat.pzxid);

@@ -24,6 +24,7 @@ class TreeWalk {
   struct Counts {
     uint64_t nodes = 0;
     uint64_t ephemerals = 0;  // left out
+    std::string first_ephemeral;
   };
 
   // `skip`: paths whose subtrees are not read (/zookeeper, the control path).
