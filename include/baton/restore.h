@@ -58,6 +58,13 @@ struct RestoreOptions {
   // Node sizes, empty backups, backups without a storage version (see
   // ValidationOptions; defaults refuse what is probably a mistake).
   ValidationOptions validation = {};
+  // Tree layout: bring back each node's data version and each parent's
+  // cversion (which names its next sequential child) as the backup recorded
+  // them, by repeating setData calls and child creations and deletions.
+  bool restore_counters = true;
+  // ... spending at most this many operations; past it, nodes keep lower
+  // counters and are named in a warning.
+  uint64_t max_counter_ops = 1'000'000;
   // Restore a Baton-format backup into a path other than the one it was
   // taken from (its manifest's). Off: a mistyped --zk path is refused.
   bool to_other_path = false;

@@ -32,6 +32,14 @@ void AddRestoreFlags(CLI::App& cmd, RestoreFlags& flags) {
                  "marathon or tree, as the backup was taken (baton backup --layout)")
       ->check(CLI::IsMember({"marathon", "tree"}))
       ->capture_default_str();
+  cmd.add_flag("--restore_counters,!--no_restore_counters", options.restore_counters,
+               "Tree layout: bring back each node's data version and each parent's cversion "
+               "(which names its next sequential child) as recorded")
+      ->capture_default_str();
+  cmd.add_option("--max_counter_ops", options.max_counter_ops,
+                 "Tree layout: operations the counters may cost at most; past them, nodes keep "
+                 "lower counters and are named")
+      ->capture_default_str();
   cmd.add_option("--max_entries", options.max_entries,
                  "Refuse a backup with more entries (a tar bomb) before touching anything")
       ->capture_default_str();

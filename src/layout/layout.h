@@ -79,6 +79,10 @@ struct WriteOptions {
   // ACL), as the validation pass found them; the writer needs it when a
   // unit's versions come before its value. Null: not known.
   const std::unordered_map<uint64_t, bool>* valued_units = nullptr;
+  // Bring back the counters the backup recorded (RestoreOptions), within
+  // this many operations.
+  bool restore_counters = true;
+  uint64_t max_counter_ops = 1'000'000;
 };
 
 // Writes one backup's entries into a tree that was just emptied. Not

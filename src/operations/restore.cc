@@ -97,8 +97,12 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, operations::kMaxEntryBytes);
-  std::unique_ptr<layout::TreeWriter> tree = LayoutOf(options).NewWriter(
-      writer, state, {.acls_recorded = summary.acls_recorded, .valued_units = &summary.valued_ids});
+  std::unique_ptr<layout::TreeWriter> tree =
+      LayoutOf(options).NewWriter(writer, state,
+                                  {.acls_recorded = summary.acls_recorded,
+                                   .valued_units = &summary.valued_ids,
+                                   .restore_counters = options.restore_counters,
+                                   .max_counter_ops = options.max_counter_ops});
   operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                        summary.items + summary.versions);
   archive::TarEntry entry;

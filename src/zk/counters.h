@@ -39,6 +39,7 @@ class CounterBudget {
   bool Take(uint64_t ops, const std::string& path);
 
   uint64_t used() const { return used_; }
+  uint64_t max_ops() const { return max_ops_; }
   // Nodes whose counters were not brought back, the first kMaxNamed of them.
   const std::vector<std::string>& left_behind() const { return left_behind_; }
   uint64_t left_behind_count() const { return left_behind_count_; }

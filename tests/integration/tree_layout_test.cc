@@ -174,6 +174,54 @@ TEST_F(TreeLayoutTest, RecoverRollsBackAnInterruptedTreeRestore) {
   EXPECT_THAT(RunBaton({"recover", "--zk", url_}).out, HasSubstr("nothing to recover"));
 }
 
+// Apache Curator's SimpleDistributedQueue (tests/compat/CuratorQueue.java)
+// on `path`; its output, and the exit code in `code`.
+std::string Curator(const std::string& path, const std::string& args, int* code) {
+  std::string classpath;
+  for (const char* jar : {"curator-client", "curator-framework", "curator-recipes", "guava",
+                          "zookeeper", "zookeeper-jute", "slf4j-api"}) {
+    classpath += (classpath.empty() ? "" : ":") + std::string("/usr/share/java/") + jar + ".jar";
+  }
+  return Shell("java -cp " + classpath + " " + SourceDir() + "/tests/compat/CuratorQueue.java " +
+                   ZkAddress() + " " + path + " " + args + " 2>/dev/null",
+               code);
+}
+
+// What the tree layout is for: a restored queue keeps handing out items in
+// order, the old ones first, because the parent's cversion came back (a
+// restore that recreates the items without it makes the next offer fail
+// with NodeExists).
+TEST_F(TreeLayoutTest, ACuratorQueueWorksOnAfterARestore) {
+  zk_.Create(svc_, "");
+  const std::string queue = svc_ + "/queue";
+  int code = -1;
+  Curator(queue, "offer 30 old", &code);
+  ASSERT_EQ(code, 0);
+  Curator(queue, "take 10", &code);
+  ASSERT_EQ(code, 0);
+  const std::string tar = dir_ + "/queue.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  zk_.DeleteTree(queue);
+  // What every other tool does: the items come back by name, the counter
+  // does not, and the queue is broken.
+  RunResult plain = RunBaton({"restore", "--layout", "tree", "--no_restore_counters",
+                              "--backup_location", "file://" + tar, "--zk", url_});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  Curator(queue, "offer 1 new", &code);
+  EXPECT_NE(code, 0) << "the offer found a free name: the test shows nothing";
+
+  RunResult restore =
+      RunBaton({"restore", "--layout", "tree", "--backup_location", "file://" + tar, "--zk", url_});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  Curator(queue, "offer 1 new", &code);
+  EXPECT_EQ(code, 0) << "the next offer failed: the queue's cversion did not come back";
+  std::string taken = Curator(queue, "take 22", &code);
+  ASSERT_EQ(code, 0);
+  std::string expected;
+  for (int i = 10; i < 30; ++i) expected += "old" + std::to_string(i) + "\n";
+  EXPECT_EQ(taken, expected + "new0\n<empty>\n");
+}
+
 TEST(TreeEntryNames, NeverParseAsMarathonEntities) {
   for (const char* rel : {"", "/items/x", "/versions/x/2020-01-01T00:00:00.000Z", "/a/items/b"}) {
     const std::string name = std::string(layout::kTreeEntryPrefix) + rel;

@@ -14,10 +14,6 @@
 namespace baton::layout {
 namespace {
 
-// Past this many counter operations a restore leaves nodes with lower
-// counters and names them (see zk/counters.h).
-constexpr uint64_t kCounterBudget = 1'000'000;
-
 [[noreturn]] void Refuse(std::string_view name, const std::string& why) {
   throw Error("backup entry '" + util::Printable(name) + "' is not a node of a tree backup: " + why,
               ErrorKind::kCorruptBackup);
@@ -52,7 +48,10 @@ std::string Parent(const std::string& path) { return path.substr(0, path.rfind('
 class TreeNodeWriter final : public TreeWriter {
  public:
   TreeNodeWriter(zk::BatchWriter& writer, std::string root, const WriteOptions& options)
-      : writer_(writer), root_(std::move(root)), budget_(kCounterBudget) {
+      : writer_(writer),
+        root_(std::move(root)),
+        counters_(options.restore_counters),
+        budget_(counters_ ? options.max_counter_ops : 0) {
     if (options.acls_recorded) {
       unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
     }
@@ -70,7 +69,7 @@ class TreeNodeWriter final : public TreeWriter {
     }
     ++created_[Parent(path)];
     zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), AclOf(entry.acl),
-                        static_cast<int32_t>(Counter(entry, kVersionAttribute)));
+                        counters_ ? static_cast<int32_t>(Counter(entry, kVersionAttribute)) : 0);
   }
 
   // Each parent's child creations are raised to the recorded count, so its
@@ -78,14 +77,16 @@ class TreeNodeWriter final : public TreeWriter {
   void Finish() override {
     for (const auto& [path, creations] : creations_) {
       const int64_t pairs = creations - created_[path];
-      if (path != root_ && pairs > 0) zk::RaiseChildVersion(writer_, budget_, path, 2 * pairs);
+      if (counters_ && path != root_ && pairs > 0) {
+        zk::RaiseChildVersion(writer_, budget_, path, 2 * pairs);
+      }
     }
     writer_.Flush();
     if (budget_.left_behind_count() > 0) {
       spdlog::warn(
           "{} nodes keep lower counters (data version or cversion) than recorded: raising them "
           "would take more than {} operations; first: {}",
-          budget_.left_behind_count(), kCounterBudget, budget_.left_behind().front());
+          budget_.left_behind_count(), budget_.max_ops(), budget_.left_behind().front());
     }
   }
 
@@ -99,6 +100,7 @@ class TreeNodeWriter final : public TreeWriter {
 
   zk::BatchWriter& writer_;
   std::string root_;
+  const bool counters_;
   zk::CounterBudget budget_;
   std::unordered_map<std::string, int64_t> creations_;  // recorded, per parent
   std::unordered_map<std::string, int64_t> created_;    // by this restore
