@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "layout/marathon/backup_item.h"
@@ -172,6 +173,70 @@ TEST_F(TreeLayoutTest, RecoverRollsBackAnInterruptedTreeRestore) {
   EXPECT_EQ(Diff(before, zk_.Take(svc_)), "");
   EXPECT_EQ(StatOf(svc_ + "/brokers/seqid").version, 37);
   EXPECT_THAT(RunBaton({"recover", "--zk", url_}).out, HasSubstr("nothing to recover"));
+}
+
+// The shapes other services leave: SolrCloud's configsets (files up to
+// 500 KB) and collections' state.json, a chain 40 deep, one node with
+// 200,000 children, and a Kafka-like notification parent whose cversion is
+// in the thousands.
+TEST_F(TreeLayoutTest, SolrDeepAndWideTreesRoundTrip) {
+  std::vector<NewNode> nodes = {
+      {svc_, ""},
+      {svc_ + "/configs", ""},
+      {svc_ + "/configs/conf1", ""},
+      {svc_ + "/configs/conf1/solrconfig.xml", std::string(500 << 10, 's')},
+      {svc_ + "/configs/conf1/managed-schema", std::string(90 << 10, 'm')},
+      {svc_ + "/collections", ""},
+      {svc_ + "/collections/c1", R"({"configName":"conf1"})"},
+      {svc_ + "/collections/c1/state.json", R"({"c1":{"shards":{}}})"}};
+  std::string deep = svc_ + "/deep";
+  for (int depth = 0; depth < 40; ++depth) {
+    nodes.push_back({deep, "level " + std::to_string(depth)});
+    deep += "/d";
+  }
+  nodes.push_back({svc_ + "/wide", ""});
+  for (int i = 0; i < 200'000; ++i) nodes.push_back({svc_ + "/wide/w" + std::to_string(i), ""});
+  nodes.push_back({svc_ + "/changes", ""});
+  zk_.CreateMany(nodes);
+  for (int i = 0; i < 1500; ++i) {
+    const std::string made = CreateSequential(svc_ + "/changes/c-");
+    if (i < 1490) {
+      ASSERT_EQ(zoo_delete(zk_.handle(), made.c_str(), -1), ZOK);
+    }
+  }
+  // Snapshots of the small parts; the wide node by its children's names
+  // (a snapshot reads node by node).
+  auto small_parts = [&] {
+    Snapshot parts;
+    for (const char* part : {"/configs", "/collections", "/deep", "/changes"}) {
+      for (auto& [path, data] : zk_.Take(svc_ + part)) parts[part + path] = data;
+    }
+    return parts;
+  };
+  Snapshot before = small_parts();
+  std::vector<std::string> wide = zk_.Children(svc_ + "/wide");
+  ASSERT_EQ(wide.size(), 200'000u);
+
+  // No ACLs and no safety backup: they are tested elsewhere, and here they
+  // would double the test's time (getACL is one request per node).
+  const std::string tar = dir_ + "/tree.tar.zst";
+  RunResult backup = RunBaton({"backup", "--layout", "tree", "--no_acls", "--backup_location",
+                               "file://" + tar, "--zk", url_});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  zk_.DeleteTree(svc_ + "/changes");
+  zk_.DeleteTree(svc_ + "/wide/w7");
+  zk_.Create(svc_ + "/wide/after", "");
+  RunResult restore = RunBaton({"restore", "--layout", "tree", "--no_safety_backup",
+                                "--backup_location", "file://" + tar, "--zk", url_},
+                               600);
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(Diff(before, small_parts()), "");
+  std::vector<std::string> wide_after = zk_.Children(svc_ + "/wide");
+  std::sort(wide.begin(), wide.end());
+  std::sort(wide_after.begin(), wide_after.end());
+  EXPECT_EQ(wide_after, wide);
+  EXPECT_EQ(StatOf(svc_ + "/changes").cversion, 2 * 1500 - 10);
+  EXPECT_THAT(CreateSequential(svc_ + "/changes/c-"), HasSubstr("c-0000001500"));
 }
 
 // Apache Curator's SimpleDistributedQueue (tests/compat/CuratorQueue.java)
