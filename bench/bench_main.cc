@@ -249,7 +249,9 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
       {"baton backup (/dev/null)", "file:///dev/null"},
       {"baton backup (file, zstd)", "file://" + work + "/backup.tar.zst"},
       {"baton backup (file, --no_acls)", "file://" + work + "/no-acls.tar"},
-      {"baton backup (marathon format)", "file://" + work + "/marathon.tar"}};
+      {"baton backup (marathon format)", "file://" + work + "/marathon.tar"},
+      {"baton backup --layout tree", "file://" + work + "/tree.tar"},
+      {"baton backup --layout tree --no_acls", "file://" + work + "/tree-no-acls.tar"}};
   std::vector<std::vector<Row>> runs(backups.size());
   for (int round = 0; round < rounds; ++round) {
     for (size_t i = 0; i < backups.size(); ++i) {
@@ -257,6 +259,10 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
                                     backups[i].second, "--zk", zk + root};
       if (i == 3) args.insert(args.begin() + 1, "--no_acls");
       if (i == 4) args.insert(args.begin() + 1, {"--format", "marathon"});
+      // The tree layout reads the same nodes as any subtree: every node, its
+      // data, version, cversion and children count.
+      if (i >= 5) args.insert(args.begin() + 1, {"--layout", "tree"});
+      if (i == 6) args.insert(args.begin() + 1, "--no_acls");
       runs[i].push_back(
           Counted(hosts, [&] { return RunBaton(backups[i].first, baton, args, tree, log); }));
     }
@@ -264,7 +270,8 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::vector<Row> medians;
   for (auto& r : runs) medians.push_back(note(Median(r)));
   const Row &backup = medians[0], &backup_null = medians[1], &backup_zstd = medians[2],
-            &backup_no_acls = medians[3], &backup_marathon = medians[4];
+            &backup_no_acls = medians[3], &backup_marathon = medians[4], &tree_backup = medians[5],
+            &tree_no_acls = medians[6];
   Row seq_read = note(Counted(hosts, [&] {
     return FromProbe("baseline: sequential read", SequentialRead(zh, tree, budget));
   }));
@@ -277,6 +284,14 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
         "baton restore", baton,
         {"restore", "--force", "--no_safety_backup", "--to_other_path",
          "--allow_no_storage_version", "--backup_location", "file://" + tar, "--zk", zk + restored},
+        tree, log);
+  }));
+  DeleteTree(session, restored);
+  Row tree_restore = note(Counted(hosts, [&] {
+    return RunBaton(
+        "baton restore --layout tree", baton,
+        {"restore", "--layout", "tree", "--force", "--no_safety_backup", "--to_other_path",
+         "--backup_location", "file://" + work + "/tree.tar", "--zk", zk + restored},
         tree, log);
   }));
   DeleteTree(session, restored);
@@ -299,6 +314,8 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::filesystem::remove(work + "/backup.tar.zst");
   std::filesystem::remove(work + "/marathon.tar");
   std::filesystem::remove(work + "/no-acls.tar");
+  std::filesystem::remove(work + "/tree.tar");
+  std::filesystem::remove(work + "/tree-no-acls.tar");
 
   auto ratio = [](const Row& a, const Row& b) {
     return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
@@ -316,6 +333,9 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
       {"restore / Marathon restore", ratio(restore, marathon_write)},
       {"restore / sequential create", ratio(restore, seq_create)},
       {"backup / Marathon read", ratio(backup, marathon_read)},
+      {"tree backup / raw getACL", ratio(tree_backup, raw_acl)},
+      {"tree backup --no_acls / raw multiRead tree", ratio(tree_no_acls, raw_tree)},
+      {"tree restore / raw multi create", ratio(tree_restore, raw_create)},
       {"backup / sequential read", ratio(backup, seq_read)},
       {"file time / /dev/null time", backup.seconds / backup_null.seconds},
       {"zstd time / plain time", backup_zstd.seconds / backup.seconds},

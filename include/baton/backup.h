@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "baton/archive_format.h"
 #include "baton/env.h"
@@ -35,6 +36,12 @@ struct BackupOptions {
   // own, where the servers know it (3.6+); otherwise, or without it, as
   // pipelined single requests of the C client.
   bool multi_read = true;
+  // Tree layout: subtrees left out, as globs over the path below the root
+  // (fnmatch(3) without flags, so `*` matches `/` too): "/brokers/ids",
+  // "/admin/*". A matched node is left out with everything below it; the
+  // manifest lists the globs. A restore replaces the whole tree, so what was
+  // left out is gone after it: for subtrees a service rebuilds itself.
+  std::vector<std::string> exclude = {};
   // none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst).
   std::string compression = "auto";
   // Requests in flight at once while reading the tree.
@@ -54,9 +61,10 @@ struct BackupStats {
   uint64_t versions = 0;  // version entries
   uint64_t bytes = 0;     // node data bytes written
   bool has_storage_version = false;
-  std::string location;  // where it went, placeholder filled in, secrets redacted
-  int64_t zxid = 0;      // the backup is the tree as of this ZooKeeper transaction
-  int attempts = 0;      // reads of the tree it took to get a consistent one
+  uint64_t ephemerals = 0;  // tree layout: ephemeral nodes left out
+  std::string location;     // where it went, placeholder filled in, secrets redacted
+  int64_t zxid = 0;         // the backup is the tree as of this ZooKeeper transaction
+  int attempts = 0;         // reads of the tree it took to get a consistent one
   // Nothing at all was written to ZooKeeper while the tree was read, so no
   // node had to be checked again.
   bool quiet = false;

@@ -35,6 +35,10 @@ std::string Manifest::ToJson() const {
       {"bytes", bytes},
       {"entries_sha256", entries_sha256},
   };
+  if (layout != "marathon") {
+    j["ephemerals"] = ephemerals;
+    j["excluded"] = excluded;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -70,6 +74,8 @@ Manifest Manifest::FromJson(const std::string& text) {
     m.versions = j.at("versions").get<uint64_t>();
     m.bytes = j.at("bytes").get<uint64_t>();
     m.entries_sha256 = j.at("entries_sha256").get<std::string>();
+    m.ephemerals = j.value("ephemerals", uint64_t{0});
+    m.excluded = j.value("excluded", std::vector<std::string>{});
     return m;
   } catch (const json::exception& e) {
     throw Error(std::string("the backup's manifest is incomplete: ") + e.what());

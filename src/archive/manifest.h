@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace baton::archive {
 
@@ -17,12 +18,12 @@ inline constexpr std::string_view kSha256Attribute = "baton.sha256";
 inline constexpr std::string_view kAclAttribute = "baton.acl";
 
 struct Manifest {
-  int format_version = 1;  // 2 for a layout other than Marathon's
-  std::string tool;        // "baton 0.1.0"
+  int format_version = 1;           // 2 for a layout other than Marathon's
+  std::string tool;                 // "baton 0.1.0"
   std::string layout = "marathon";  // how the tree maps to entries (layout::Named)
-  std::string created;   // UTC, ISO 8601
-  std::string zk_hosts;  // as given, without credentials
-  std::string zk_path;   // the path of --zk; the state is <zk_path>/state
+  std::string created;              // UTC, ISO 8601
+  std::string zk_hosts;             // as given, without credentials
+  std::string zk_path;              // the path of --zk; the state is <zk_path>/state
   // The ZooKeeper transaction ids between which the backup was read; the
   // state it holds is the state at zxid_end.
   std::optional<int64_t> zxid_start, zxid_end;
@@ -34,6 +35,9 @@ struct Manifest {
   uint64_t items = 0;     // current values
   uint64_t versions = 0;  // version entries
   uint64_t bytes = 0;     // data bytes
+  // Tree layout: ephemeral nodes left out, and the --exclude globs.
+  uint64_t ephemerals = 0;
+  std::vector<std::string> excluded;
   // SHA-256 over "<name>\n<sha256 of data>\n" of every entry, in order.
   std::string entries_sha256;
 

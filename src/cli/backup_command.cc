@@ -25,6 +25,9 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
                  "with its data version and cversion")
       ->check(CLI::IsMember({"marathon", "tree"}))
       ->capture_default_str();
+  cmd.add_option("--exclude", options.exclude,
+                 "Tree layout: leave out the nodes whose path below <path> matches this glob "
+                 "(* matches / too), with their subtrees, e.g. /brokers/ids; repeatable");
   cmd.add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {
@@ -63,13 +66,17 @@ Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {
                          {"items", stats.items},
                          {"versions", stats.versions},
                          {"bytes", stats.bytes},
+                         {"ephemerals_left_out", stats.ephemerals},
                          {"storage_version", stats.has_storage_version},
                          {"zxid", fmt::format("0x{:x}", stats.zxid)},
                          {"attempts", stats.attempts},
                          {"quiet", stats.quiet}};
-  return {json, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}",
+  return {json, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}{}",
                             stats.location, stats.items, stats.versions, stats.bytes,
-                            stats.has_storage_version ? ", with storage version" : "")};
+                            stats.has_storage_version ? ", with storage version" : "",
+                            stats.ephemerals > 0
+                                ? fmt::format(" ({} ephemeral nodes left out)", stats.ephemerals)
+                                : "")};
 }
 
 }  // namespace

@@ -63,6 +63,12 @@ std::string ManifestText(const BackupSummary& s) {
                         static_cast<uint64_t>(m["zxid"]["start"].get<int64_t>()),
                         static_cast<uint64_t>(m["zxid"]["end"].get<int64_t>()));
   }
+  if (m.contains("ephemerals")) {
+    std::string excluded;
+    for (const json& glob : m["excluded"]) excluded += " " + Field(glob);
+    text += fmt::format("left out         {} ephemeral nodes; excluded:{}\n",
+                        m["ephemerals"].get<uint64_t>(), excluded.empty() ? " none" : excluded);
+  }
   return text + fmt::format("compression      {}\n", Field(m["compression"]));
 }
 

@@ -47,12 +47,16 @@ struct ReadOptions {
   size_t max_bytes_in_flight = size_t{64} << 20;
   // Read each node's ACL too (one more read per node).
   bool acls = false;
+  // Globs of paths below the root left out with their subtrees
+  // (BackupOptions::exclude; tree layout only).
+  std::vector<std::string> exclude = {};
 };
 
 // What the entries of a backup hold, as the layout counts them.
 struct Tally {
   uint64_t items = 0;
   uint64_t versions = 0;
+  uint64_t ephemerals = 0;  // left out (tree layout)
   std::optional<std::string> storage_version;
 };
 
@@ -99,6 +103,10 @@ class TreeWriter {
 struct Scope {
   std::string data;     // the tree that is backed up and replaced
   std::string control;  // the ownership lock, the restore marker, backup markers
+  // A restore that finds no `data` node creates it as a container (Marathon's
+  // state, as Curator creates it) or as a persistent node (a tree's root,
+  // which must outlive its children).
+  bool data_is_container = true;
 };
 
 class Layout {

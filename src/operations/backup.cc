@@ -142,6 +142,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   manifest.acls = job.read.acls;
   manifest.items = tally.items;
   manifest.versions = tally.versions;
+  manifest.ephemerals = tally.ephemerals;
+  manifest.excluded = job.read.exclude;
   manifest.storage_version = tally.storage_version;
   manifest.zxid_start = prints.first();
   manifest.zxid_end = attempt.quiet ? window.start_zxid() : prints.newest();
@@ -202,6 +204,14 @@ BackupStats Backup(const BackupOptions& options) {
   zk::ZkSession session(options.zk, options.timeouts);
   const layout::Layout& layout = layout::Named(options.layout);
   const layout::Scope scope = layout.ScopeOf(options.zk);
+  if (layout.name() != "marathon" && options.format == ArchiveFormat::kMarathon) {
+    throw Error("Marathon's archive format holds only Marathon's layout: a --layout " +
+                    std::string(layout.name()) + " backup is written in the baton format",
+                ErrorKind::kInvalidInput);
+  }
+  if (!options.exclude.empty() && layout.name() != "tree") {
+    throw Error("--exclude is for the tree layout (--layout tree)", ErrorKind::kInvalidInput);
+  }
   const std::string& state = scope.data;
   if (!session.Exists(state)) {
     // A restore, running or cut off, may have emptied the state (and the
@@ -221,7 +231,8 @@ BackupStats Backup(const BackupOptions& options) {
       .multi_read = options.multi_read && zk::wire::SupportsMultiRead(options.zk, options.timeouts),
       .read = {.max_in_flight = options.max_in_flight,
                .max_bytes_in_flight = kMaxBytesInFlight,
-               .acls = acls},
+               .acls = acls,
+               .exclude = options.exclude},
       .compression = compression,
       .where = storage->Describe()};
   // The total makes the walk's progress a fraction; counting costs a request
@@ -232,6 +243,7 @@ BackupStats Backup(const BackupOptions& options) {
   Attempt done = ReadUntilConsistent(job, *storage, std::move(sink), stats.attempts);
   stats.items = done.manifest.items;
   stats.versions = done.manifest.versions;
+  stats.ephemerals = done.manifest.ephemerals;
   stats.bytes = done.manifest.bytes;
   stats.has_storage_version = done.manifest.storage_version.has_value();
   stats.zxid = done.manifest.zxid_end.value_or(0);

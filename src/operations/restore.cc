@@ -91,7 +91,11 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
   zk::BatchWriter writer(session, options.max_batch_bytes, options.max_batch_ops,
                          options.max_in_flight);
   writer.FenceOn(owner.lock.fence());
-  session.EnsureContainers(state);
+  if (ScopeOf(options).data_is_container) {
+    session.EnsureContainers(state);
+  } else if (!session.Exists(state)) {
+    session.Put(state, "");
+  }
   uint64_t deleted = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
   spdlog::info("removed {} nodes under {}", deleted, state);
 

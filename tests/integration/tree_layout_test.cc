@@ -7,7 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "layout/marathon/backup_item.h"
 #include "support/zk_test.h"
@@ -92,6 +97,25 @@ TEST_F(TreeLayoutTest, ASubtreeComesBackWithItsCounters) {
   // The left-out ephemeral's number is not handed out again either.
   EXPECT_THAT(CreateSequential(svc_ + "/brokers/ids/b-", ZOO_EPHEMERAL_SEQUENTIAL),
               HasSubstr("b-0000000001"));
+}
+
+// A tree restored into a path that does not exist yet gets a persistent
+// root: a container root would be reaped once its service emptied it.
+TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
+  Populate();
+  const std::string tar = dir_ + "/tree.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  const std::string copy = root_ + "/copy";
+  RunResult r = RunBaton({"restore", "--layout", "tree", "--to_other_path", "--backup_location",
+                          "file://" + tar, "--zk", "zk://" + ZkAddress() + copy});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(zk_.Get(copy), "root data");
+  EXPECT_EQ(StatOf(copy).ephemeralOwner, 0);
+  // The client cannot see a node's type: empty it and wait past the test
+  // server's container reaper (every 500 ms).
+  for (const std::string& child : zk_.Children(copy)) zk_.DeleteTree(copy + "/" + child);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(zk_.Exists(copy));
 }
 
 TEST_F(TreeLayoutTest, ABackupOfOneLayoutIsNotRestoredAsTheOther) {
@@ -285,6 +309,91 @@ TEST_F(TreeLayoutTest, ACuratorQueueWorksOnAfterARestore) {
   std::string expected;
   for (int i = 10; i < 30; ++i) expected += "old" + std::to_string(i) + "\n";
   EXPECT_EQ(taken, expected + "new0\n<empty>\n");
+}
+
+TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManifest) {
+  Populate();
+  zk_.Create(svc_ + "/admin/reassign/p1", "x");
+  const std::string tar = dir_ + "/tree.tar";
+  RunResult backup =
+      RunBaton({"backup", "--layout", "tree", "--exclude", "/admin/*", "--exclude",
+                "/config/changes", "--backup_location", "file://" + tar, "--zk", url_});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_THAT(backup.out, HasSubstr("(1 ephemeral nodes left out)"));
+  RunResult inspect = RunBaton({"inspect", "--json", "file://" + tar});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  nlohmann::json manifest = nlohmann::json::parse(inspect.out)["manifest"];
+  EXPECT_EQ(manifest["ephemerals"], 1);
+  EXPECT_EQ(manifest["excluded"], nlohmann::json({"/admin/*", "/config/changes"}));
+  EXPECT_THAT(RunBaton({"inspect", "file://" + tar}).out,
+              HasSubstr("left out         1 ephemeral nodes; excluded: /admin/* /config/changes"));
+
+  std::string names = Shell("tar -tf " + tar);
+  EXPECT_THAT(names, HasSubstr("zk-tree/n/admin\n"));  // the glob matches below it
+  EXPECT_THAT(names, ::testing::Not(HasSubstr("zk-tree/n/admin/reassign")));
+  EXPECT_THAT(names, ::testing::Not(HasSubstr("zk-tree/n/config/changes")));
+  EXPECT_THAT(names, HasSubstr("zk-tree/n/config\n"));
+
+  RunResult marathon = RunBaton({"backup", "--exclude", "/x", "--backup_location",
+                                 "file://" + dir_ + "/m.tar", "--zk", url_});
+  EXPECT_EQ(marathon.exit_code, kExitFailed);
+  EXPECT_THAT(marathon.err, HasSubstr("--exclude is for the tree layout"));
+  RunResult format = RunBaton({"backup", "--layout", "tree", "--format", "marathon",
+                               "--backup_location", "file://" + dir_ + "/m.tar", "--zk", url_});
+  EXPECT_EQ(format.exit_code, kExitFailed);
+  EXPECT_THAT(format.err, HasSubstr("written in the baton format"));
+}
+
+// README's "Backing up Kafka's ZooKeeper", run as written against a
+// Kafka-like tree with a live broker (an ephemeral id held by a session of
+// its own), stopped where the walk-through says so.
+TEST_F(TreeLayoutTest, TheKafkaWalkthroughRunsAsWritten) {
+  std::ifstream readme(SourceDir() + "/README.md");
+  std::string text(std::istreambuf_iterator<char>(readme), {});
+  size_t begin = text.find("<!-- kafka-walkthrough:begin -->\n```sh\n");
+  size_t end = text.find("```\n<!-- kafka-walkthrough:end -->");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  begin = text.find("```sh\n", begin) + 6;
+  std::string script = text.substr(begin, end - begin);
+  const std::string stop = "# ... stop every broker, then:\n";
+  ASSERT_NE(script.find(stop), std::string::npos);
+  script.replace(script.find(stop), stop.size(),
+                 "for i in $(seq 600); do [ -e $DIR/stopped ] && break; sleep 0.1; done\n");
+  std::ofstream(dir_ + "/kafka.sh") << script;
+
+  Populate();
+  for (const std::string& id : zk_.Children(svc_ + "/brokers/ids")) {
+    zk_.DeleteTree(svc_ + "/brokers/ids/" + id);
+  }
+  Snapshot before = zk_.Take(svc_);
+  auto broker = std::make_unique<TestZk>();
+  ASSERT_EQ(zoo_create(broker->handle(), (svc_ + "/brokers/ids/1").c_str(), "b", 1,
+                       &ZOO_OPEN_ACL_UNSAFE, ZOO_EPHEMERAL, nullptr, 0),
+            ZOK);
+
+  const std::string out_path = dir_ + "/out.txt";
+  const std::string command = "cd " + dir_ + " && ZK=" + ZkAddress() + " KAFKA=" + svc_ +
+                              " DIR=" + dir_ + " BATON=" + BatonBinary() +
+                              " timeout 120 bash -e kafka.sh > out.txt 2>&1 < /dev/null";
+  int rc = -1;
+  std::thread run([&] { rc = std::system(command.c_str()); });
+  auto out = [&] {
+    std::ifstream file(out_path);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+  };
+  for (int i = 0; i < 600 && out().find("refused: exit") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  broker.reset();  // the broker stops: its session and ephemeral id go
+  std::ofstream(dir_ + "/stopped") << "";
+  run.join();
+  ASSERT_EQ(rc, 0) << out();
+  EXPECT_THAT(out(), HasSubstr("layout           tree"));
+  EXPECT_THAT(out(), HasSubstr("left out         1 ephemeral nodes"));
+  EXPECT_THAT(out(), HasSubstr("refused: exit 3"));
+  EXPECT_THAT(out(), HasSubstr("no differences: a restore would change nothing"));
+  EXPECT_EQ(Diff(before, zk_.Take(svc_)), "");
 }
 
 TEST(TreeEntryNames, NeverParseAsMarathonEntities) {

@@ -126,7 +126,7 @@ class TreeLayout final : public Layout {
                     ErrorKind::kInvalidInput);
       }
     }
-    return {zk.path, std::string(kTreeControlRoot) + zk.path};
+    return {zk.path, std::string(kTreeControlRoot) + zk.path, /*data_is_container=*/false};
   }
 
   // An ephemeral node is a live session's: a service is using the tree.
@@ -155,6 +155,7 @@ class TreeLayout final : public Layout {
     TreeWalk walk(reader, root, Skipped(root), options, emit, prints);
     TreeWalk::Counts counts = walk.Run();
     tally.items += counts.nodes;
+    tally.ephemerals += counts.ephemerals;
   }
 
   uint64_t CountUnits(zk::ZkSession&, const std::string&) const override { return 0; }

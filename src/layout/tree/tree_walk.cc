@@ -1,5 +1,7 @@
 #include "layout/tree/tree_walk.h"
 
+#include <fnmatch.h>
+
 #include "baton/error.h"
 #include "layout/tree/tree_layout.h"
 #include "util/interrupt.h"
@@ -85,13 +87,21 @@ void TreeWalk::Listed(Read& read) {
   const std::string prefix = read.path == "/" ? "/" : read.path + "/";
   for (auto it = read.children.rbegin(); it != read.children.rend(); ++it) {
     std::string child = prefix + *it;
-    if (skip_.count(child) == 0) todo_.push_back(std::move(child));
+    if (skip_.count(child) == 0 && !Excluded(child)) todo_.push_back(std::move(child));
   }
 }
 
 void TreeWalk::Finish(Node& node) {
   ++counts_.nodes;
   emit_(std::move(node.entry));
+}
+
+bool TreeWalk::Excluded(const std::string& path) const {
+  const std::string below = path.substr(root_.size());
+  for (const std::string& glob : options_.exclude) {
+    if (fnmatch(glob.c_str(), below.c_str(), 0) == 0) return true;
+  }
+  return false;
 }
 
 std::string TreeWalk::EntryName(const std::string& path) const {

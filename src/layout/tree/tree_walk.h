@@ -43,6 +43,8 @@ class TreeWalk {
   void Listed(Read& read);
   void Finish(Node& node);
   std::string EntryName(const std::string& path) const;
+  // Whether `path` matches one of ReadOptions::exclude.
+  bool Excluded(const std::string& path) const;
 
   zk::NodeReader& reader_;
   std::string root_;
