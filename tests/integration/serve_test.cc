@@ -485,14 +485,9 @@ TEST_F(ServeTest, StructuredLogsCarryNoCredentials) {
 }
 
 TEST_F(ServeTest, TheReadmeWalkthroughRunsAsWritten) {
-  std::ifstream readme(SourceDir() + "/README.md");
-  std::string text(std::istreambuf_iterator<char>(readme), {});
-  size_t begin = text.find("<!-- walkthrough:begin -->\n```sh\n");
-  size_t end = text.find("```\n<!-- walkthrough:end -->");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  begin = text.find("```sh\n", begin) + 6;
-  std::ofstream(dir_ + "/walkthrough.sh") << text.substr(begin, end - begin);
+  const std::string script = ReadmeBlock("walkthrough");
+  ASSERT_NE(script, "");
+  std::ofstream(dir_ + "/walkthrough.sh") << script;
 
   zk_.DeleteTree("/walkthrough");
   std::string a = Address(FreePort()), b = Address(FreePort());

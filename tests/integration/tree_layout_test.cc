@@ -348,14 +348,8 @@ TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManif
 // Kafka-like tree with a live broker (an ephemeral id held by a session of
 // its own), stopped where the walk-through says so.
 TEST_F(TreeLayoutTest, TheKafkaWalkthroughRunsAsWritten) {
-  std::ifstream readme(SourceDir() + "/README.md");
-  std::string text(std::istreambuf_iterator<char>(readme), {});
-  size_t begin = text.find("<!-- kafka-walkthrough:begin -->\n```sh\n");
-  size_t end = text.find("```\n<!-- kafka-walkthrough:end -->");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  begin = text.find("```sh\n", begin) + 6;
-  std::string script = text.substr(begin, end - begin);
+  std::string script = ReadmeBlock("kafka-walkthrough");
+  ASSERT_NE(script, "");
   const std::string stop = "# ... stop every broker, then:\n";
   ASSERT_NE(script.find(stop), std::string::npos);
   script.replace(script.find(stop), stop.size(),

@@ -113,6 +113,16 @@ std::string TempDir() {
 
 std::string SourceDir() { return BATON_TEST_SOURCE_DIR; }
 
+std::string ReadmeBlock(const std::string& name) {
+  const std::string text = ReadFile(SourceDir() + "/README.md");
+  const std::string open = "<!-- " + name + ":begin -->\n```sh\n";
+  size_t begin = text.find(open);
+  size_t end = text.find("```\n<!-- " + name + ":end -->");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return "";
+  begin += open.size();
+  return text.substr(begin, end - begin);
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});

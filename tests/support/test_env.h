@@ -26,6 +26,10 @@ std::string UniqueRoot(const std::string& name);
 std::string TempDir();
 // The repository's top directory.
 std::string SourceDir();
+// The shell block of README.md between "<!-- NAME:begin -->" and
+// "<!-- NAME:end -->" (a walk-through a test runs as written); empty when
+// the markers are missing.
+std::string ReadmeBlock(const std::string& name);
 // The whole content of a file ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
 // Runs a shell command and returns its stdout; fails the test on a non-zero
