@@ -2,14 +2,27 @@
 
 #include <spdlog/spdlog.h>
 
+#include "baton/error.h"
+
 namespace baton::zk {
 
 QuietWindow::QuietWindow(ZkSession& session, const std::string& prefix, const std::string& data)
     : session_(session) {
   char created[1024] = {};
   Stat stat{};
-  int rc = zoo_create2(session.handle(), prefix.c_str(), data.data(), static_cast<int>(data.size()),
+  auto create = [&] {
+    return zoo_create2(session.handle(), prefix.c_str(), data.data(), static_cast<int>(data.size()),
                        session.acl(), ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created - 1, &stat);
+  };
+  int rc = create();
+  if (rc == ZNONODE) {  // a control path no restore made yet (a tree's, under /baton)
+    try {
+      session.EnsureContainers(prefix.substr(0, prefix.rfind('/')));
+      rc = create();
+    } catch (const Error& e) {
+      spdlog::debug("cannot create {}: {}", prefix.substr(0, prefix.rfind('/')), e.what());
+    }
+  }
   if (rc != ZOK) {
     spdlog::debug("cannot create {}*: {}; every node read will be checked again", prefix,
                   zerror(rc));

@@ -15,8 +15,8 @@ namespace baton::zk {
 
 class QuietWindow {
  public:
-  // Creates `<prefix><sequence>`. Without permission to, the window is
-  // never quiet and callers check node by node.
+  // Creates `<prefix><sequence>`, its missing parents as containers. Without
+  // permission to, the window is never quiet and callers check node by node.
   QuietWindow(ZkSession& session, const std::string& prefix, const std::string& data);
   ~QuietWindow();
   QuietWindow(const QuietWindow&) = delete;

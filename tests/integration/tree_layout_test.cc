@@ -118,6 +118,19 @@ TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
   EXPECT_TRUE(zk_.Exists(copy));
 }
 
+// The point-in-time proof works for a tree as for Marathon's state: on a
+// quiet tree the window's marker (in the control path, made on demand)
+// proves it, and no node is read twice.
+TEST_F(TreeLayoutTest, AQuietTreeIsProvenWithoutASecondRead) {
+  Populate();
+  RunResult r = RunBaton({"backup", "--json", "--layout", "tree", "--backup_location",
+                          "file://" + dir_ + "/tree.tar", "--zk", url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json result = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(result["quiet"].get<bool>()) << r.err;
+  EXPECT_EQ(result["attempts"], 1);
+}
+
 TEST_F(TreeLayoutTest, ABackupOfOneLayoutIsNotRestoredAsTheOther) {
   Populate();
   const std::string tar = dir_ + "/tree.tar";

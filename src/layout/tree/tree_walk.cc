@@ -79,7 +79,9 @@ void TreeWalk::Listed(Read& read) {
     if (counts_.ephemerals++ == 0) counts_.first_ephemeral = read.path;
     return;
   }
-  if (prints_ != nullptr) prints_->AddBoth(read.path, stat.mzxid, stat.pzxid);
+  // The data length lets the point-in-time check read a small node's Stat
+  // in a batch rather than as a request of its own.
+  if (prints_ != nullptr) prints_->AddBoth(read.path, stat.mzxid, stat.pzxid, stat.dataLength);
   node.entry.data = std::move(read.data);
   node.entry.attributes = {{kVersionAttribute, std::to_string(stat.version)},
                            {kChildVersionAttribute, std::to_string(stat.cversion)},
