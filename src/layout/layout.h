@@ -134,6 +134,12 @@ class Layout {
   // What the entry named `name` is. Throws baton::Error (kCorruptBackup)
   // when the name is not one of this layout's.
   virtual EntryKind Describe(std::string_view name) const = 0;
+  // Checks the attributes the layout itself recorded on an entry (name,
+  // value), while a backup is validated: throws baton::Error
+  // (kCorruptBackup) for a value it could not write back.
+  virtual void CheckAttributes(
+      std::string_view name,
+      const std::vector<std::pair<std::string, std::string>>& attributes) const = 0;
   // Whether a complete backup of this layout holds a storage version
   // (Marathon writes it last, so a backup without one may be cut short).
   virtual bool HasStorageVersion() const = 0;

@@ -50,6 +50,7 @@ void CheckSize(const archive::TarEntry& entry, uint64_t acl_bytes, uint64_t max_
 void CheckEntry(const layout::Layout& layout, const archive::TarEntry& entry,
                 BackupSummary& summary, const ValidationOptions& options) {
   const layout::EntryKind kind = layout.Describe(entry.name);
+  layout.CheckAttributes(entry.name, entry.attributes);
   CheckSize(entry, CheckAcl(entry), options.max_node_bytes);
   summary.bytes += entry.data.size();
   if (kind.storage_version) {
@@ -81,8 +82,7 @@ void CheckWhole(const layout::Layout& layout, const BackupSummary& summary,
         "one): restoring it would empty the state; pass --allow_empty if that is meant",
         ErrorKind::kCorruptBackup);
   }
-  if (layout.HasStorageVersion() && !summary.storage_version &&
-      !options.allow_no_storage_version) {
+  if (layout.HasStorageVersion() && !summary.storage_version && !options.allow_no_storage_version) {
     throw Error(
         "the backup has no storage version (Marathon writes it last, so the backup may be cut "
         "short, and Marathon takes a state without one for a new one); pass "

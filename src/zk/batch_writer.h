@@ -51,6 +51,8 @@ class BatchWriter {
   void Flush();
 
   uint64_t replayed_batches() const { return replayed_batches_; }
+  // The session it writes through, for reads between flushes.
+  ZkSession& session() { return session_; }
 
  private:
   struct Op;

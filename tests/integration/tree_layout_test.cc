@@ -12,6 +12,8 @@
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "layout/marathon/backup_item.h"
@@ -83,6 +85,16 @@ TEST_F(TreeLayoutTest, ASubtreeComesBackWithItsCounters) {
   RunResult inspect = RunBaton({"inspect", "--json", "file://" + tar});
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_EQ(nlohmann::json::parse(inspect.out)["layout"], "tree");
+  // Every node's entry comes after its parent's: a restore creates them in
+  // that order.
+  std::set<std::string> seen;
+  std::istringstream names(Shell("tar -tf " + tar));
+  for (std::string name; std::getline(names, name);) {
+    if (name.starts_with("zk-tree/n/")) {
+      EXPECT_TRUE(seen.count(name.substr(0, name.rfind('/')))) << name;
+    }
+    seen.insert(name);
+  }
 
   for (const std::string& child : zk_.Children(svc_)) zk_.DeleteTree(svc_ + "/" + child);
   RunResult restore =
@@ -103,6 +115,11 @@ TEST_F(TreeLayoutTest, ASubtreeComesBackWithItsCounters) {
 // root: a container root would be reaped once its service emptied it.
 TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
   Populate();
+  // The root's own counter: 3 children made by Populate, 10 more made and
+  // gone, so its next sequential child is number 13.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(zoo_delete(zk_.handle(), CreateSequential(svc_ + "/s-").c_str(), -1), ZOK);
+  }
   const std::string tar = dir_ + "/tree.tar";
   ASSERT_EQ(Backup(tar).exit_code, 0);
   const std::string copy = root_ + "/copy";
@@ -111,6 +128,7 @@ TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(zk_.Get(copy), "root data");
   EXPECT_EQ(StatOf(copy).ephemeralOwner, 0);
+  EXPECT_THAT(CreateSequential(copy + "/s-"), HasSubstr("s-0000000013"));
   // The client cannot see a node's type: empty it and wait past the test
   // server's container reaper (every 500 ms).
   for (const std::string& child : zk_.Children(copy)) zk_.DeleteTree(copy + "/" + child);
@@ -129,6 +147,39 @@ TEST_F(TreeLayoutTest, AQuietTreeIsProvenWithoutASecondRead) {
   nlohmann::json result = nlohmann::json::parse(r.out);
   EXPECT_TRUE(result["quiet"].get<bool>()) << r.err;
   EXPECT_EQ(result["attempts"], 1);
+}
+
+// The counters are attributes outside the checksums: one ZooKeeper could
+// not take is refused while the backup is validated, before anything is
+// deleted (it used to escape as a std::invalid_argument mid-restore, after
+// the tree was emptied, past the rollback).
+TEST_F(TreeLayoutTest, ACounterThatCannotBeWrittenBackIsRefusedBeforeAnythingIsTouched) {
+  Populate();
+  const std::string tar = dir_ + "/tree.tar", bad = dir_ + "/bad.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  std::ofstream(dir_ + "/tamper.py")
+      << "import base64, sys, tarfile\n"
+         "with tarfile.open(sys.argv[1]) as src, tarfile.open(sys.argv[2], 'w', "
+         "format=tarfile.PAX_FORMAT) as dst:\n"
+         "    for m in src.getmembers():\n"
+         "        if m.name == 'zk-tree/n/brokers/seqid':\n"
+         "            for k in list(m.pax_headers):\n"
+         "                if k.endswith('baton.version'):\n"
+         "                    m.pax_headers[k] = base64.b64encode(b'abc').decode() "
+         "if k.startswith('LIBARCHIVE') else 'abc'\n"
+         "        dst.addfile(m, src.extractfile(m))\n";
+  ASSERT_EQ(std::system(("python3 " + dir_ + "/tamper.py " + tar + " " + bad).c_str()), 0);
+  zk_.Create(svc_ + "/written-after", "x");
+  Snapshot before = zk_.Take(svc_);
+
+  RunResult verify = RunBaton({"verify", "file://" + bad});
+  EXPECT_EQ(verify.exit_code, kExitFailed);
+  EXPECT_THAT(verify.err, HasSubstr("baton.version is 'abc'"));
+  RunResult r = RunBaton({"restore", "--layout", "tree", "--force", "--backup_location",
+                          "file://" + bad, "--zk", url_});
+  EXPECT_EQ(r.exit_code, kExitFailed);
+  EXPECT_THAT(r.err, HasSubstr("baton.version is 'abc'"));
+  EXPECT_EQ(Diff(before, zk_.Take(svc_)), "");
 }
 
 TEST_F(TreeLayoutTest, ABackupOfOneLayoutIsNotRestoredAsTheOther) {

@@ -92,6 +92,11 @@ class MarathonLayout final : public Layout {
                      .unit = marathon::IdKey(item.category, item.id)};
   }
 
+  void CheckAttributes(std::string_view,
+                       const std::vector<std::pair<std::string, std::string>>&) const override {
+    // Marathon's entries carry no attributes of the layout's own.
+  }
+
   bool HasStorageVersion() const override { return true; }
 
   std::string StorageVersion(const std::string& data) const override {

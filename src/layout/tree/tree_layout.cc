@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <optional>
 #include <unordered_map>
 
 #include "layout/tree/tree_walk.h"
@@ -36,9 +38,26 @@ std::string_view RelativePath(std::string_view name) {
   return rel;
 }
 
+// A counter attribute: ZooKeeper's counters are int32 and never negative.
+std::optional<int32_t> ParseCounter(std::string_view text) {
+  int32_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+bool IsCounter(std::string_view key) {
+  return key == kVersionAttribute || key == kChildVersionAttribute || key == kChildrenAttribute;
+}
+
+// The entry's counter `key` (0 when not recorded); validation refused
+// entries whose counters do not parse.
 int64_t Counter(const Entry& entry, std::string_view key) {
   for (const auto& [k, v] : entry.attributes) {
-    if (k == key) return std::stoll(v);
+    if (k != key) continue;
+    std::optional<int32_t> value = ParseCounter(v);
+    if (!value) Refuse(entry.name, "its " + std::string(key) + " is not a counter");
+    return *value;
   }
   return 0;
 }
@@ -63,7 +82,10 @@ class TreeNodeWriter final : public TreeWriter {
     const int64_t creations =
         (Counter(entry, kChildVersionAttribute) + Counter(entry, kChildrenAttribute)) / 2;
     if (creations > 0) creations_[path] = creations;
-    if (path == root_) {  // it exists: the restore emptied it
+    if (path == root_) {  // it exists: the restore emptied it, or made it
+      root_version_ = counters_ ? Counter(entry, kVersionAttribute) : 0;
+      root_data_ = entry.data;
+      root_acl_ = AclOf(entry.acl);
       writer_.Set(path, std::move(entry.data));
       return;
     }
@@ -82,6 +104,7 @@ class TreeNodeWriter final : public TreeWriter {
       }
     }
     writer_.Flush();
+    FinishRoot();
     if (budget_.left_behind_count() > 0) {
       spdlog::warn(
           "{} nodes keep lower counters (data version or cversion) than recorded: raising them "
@@ -91,6 +114,33 @@ class TreeNodeWriter final : public TreeWriter {
   }
 
  private:
+  // The root is not created like the others: it was emptied (its counters
+  // only grew) or made by the restore (its counters start at 0, and so would
+  // its next sequential child's name). Raised to what was recorded, from
+  // what the server reports now; its recorded ACL is set last, after every
+  // write that might need the restoring session's permissions.
+  void FinishRoot() {
+    Stat stat{};
+    zk::ZkSession& session = writer_.session();
+    if (!session.Get(root_, &stat)) return;
+    if (counters_) {
+      const int64_t now = (int64_t{stat.cversion} + stat.numChildren) / 2;
+      auto recorded = creations_.find(root_);
+      if (recorded != creations_.end() && recorded->second > now) {
+        zk::RaiseChildVersion(writer_, budget_, root_, 2 * (recorded->second - now));
+      }
+      const int64_t sets = root_version_ - stat.version;
+      if (sets > 0 && budget_.Take(static_cast<uint64_t>(sets), root_)) {
+        for (int64_t i = 0; i < sets; ++i) writer_.Set(root_, root_data_);
+      }
+      writer_.Flush();
+    }
+    if (root_acl_) {
+      int rc = zoo_set_acl(session.handle(), root_.c_str(), -1, root_acl_->get());
+      if (rc != ZOK) zk::ThrowZkError(rc, "set the recorded ACL of", root_);
+    }
+  }
+
   std::shared_ptr<const zk::Acl> AclOf(const std::string& text) {
     if (text.empty()) return unrecorded_;
     auto [it, added] = acls_.try_emplace(text);
@@ -106,6 +156,9 @@ class TreeNodeWriter final : public TreeWriter {
   std::unordered_map<std::string, int64_t> created_;    // by this restore
   std::unordered_map<std::string, std::shared_ptr<const zk::Acl>> acls_;
   std::shared_ptr<const zk::Acl> unrecorded_;
+  int64_t root_version_ = 0;
+  std::string root_data_;
+  std::shared_ptr<const zk::Acl> root_acl_;
 };
 
 // Never read: ZooKeeper's own tree and Baton's control nodes.
@@ -166,6 +219,16 @@ class TreeLayout final : public Layout {
     std::string_view rel = RelativePath(name);
     std::string_view top = rel.empty() ? "/" : rel.substr(1, rel.find('/', 1) - 1);
     return EntryKind{.category = std::string(top), .unit = std::hash<std::string_view>{}(name)};
+  }
+
+  void CheckAttributes(
+      std::string_view name,
+      const std::vector<std::pair<std::string, std::string>>& attributes) const override {
+    for (const auto& [key, value] : attributes) {
+      if (IsCounter(key) && !ParseCounter(value)) {
+        Refuse(name, key + " is '" + util::Printable(value) + "', not a count from 0 to 2^31-1");
+      }
+    }
   }
 
   bool HasStorageVersion() const override { return false; }

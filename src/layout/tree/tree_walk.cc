@@ -14,6 +14,9 @@ struct TreeWalk::Node {
   Entry entry;
   int parts = 1;
   bool left_out = false;  // ephemeral, or deleted while the walk ran
+  // Read once every part is in and the node is kept: a child's entry must
+  // follow its parent's (a restore creates them in archive order).
+  std::vector<std::string> children;
 };
 
 struct TreeWalk::Read : zk::NodeRead {
@@ -66,11 +69,15 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
   } else {
     Listed(read);
   }
-  if (--node.parts == 0 && !node.left_out) Finish(node);
+  if (--node.parts > 0 || node.left_out) return;
+  for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
+    todo_.push_back(std::move(*it));
+  }
+  Finish(node);
 }
 
-// A node's data and children are back: its children go on the to-do list
-// in reverse, so that they are read in name order.
+// A node's data and children are back: its children are read once the node
+// is complete, in name order (pushed in reverse).
 void TreeWalk::Listed(Read& read) {
   Node& node = *read.node;
   const Stat& stat = read.stat;
@@ -87,9 +94,9 @@ void TreeWalk::Listed(Read& read) {
                            {kChildVersionAttribute, std::to_string(stat.cversion)},
                            {kChildrenAttribute, std::to_string(stat.numChildren)}};
   const std::string prefix = read.path == "/" ? "/" : read.path + "/";
-  for (auto it = read.children.rbegin(); it != read.children.rend(); ++it) {
-    std::string child = prefix + *it;
-    if (skip_.count(child) == 0 && !Excluded(child)) todo_.push_back(std::move(child));
+  for (const std::string& name : read.children) {
+    std::string child = prefix + name;
+    if (skip_.count(child) == 0 && !Excluded(child)) node.children.push_back(std::move(child));
   }
 }
 
