@@ -212,6 +212,15 @@ BackupStats Backup(const BackupOptions& options) {
   if (!options.exclude.empty() && layout.name() != "tree") {
     throw Error("--exclude is for the tree layout (--layout tree)", ErrorKind::kInvalidInput);
   }
+  for (const std::string& glob : options.exclude) {
+    // Matched against the path below the root, which starts with '/': any
+    // other glob would silently match nothing.
+    if (!glob.starts_with('/')) {
+      throw Error("--exclude " + glob + ": a glob of the path below " + options.zk.path +
+                      ", starting with / (e.g. /" + glob + ")",
+                  ErrorKind::kInvalidInput);
+    }
+  }
   const std::string& state = scope.data;
   if (!session.Exists(state)) {
     // A restore, running or cut off, may have emptied the state (and the

@@ -15,15 +15,18 @@ struct InFlight {
   NodeRead* read;
   CompletionQueue<std::unique_ptr<NodeRead>>* queue;
   std::atomic<int> parts{1};
-  int rc = ZOK;  // the first failure among the parts
+  // The first failure among the parts; a kNode read's second request may
+  // fail on the sending thread while the first reply comes back.
+  std::atomic<int> rc{ZOK};
 };
 
 void HandBack(const void* context, int rc) {
   auto* in_flight = static_cast<InFlight*>(const_cast<void*>(context));
-  if (rc != ZOK && in_flight->rc == ZOK) in_flight->rc = rc;
+  int none = ZOK;
+  if (rc != ZOK) in_flight->rc.compare_exchange_strong(none, rc);
   if (--in_flight->parts > 0) return;
   std::unique_ptr<InFlight> done(in_flight);
-  done->read->rc = done->rc;
+  done->read->rc = done->rc.load();
   done->queue->Push(std::unique_ptr<NodeRead>(done->read));
 }
 
@@ -86,9 +89,9 @@ void PipelinedReader::Send(std::unique_ptr<NodeRead> read) {
       rc = zoo_aget(zh, path, 0, &OnData, context);
       if (rc != ZOK) break;
       if (int second = zoo_aget_children2(zh, path, 0, &OnChildren, context); second != ZOK) {
-        // The first reply hands the read back, failed.
-        context->rc = second;
-        --context->parts;
+        // Counts as the second reply, failed: whichever of this and the
+        // first reply comes last hands the read back.
+        HandBack(context, second);
       }
       break;
   }

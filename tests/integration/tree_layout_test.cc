@@ -402,6 +402,11 @@ TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManif
                                  "file://" + dir_ + "/m.tar", "--zk", url_});
   EXPECT_EQ(marathon.exit_code, kExitFailed);
   EXPECT_THAT(marathon.err, HasSubstr("--exclude is for the tree layout"));
+  // A glob without its leading / would match nothing at all.
+  RunResult relative = RunBaton({"backup", "--layout", "tree", "--exclude", "admin/*",
+                                 "--backup_location", "file://" + dir_ + "/r.tar", "--zk", url_});
+  EXPECT_EQ(relative.exit_code, kExitFailed);
+  EXPECT_THAT(relative.err, HasSubstr("starting with / (e.g. /admin/*)"));
   RunResult format = RunBaton({"backup", "--layout", "tree", "--format", "marathon",
                                "--backup_location", "file://" + dir_ + "/m.tar", "--zk", url_});
   EXPECT_EQ(format.exit_code, kExitFailed);
