@@ -3,6 +3,7 @@
 
 #include "baton/backup.h"
 #include "cli/commands.h"
+#include "layout/layout.h"
 
 namespace baton::cli {
 namespace {
@@ -23,7 +24,7 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
   cmd.add_option("--layout", options.layout,
                  "marathon: Marathon's state under <path>/state; tree: every node under <path>, "
                  "with its data version and cversion")
-      ->check(CLI::IsMember({"marathon", "tree"}))
+      ->check(CLI::IsMember(layout::Names()))
       ->capture_default_str();
   cmd.add_option("--exclude", options.exclude,
                  "Tree layout: leave out the nodes whose path below <path> matches this glob "

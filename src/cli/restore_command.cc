@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/safety_backup_flag.h"
 #include "cli/validation_flags.h"
+#include "layout/layout.h"
 
 namespace baton::cli {
 namespace {
@@ -30,7 +31,7 @@ void AddRestoreFlags(CLI::App& cmd, RestoreFlags& flags) {
                          "Where the current state is saved before it is replaced");
   cmd.add_option("--layout", options.layout,
                  "marathon or tree, as the backup was taken (baton backup --layout)")
-      ->check(CLI::IsMember({"marathon", "tree"}))
+      ->check(CLI::IsMember(layout::Names()))
       ->capture_default_str();
   cmd.add_flag("--restore_counters,!--no_restore_counters", options.restore_counters,
                "Tree layout: bring back each node's data version and each parent's cversion "

@@ -4,10 +4,24 @@
 
 namespace baton::layout {
 
+const std::vector<const Layout*>& All() {
+  static const std::vector<const Layout*> all = {&Marathon(), &Tree()};
+  return all;
+}
+
+std::vector<std::string> Names() {
+  std::vector<std::string> names;
+  for (const Layout* layout : All()) names.emplace_back(layout->name());
+  return names;
+}
+
 const Layout& Named(std::string_view name) {
-  if (name == Marathon().name()) return Marathon();
-  if (name == Tree().name()) return Tree();
-  throw Error("unknown layout '" + std::string(name) + "': the known ones are marathon and tree",
+  std::string known;
+  for (const Layout* layout : All()) {
+    if (layout->name() == name) return *layout;
+    known += (known.empty() ? "" : ", ") + std::string(layout->name());
+  }
+  throw Error("unknown layout '" + std::string(name) + "': the known ones are " + known,
               ErrorKind::kInvalidInput);
 }
 

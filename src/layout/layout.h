@@ -158,7 +158,12 @@ class Layout {
 // Marathon's persistence store (layout/marathon/).
 const Layout& Marathon();
 
-// The layout called `name` ("marathon", "tree"); throws baton::Error
+// Every layout, Marathon's (the default) first.
+const std::vector<const Layout*>& All();
+// Their names, as --layout takes them.
+std::vector<std::string> Names();
+
+// The layout called `name` (one of Names()); throws baton::Error
 // (kInvalidInput) naming the known ones.
 const Layout& Named(std::string_view name);
 

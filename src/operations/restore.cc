@@ -399,9 +399,9 @@ bool RecoverInterruptedRestore(const RestoreOptions& options) {
   bool recovered = false;
   // Each layout keeps its restore marker in its own control path, so where
   // a marker is says which layout left it.
-  for (const char* name : {"marathon", "tree"}) {
+  for (const layout::Layout* layout : layout::All()) {
     RestoreOptions as = options;
-    as.layout = name;
+    as.layout = std::string(layout->name());
     std::string control;
     try {
       control = ScopeOf(as).control;

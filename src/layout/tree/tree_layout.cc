@@ -161,15 +161,12 @@ class TreeNodeWriter final : public TreeWriter {
   std::shared_ptr<const zk::Acl> root_acl_;
 };
 
-// Never read: ZooKeeper's own tree and Baton's control nodes.
-std::unordered_set<std::string> Skipped(const std::string& root) {
-  return {"/zookeeper", std::string(kTreeControlRoot) + root};
-}
-
 class TreeLayout final : public Layout {
  public:
   std::string_view name() const override { return "tree"; }
 
+  // Refuses the paths under /zookeeper and /baton, so a walk of the tree
+  // never meets ZooKeeper's own nodes nor Baton's control nodes.
   Scope ScopeOf(const ZkUrl& zk) const override {
     for (std::string_view reserved : {std::string_view("/zookeeper"), kTreeControlRoot}) {
       if (zk.path == reserved || zk.path.starts_with(std::string(reserved) + "/")) {
@@ -191,8 +188,7 @@ class TreeLayout final : public Layout {
                               zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
     reads.Sync(root);
     auto ignore = [](Entry&&) {};
-    TreeWalk::Counts counts =
-        TreeWalk(reads.reader(), root, Skipped(root), {}, ignore, nullptr).Run();
+    TreeWalk::Counts counts = TreeWalk(reads.reader(), root, {}, ignore, nullptr).Run();
     if (counts.ephemerals == 0) return;
     throw Error(std::to_string(counts.ephemerals) + " ephemeral node" +
                     (counts.ephemerals == 1 ? "" : "s") + " under " + root + " (" +
@@ -205,7 +201,7 @@ class TreeLayout final : public Layout {
   void Read(zk::ZkSession&, zk::NodeReader& reader, const std::string& root,
             const ReadOptions& options, const std::function<void(Entry&&)>& emit, Tally& tally,
             zk::Fingerprints* prints) const override {
-    TreeWalk walk(reader, root, Skipped(root), options, emit, prints);
+    TreeWalk walk(reader, root, options, emit, prints);
     TreeWalk::Counts counts = walk.Run();
     tally.items += counts.nodes;
     tally.ephemerals += counts.ephemerals;

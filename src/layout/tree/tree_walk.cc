@@ -25,15 +25,9 @@ struct TreeWalk::Read : zk::NodeRead {
   std::shared_ptr<Node> node;
 };
 
-TreeWalk::TreeWalk(zk::NodeReader& reader, std::string root, std::unordered_set<std::string> skip,
-                   const ReadOptions& options, const std::function<void(Entry&&)>& emit,
-                   zk::Fingerprints* prints)
-    : reader_(reader),
-      root_(std::move(root)),
-      skip_(std::move(skip)),
-      options_(options),
-      emit_(emit),
-      prints_(prints) {}
+TreeWalk::TreeWalk(zk::NodeReader& reader, std::string root, const ReadOptions& options,
+                   const std::function<void(Entry&&)>& emit, zk::Fingerprints* prints)
+    : reader_(reader), root_(std::move(root)), options_(options), emit_(emit), prints_(prints) {}
 
 TreeWalk::Counts TreeWalk::Run() {
   todo_.push_back(root_);
@@ -93,10 +87,10 @@ void TreeWalk::Listed(Read& read) {
   node.entry.attributes = {{kVersionAttribute, std::to_string(stat.version)},
                            {kChildVersionAttribute, std::to_string(stat.cversion)},
                            {kChildrenAttribute, std::to_string(stat.numChildren)}};
-  const std::string prefix = read.path == "/" ? "/" : read.path + "/";
+  const std::string prefix = read.path + "/";
   for (const std::string& name : read.children) {
     std::string child = prefix + name;
-    if (skip_.count(child) == 0 && !Excluded(child)) node.children.push_back(std::move(child));
+    if (!Excluded(child)) node.children.push_back(std::move(child));
   }
 }
 

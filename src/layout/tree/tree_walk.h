@@ -10,7 +10,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "layout/layout.h"
@@ -27,10 +26,10 @@ class TreeWalk {
     std::string first_ephemeral;
   };
 
-  // `skip`: paths whose subtrees are not read (/zookeeper, the control path).
-  TreeWalk(zk::NodeReader& reader, std::string root, std::unordered_set<std::string> skip,
-           const ReadOptions& options, const std::function<void(Entry&&)>& emit,
-           zk::Fingerprints* prints);
+  // `root` is one TreeLayout::ScopeOf took: never /zookeeper, /baton or
+  // above them.
+  TreeWalk(zk::NodeReader& reader, std::string root, const ReadOptions& options,
+           const std::function<void(Entry&&)>& emit, zk::Fingerprints* prints);
 
   // Throws baton::Error when the root is missing or a read fails.
   Counts Run();
@@ -48,7 +47,6 @@ class TreeWalk {
 
   zk::NodeReader& reader_;
   std::string root_;
-  std::unordered_set<std::string> skip_;
   ReadOptions options_;
   const std::function<void(Entry&&)>& emit_;
   zk::Fingerprints* prints_;
