@@ -413,7 +413,13 @@ namespace {
 
 // The test client pipelines its reads too (a sync call costs a round trip),
 // but stays independent of the code under test: one level of the tree at a
-// time, every request of the level in flight at once.
+// time, at most kLevelWindow requests in flight. The bound is not a choice:
+// the 3.8 C client wakes its I/O thread by writing one byte per request to a
+// non-blocking pipe (64 KiB), and a write that finds it full closes the socket
+// without failing the queued requests, so replies are then matched to the
+// wrong requests ("unexpected server response", seen in CI on a level of
+// 200,000 nodes). Baton's own readers stay far below it (ReadOptions).
+constexpr size_t kLevelWindow = 2000;
 struct LevelReply {
   std::promise<void> done;
   int rc = ZOK;
@@ -448,7 +454,10 @@ enum class Call { kChildren, kData, kDelete };
 
 std::vector<LevelReply> ForAll(zhandle_t* zh, const std::vector<std::string>& paths, Call call) {
   std::vector<LevelReply> replies(paths.size());
+  std::vector<std::future<void>> done;
+  for (auto& r : replies) done.push_back(r.done.get_future());
   for (size_t i = 0; i < paths.size(); ++i) {
+    if (i >= kLevelWindow) done[i - kLevelWindow].wait();
     int rc = call == Call::kChildren
                  ? zoo_aget_children(zh, paths[i].c_str(), 0, &OnLevelChildren, &replies[i])
              : call == Call::kData
@@ -459,7 +468,7 @@ std::vector<LevelReply> ForAll(zhandle_t* zh, const std::vector<std::string>& pa
       replies[i].done.set_value();
     }
   }
-  for (auto& r : replies) r.done.get_future().wait();
+  for (auto& d : done) d.wait();
   return replies;
 }
 
