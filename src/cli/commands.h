@@ -23,6 +23,7 @@ Command AddServeCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);
+Command AddCopyCommand(CLI::App& app);
 
 // What --help says of a command.
 struct CommandHelp {

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
       baton::cli::AddBackupCommand(app),  baton::cli::AddRestoreCommand(app),
       baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
       baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
-      baton::cli::AddDiffCommand(app),
+      baton::cli::AddDiffCommand(app),    baton::cli::AddCopyCommand(app),
   };
   try {
     app.parse(argc, argv);

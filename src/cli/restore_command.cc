@@ -4,8 +4,7 @@
 
 #include "baton/restore.h"
 #include "cli/commands.h"
-#include "cli/safety_backup_flag.h"
-#include "cli/validation_flags.h"
+#include "cli/replace_flags.h"
 #include "layout/layout.h"
 
 namespace baton::cli {
@@ -19,35 +18,11 @@ void AddRestoreFlags(CLI::App& cmd, RestoreFlags& flags) {
                  "The backup to restore, e.g. file:///var/backups/marathon.tar")
       ->required();
   flags.zk.AddTo(cmd, options.timeouts);
-  cmd.add_flag("--force", options.force,
-               "Restore even while a leader is alive under <path>/leader or <path>/leader-curator");
-  cmd.add_flag("--dry_run,--dry-run", options.dry_run,
-               "Check everything (backup, leader, interrupted restores), write nothing");
-  cmd.add_flag_callback(
-      "--no_safety_backup", [&options] { options.safety_backup = false; },
-      "Replace the state without saving it first (when it cannot be backed up); an "
-      "interrupted restore can then only be completed, not rolled back");
-  AddSafetyBackupDirFlag(cmd, options.safety_backup_dir,
-                         "Where the current state is saved before it is replaced");
   cmd.add_option("--layout", options.layout,
                  "marathon or tree, as the backup was taken (baton backup --layout)")
       ->check(CLI::IsMember(layout::Names()))
       ->capture_default_str();
-  cmd.add_flag("--restore_counters,!--no_restore_counters", options.restore_counters,
-               "Tree layout: bring back each node's data version and each parent's cversion "
-               "(which names its next sequential child) as recorded")
-      ->capture_default_str();
-  cmd.add_option("--max_counter_ops", options.max_counter_ops,
-                 "Tree layout: operations the counters may cost at most; past them, nodes keep "
-                 "lower counters and are named")
-      ->capture_default_str();
-  cmd.add_option("--max_entries", options.max_entries,
-                 "Refuse a backup with more entries (a tar bomb) before touching anything")
-      ->capture_default_str();
-  cmd.add_option("--max_bytes", options.max_bytes,
-                 "Refuse a backup with more bytes of data before touching anything")
-      ->capture_default_str();
-  AddValidationFlags(cmd, options.validation);
+  AddReplaceFlags(cmd, options);
   cmd.add_flag("--to_other_path", options.to_other_path,
                "Restore a backup into another path than the one it was taken from (its "
                "manifest's)");

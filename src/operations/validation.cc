@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <ranges>
+#include <set>
+#include <string_view>
 #include <tuple>
 
 #include "archive/manifest.h"
@@ -24,8 +27,16 @@ void CheckPath(zk::ZkSession& session, const RestoreOptions& options,
         target);
     return;
   }
-  const std::string source = archive::Manifest::FromJson(summary.manifest_json).zk_path;
+  const archive::Manifest manifest = archive::Manifest::FromJson(summary.manifest_json);
+  const std::string& source = manifest.zk_path;
   if (source == target) return;
+  if (PathWithin(target, source) && ShareAServer(manifest.zk_hosts, options.zk.hosts)) {
+    throw Error("the backup was taken from '" + source + "' on this ensemble; restoring it into '" +
+                    target +
+                    "', inside that tree, would make the tree hold a copy of itself: "
+                    "pick a path outside it",
+                ErrorKind::kInvalidInput);
+  }
   if (options.to_other_path) {
     spdlog::info("restoring the backup of '{}' into '{}' (--to_other_path)", source, target);
     return;
@@ -76,6 +87,21 @@ void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& option
 }
 
 }  // namespace
+
+bool ShareAServer(const std::string& hosts, const std::string& other) {
+  std::set<std::string_view> servers;
+  for (auto part : std::views::split(std::string_view(hosts), ',')) {
+    servers.emplace(part.begin(), part.end());
+  }
+  for (auto part : std::views::split(std::string_view(other), ',')) {
+    if (servers.contains(std::string_view(part.begin(), part.end()))) return true;
+  }
+  return false;
+}
+
+bool PathWithin(const std::string& path, const std::string& root) {
+  return path == root || root == "/" || path.starts_with(root + "/");
+}
 
 void CheckTarget(zk::ZkSession& session, const RestoreOptions& options,
                  const BackupSummary& summary) {

@@ -11,9 +11,13 @@
 
 namespace baton::util {
 
-TempFile::TempFile() {
+std::string TempDirectory(const std::string& dir) {
+  if (!dir.empty()) return dir;
   const char* tmpdir = std::getenv("TMPDIR");
-  dir_ = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  return tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+}
+
+TempFile::TempFile(const std::string& dir) : dir_(TempDirectory(dir)) {
   fd_ = ::open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
     // A file system without O_TMPFILE: a named file, unlinked at once.

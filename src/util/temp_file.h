@@ -1,5 +1,5 @@
 // An unnamed temporary file (O_TMPFILE, or a file unlinked at once where the
-// file system lacks it; mode 0600) in $TMPDIR or /tmp: gone
+// file system lacks it; mode 0600) in a given directory, or $TMPDIR or /tmp: gone
 // when closed or when the process dies, however it dies. For spills and
 // spools that must not outlive the command.
 //
@@ -12,10 +12,14 @@
 
 namespace baton::util {
 
+// Where a TempFile made with `dir` goes: `dir`, or $TMPDIR, or /tmp.
+std::string TempDirectory(const std::string& dir = "");
+
 class TempFile {
  public:
-  // Throws baton::Error naming the directory when it cannot be created.
-  TempFile();
+  // In `dir`, or "" for $TMPDIR or /tmp. Throws baton::Error naming the
+  // directory when it cannot be created.
+  explicit TempFile(const std::string& dir = "");
   ~TempFile();
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
