@@ -65,6 +65,12 @@ struct RestoreOptions {
   // ... spending at most this many operations; past it, nodes keep lower
   // counters and are named in a warning.
   uint64_t max_counter_ops = 1'000'000;
+  // Write the backup into the tree as it is, deleting nothing: nodes it
+  // holds are created, or updated where they exist (data and counters; an
+  // existing node keeps its ACL), every other node stays (for seeding a new
+  // cluster). Tree layout only. Safety backup, marker and rollback as for a
+  // restore that replaces.
+  bool merge = false;
   // Restore a Baton-format backup into a path other than the one it was
   // taken from (its manifest's). Off: a mistyped --zk path is refused.
   bool to_other_path = false;

@@ -60,6 +60,7 @@ Result RunCopy(CopyFlags& flags, const CLI::App& cmd) {
       flags.output.WithProgress(cmd, options.target.progress, [&] { return Copy(options); });
   const RestoreStats& written = stats.written;
   nlohmann::json json = {{"dry_run", options.target.dry_run},
+                         {"merge", options.target.merge},
                          {"source", options.source.Redacted()},
                          {"target", options.target.zk.Redacted()},
                          {"nodes", stats.read.items},
@@ -75,9 +76,7 @@ Result RunCopy(CopyFlags& flags, const CLI::App& cmd) {
       options.target.dry_run ? "dry run, nothing written; would copy" : "copied", stats.read.items,
       stats.read.bytes, stats.read.zxid, options.source.Redacted(), options.target.zk.Redacted());
   if (!options.target.dry_run) {
-    text += fmt::format(
-        " (replaced {} nodes; the previous state is saved in {})", written.deleted_nodes,
-        written.safety_backup.empty() ? "no file: there was none" : written.safety_backup);
+    text += ReplacedText(options.target, written);
   }
   return {json, text};
 }

@@ -3,7 +3,10 @@
 // counters and the limits that refuse a backup before anything is touched.
 #pragma once
 
+#include <spdlog/fmt/fmt.h>
+
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "baton/restore.h"
 #include "cli/safety_backup_flag.h"
@@ -23,6 +26,9 @@ inline void AddReplaceFlags(CLI::App& cmd, RestoreOptions& options) {
       "interrupted restore can then only be completed, not rolled back");
   AddSafetyBackupDirFlag(cmd, options.safety_backup_dir,
                          "Where the current state is saved before it is replaced");
+  cmd.add_flag("--merge", options.merge,
+               "Tree layout: create and update the backup's nodes without deleting any other "
+               "(existing nodes keep their ACLs); for seeding a cluster");
   cmd.add_flag("--restore_counters,!--no_restore_counters", options.restore_counters,
                "Tree layout: bring back each node's data version and each parent's cversion "
                "(which names its next sequential child) as recorded")
@@ -38,6 +44,14 @@ inline void AddReplaceFlags(CLI::App& cmd, RestoreOptions& options) {
                  "Refuse a backup with more bytes of data before touching anything")
       ->capture_default_str();
   AddValidationFlags(cmd, options.validation);
+}
+
+// What a restore or copy that wrote says it did, in parentheses.
+inline std::string ReplacedText(const RestoreOptions& options, const RestoreStats& stats) {
+  return fmt::format(" ({}; the previous state is saved in {})",
+                     options.merge ? "merged, nothing deleted"
+                                   : fmt::format("replaced {} nodes", stats.deleted_nodes),
+                     stats.safety_backup.empty() ? "no file: there was none" : stats.safety_backup);
 }
 
 }  // namespace baton::cli

@@ -38,6 +38,7 @@ Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
   RestoreStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Restore(options); });
   nlohmann::json json = {{"dry_run", options.dry_run},
+                         {"merge", options.merge},
                          {"items", stats.items},
                          {"versions", stats.versions},
                          {"bytes", stats.bytes},
@@ -52,9 +53,7 @@ Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
                   options.dry_run ? "dry run, nothing written; would restore" : "restore complete",
                   stats.items, stats.versions, stats.bytes);
   if (!options.dry_run) {
-    text +=
-        fmt::format(" (replaced {} nodes; the previous state is saved in {})", stats.deleted_nodes,
-                    stats.safety_backup.empty() ? "no file: there was none" : stats.safety_backup);
+    text += ReplacedText(options, stats);
   }
   return {json, text};
 }

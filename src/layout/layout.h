@@ -87,10 +87,14 @@ struct WriteOptions {
   // this many operations.
   bool restore_counters = true;
   uint64_t max_counter_ops = 1'000'000;
+  // Write into the tree as it is (RestoreOptions::merge): nodes that exist
+  // are updated, the others created, none deleted. Otherwise the tree was
+  // just emptied. Layouts that cannot merge refuse it (NewWriter).
+  bool merge = false;
 };
 
-// Writes one backup's entries into a tree that was just emptied. Not
-// thread-safe: one thread writes.
+// Writes one backup's entries into a tree that was just emptied (or, when
+// merging, as it is). Not thread-safe: one thread writes.
 class TreeWriter {
  public:
   virtual ~TreeWriter() = default;
@@ -143,6 +147,8 @@ class Layout {
   // Whether a complete backup of this layout holds a storage version
   // (Marathon writes it last, so a backup without one may be cut short).
   virtual bool HasStorageVersion() const = 0;
+  // Whether a restore can write into the tree as it is (WriteOptions::merge).
+  virtual bool CanMerge() const = 0;
   // The storage version a storage_version entry's data holds, as text.
   // Throws baton::Error when it cannot be read.
   virtual std::string StorageVersion(const std::string& data) const = 0;
@@ -150,7 +156,8 @@ class Layout {
   // UnreadableNode when it has one that cannot be read.
   virtual std::optional<std::string> CurrentStorageVersion(zk::ZkSession& session,
                                                            const std::string& root) const = 0;
-  // A writer of entries under `root` through `writer`.
+  // A writer of entries under `root` through `writer`. Throws baton::Error
+  // (kInvalidInput) for options the layout cannot honour.
   virtual std::unique_ptr<TreeWriter> NewWriter(zk::BatchWriter& writer, const std::string& root,
                                                 const WriteOptions& options) const = 0;
 };

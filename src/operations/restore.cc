@@ -81,7 +81,8 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
   return summary;
 }
 
-// Replaces the state with a validated backup: deletes it, then writes.
+// Replaces the state with a validated backup: deletes it, then writes (a
+// merge deletes nothing and writes into it).
 // Nodes get the ACLs the backup recorded, or else the session's. Every
 // multi-op is fenced on the owner's lock.
 uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& staged,
@@ -96,8 +97,11 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
   } else if (!session.Exists(state)) {
     session.Put(state, "");
   }
-  uint64_t deleted = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
-  spdlog::info("removed {} nodes under {}", deleted, state);
+  uint64_t deleted = 0;
+  if (!options.merge) {
+    deleted = zk::DeleteDescendants(session, writer, state, options.max_reads_in_flight);
+    spdlog::info("removed {} nodes under {}", deleted, state);
+  }
 
   std::unique_ptr<BackupSource> source = staged.Reopen();
   archive::BackupReader tar(*source, operations::kMaxEntryBytes);
@@ -106,7 +110,8 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
                                   {.acls_recorded = summary.acls_recorded,
                                    .valued_units = &summary.valued_ids,
                                    .restore_counters = options.restore_counters,
-                                   .max_counter_ops = options.max_counter_ops});
+                                   .max_counter_ops = options.max_counter_ops,
+                                   .merge = options.merge});
   operations::ProgressCounter progress(options.progress, Progress::Phase::kWriting,
                                        summary.items + summary.versions);
   archive::TarEntry entry;
@@ -202,10 +207,12 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
   } else {
     std::unique_ptr<StorageProvider> storage = options.env.open_storage(marker.safety_backup);
     operations::StagedBackup staged(*storage, operations::kMaxEntryBytes);
-    // The state as it was: whatever its size, it goes back.
+    // The state as it was, whatever its size, replaces what is there (a
+    // merge's writes included).
     RestoreOptions unlimited = options;
     unlimited.max_entries = unlimited.max_bytes = UINT64_MAX;
     unlimited.validation = {UINT64_MAX, true, true};
+    unlimited.merge = false;
     BackupSummary summary;
     try {
       summary = Validate(staged, "the safety backup", unlimited);
@@ -214,7 +221,7 @@ void RollBack(const operations::Owner& owner, operations::RestoreMarker marker,
                   " (written on " + util::Printable(marker.host) + ") cannot be used: " + e.what());
     }
     WithResumes(owner, options, "writing the safety backup", &marker,
-                [&] { ReplaceState(owner, staged, options, summary); });
+                [&] { ReplaceState(owner, staged, unlimited, summary); });
   }
   WithResumes(owner, options, "removing the restore marker", &marker, [&] {
     operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control, owner.lock.fence());
@@ -420,6 +427,11 @@ RestoreStats Restore(const RestoreOptions& options) {
   if (options.backup_location.find(storage::kTimePlaceholder) != std::string::npos) {
     throw Error("the restore location contains " + std::string(storage::kTimePlaceholder) +
                     ": name the one backup to restore",
+                ErrorKind::kInvalidInput);
+  }
+  if (options.merge && !LayoutOf(options).CanMerge()) {
+    throw Error("--merge takes the tree layout (--layout tree); " + options.layout +
+                    "'s state is restored whole",
                 ErrorKind::kInvalidInput);
   }
   std::unique_ptr<StorageProvider> storage = options.env.open_storage(options.backup_location);

@@ -27,6 +27,15 @@ void CreateAtVersion(BatchWriter& writer, CounterBudget& budget, const std::stri
   writer.Set(path, std::move(data));
 }
 
+void SetAtVersion(BatchWriter& writer, CounterBudget& budget, const std::string& path,
+                  std::string data, int32_t current, int32_t version) {
+  const int64_t extra = int64_t{version} - current - 1;
+  if (extra > 0 && budget.Take(static_cast<uint64_t>(extra), path)) {
+    for (int64_t i = 0; i < extra; ++i) writer.Set(path, "");
+  }
+  writer.Set(path, std::move(data));
+}
+
 bool RaiseChildVersion(BatchWriter& writer, CounterBudget& budget, const std::string& parent,
                        int64_t by) {
   if (by <= 0) return true;

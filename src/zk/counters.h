@@ -60,6 +60,12 @@ class CounterBudget {
 void CreateAtVersion(BatchWriter& writer, CounterBudget& budget, const std::string& path,
                      std::string data, std::shared_ptr<const Acl> acl, int32_t version);
 
+// Queues the update of an existing `path` at data version `current` so that
+// it ends with `data` at data version `version` or, when that is not above
+// `current`, at `current` + 1 (one set). Without budget, one set.
+void SetAtVersion(BatchWriter& writer, CounterBudget& budget, const std::string& path,
+                  std::string data, int32_t current, int32_t version);
+
 // Queues what raises the cversion of `parent` by at least `by`: kCounterChild
 // created and deleted ceil(by/2) times. Returns whether the budget allowed it.
 bool RaiseChildVersion(BatchWriter& writer, CounterBudget& budget, const std::string& parent,

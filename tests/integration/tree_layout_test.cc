@@ -88,6 +88,54 @@ TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
   EXPECT_TRUE(zk_.Exists(copy));
 }
 
+// --merge writes the backup into the tree as it is: what the backup holds is
+// created or updated, with its counters, and nothing else is deleted.
+TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
+  Populate();
+  const std::string tar = dir_ + "/tree.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  // The tree moves on: a value changes, a subtree goes, a node arrives, and
+  // both counters start again (a node and a queue deleted and made anew).
+  ASSERT_EQ(zoo_set(zk_.handle(), (svc_ + "/brokers/topics/t1").c_str(), "new", 3, -1), ZOK);
+  zk_.DeleteTree(svc_ + "/unicode");
+  zk_.Create(svc_ + "/extra", "kept");
+  zk_.DeleteTree(svc_ + "/brokers/seqid");
+  zk_.Create(svc_ + "/brokers/seqid", "");
+  zk_.DeleteTree(svc_ + "/config/changes");
+  zk_.Create(svc_ + "/config/changes", "");
+  CreateSequential(svc_ + "/config/changes/n-");
+  // A node whose ACL the tree's owner narrowed meanwhile keeps it.
+  ACL no_admin{ZOO_PERM_READ | ZOO_PERM_WRITE | ZOO_PERM_CREATE | ZOO_PERM_DELETE,
+               {const_cast<char*>("world"), const_cast<char*>("anyone")}};
+  ACL_vector narrowed{1, &no_admin};
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), (svc_ + "/brokers/topics/t1").c_str(), -1, &narrowed), ZOK);
+
+  RunResult merge = RunBaton({"restore", "--layout", "tree", "--merge", "--force",
+                              "--backup_location", "file://" + tar, "--zk", url_});
+  ASSERT_EQ(merge.exit_code, 0) << merge.err;
+  EXPECT_THAT(merge.out, HasSubstr("merged, nothing deleted"));
+  EXPECT_EQ(zk_.Get(svc_ + "/brokers/topics/t1"), R"({"partitions":{"0":[1]}})");
+  EXPECT_EQ(zk_.Get(svc_ + "/unicode/\xc3\xa9t\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(zk_.Get(svc_ + "/extra"), "kept");
+  EXPECT_EQ(StatOf(svc_ + "/brokers/seqid").version, 37);
+  // The restored items n-10..n-29 and the new n-0 are all there; the next
+  // one sorts after them all.
+  EXPECT_EQ(zk_.Children(svc_ + "/config/changes").size(), 21u);
+  EXPECT_THAT(CreateSequential(svc_ + "/config/changes/n-"), HasSubstr("n-0000000030"));
+  Stat stat{};
+  ACL_vector acl{};
+  ASSERT_EQ(zoo_get_acl(zk_.handle(), (svc_ + "/brokers/topics/t1").c_str(), &acl, &stat), ZOK);
+  ASSERT_EQ(acl.count, 1);
+  EXPECT_EQ(acl.data[0].perms, no_admin.perms);
+  deallocate_ACL_vector(&acl);
+
+  // Marathon's state is one whole: never merged.
+  RunResult marathon =
+      RunBaton({"restore", "--merge", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  EXPECT_EQ(marathon.exit_code, 1);
+  EXPECT_THAT(marathon.err, HasSubstr("--merge takes the tree layout"));
+}
+
 // The point-in-time proof works for a tree as for Marathon's state: on a
 // quiet tree the window's marker (in the control path, made on demand)
 // proves it, and no node is read twice.

@@ -99,6 +99,10 @@ class MarathonLayout final : public Layout {
 
   bool HasStorageVersion() const override { return true; }
 
+  // A Marathon state is one whole: apps, their versions and the storage
+  // version belong together.
+  bool CanMerge() const override { return false; }
+
   std::string StorageVersion(const std::string& data) const override {
     return marathon::StorageVersion::Parse(data).ToString();
   }
@@ -117,6 +121,7 @@ class MarathonLayout final : public Layout {
 
   std::unique_ptr<TreeWriter> NewWriter(zk::BatchWriter& writer, const std::string& root,
                                         const WriteOptions& options) const override {
+    if (options.merge) throw Error("Marathon's layout cannot merge", ErrorKind::kInvalidInput);
     return std::make_unique<MarathonTreeWriter>(writer, root, options);
   }
 

@@ -74,24 +74,32 @@ class TreeNodeWriter final : public TreeWriter {
     if (options.acls_recorded) {
       unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
     }
+    if (options.merge) ReadExisting();
   }
 
   void Write(Entry&& entry) override {
     const std::string path = root_ + std::string(RelativePath(entry.name));
+    const int32_t version = counters_ ? static_cast<int32_t>(Counter(entry, kVersionAttribute)) : 0;
     // Child creations the node had: what names its next sequential child.
-    const int64_t creations =
-        (Counter(entry, kChildVersionAttribute) + Counter(entry, kChildrenAttribute)) / 2;
+    const int64_t creations = Creations(entry);
     if (creations > 0) creations_[path] = creations;
     if (path == root_) {  // it exists: the restore emptied it, or made it
-      root_version_ = counters_ ? Counter(entry, kVersionAttribute) : 0;
+      root_version_ = version;
       root_data_ = entry.data;
       root_acl_ = AclOf(entry.acl);
       writer_.Set(path, std::move(entry.data));
       return;
     }
+    if (auto found = existing_.find(path); found != existing_.end()) {
+      // Merging into a node that is there: its data is updated, its ACL kept,
+      // and the children it made count towards its cversion.
+      created_[path] += found->second.creations;
+      zk::SetAtVersion(writer_, budget_, path, std::move(entry.data), found->second.version,
+                       version);
+      return;
+    }
     ++created_[Parent(path)];
-    zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), AclOf(entry.acl),
-                        counters_ ? static_cast<int32_t>(Counter(entry, kVersionAttribute)) : 0);
+    zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), AclOf(entry.acl), version);
   }
 
   // Each parent's child creations are raised to the recorded count, so its
@@ -114,6 +122,31 @@ class TreeNodeWriter final : public TreeWriter {
   }
 
  private:
+  struct Existing {
+    int32_t version = 0;
+    int64_t creations = 0;
+  };
+
+  static int64_t Creations(const Entry& entry) {
+    return (Counter(entry, kChildVersionAttribute) + Counter(entry, kChildrenAttribute)) / 2;
+  }
+
+  // What the tree holds now, for a merge: one walk (multiRead where the
+  // server has it), the counters of every persistent node kept.
+  void ReadExisting() {
+    zk::ZkSession& session = writer_.session();
+    if (!session.Exists(root_)) return;
+    zk::wire::WalkReads reads(session, session.timeouts(),
+                              zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
+    reads.Sync(root_);
+    auto keep = [this](Entry&& entry) {
+      existing_[root_ + std::string(RelativePath(entry.name))] = {
+          static_cast<int32_t>(Counter(entry, kVersionAttribute)), Creations(entry)};
+    };
+    TreeWalk(reads.reader(), root_, {}, keep, nullptr).Run();
+    spdlog::info("merging into the {} nodes under {}", existing_.size(), root_);
+  }
+
   // The root is not created like the others: it was emptied (its counters
   // only grew) or made by the restore (its counters start at 0, and so would
   // its next sequential child's name). Raised to what was recorded, from
@@ -153,7 +186,8 @@ class TreeNodeWriter final : public TreeWriter {
   const bool counters_;
   zk::CounterBudget budget_;
   std::unordered_map<std::string, int64_t> creations_;  // recorded, per parent
-  std::unordered_map<std::string, int64_t> created_;    // by this restore
+  std::unordered_map<std::string, int64_t> created_;    // by this restore (and before, merging)
+  std::unordered_map<std::string, Existing> existing_;  // merging: the tree's nodes
   std::unordered_map<std::string, std::shared_ptr<const zk::Acl>> acls_;
   std::shared_ptr<const zk::Acl> unrecorded_;
   int64_t root_version_ = 0;
@@ -228,6 +262,8 @@ class TreeLayout final : public Layout {
   }
 
   bool HasStorageVersion() const override { return false; }
+
+  bool CanMerge() const override { return true; }
 
   std::string StorageVersion(const std::string&) const override {
     throw Error("a tree backup has no storage version", ErrorKind::kCorruptBackup);
