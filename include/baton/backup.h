@@ -42,6 +42,11 @@ struct BackupOptions {
   // manifest lists the globs. A restore replaces the whole tree, so what was
   // left out is gone after it: for subtrees a service rebuilds itself.
   std::vector<std::string> exclude = {};
+  // Tree layout: leave out the nodes the session may not read (with their
+  // subtrees), named in a warning and counted in the manifest, instead of
+  // failing. A restore replaces the whole tree, so they are deleted by it
+  // (where the restoring session may) unless it merges.
+  bool skip_unreadable = false;
   // none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst).
   std::string compression = "auto";
   // Requests in flight at once while reading the tree.
@@ -62,6 +67,7 @@ struct BackupStats {
   uint64_t bytes = 0;     // node data bytes written
   bool has_storage_version = false;
   uint64_t ephemerals = 0;  // tree layout: ephemeral nodes left out
+  uint64_t unreadable = 0;  // tree layout: nodes left out that the session may not read
   std::string location;     // where it went, placeholder filled in, secrets redacted
   int64_t zxid = 0;         // the backup is the tree as of this ZooKeeper transaction
   int attempts = 0;         // reads of the tree it took to get a consistent one

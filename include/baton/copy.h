@@ -22,10 +22,12 @@ struct CopyOptions {
   // The subtree read, as a tree-layout backup reads it. Required.
   ZkUrl source;
   ZkTimeouts source_timeouts = {};
-  // As BackupOptions: record ACLs (and write them back), leave subtrees out,
+  // As BackupOptions: record ACLs (and write them back), leave subtrees out
+  // (and those the session may not read),
   // read with multiRead, reads of the source allowed to get one point in time.
   bool acls = true;
   std::vector<std::string> exclude = {};
+  bool skip_unreadable = false;
   bool multi_read = true;
   int consistency_attempts = 5;
   // Where the source is spooled before the target is touched (an unnamed

@@ -38,6 +38,7 @@ std::string Manifest::ToJson() const {
   if (layout != "marathon") {
     j["ephemerals"] = ephemerals;
     j["excluded"] = excluded;
+    j["unreadable"] = unreadable;
   }
   return j.dump(2) + "\n";
 }
@@ -76,6 +77,7 @@ Manifest Manifest::FromJson(const std::string& text) {
     m.entries_sha256 = j.at("entries_sha256").get<std::string>();
     m.ephemerals = j.value("ephemerals", uint64_t{0});
     m.excluded = j.value("excluded", std::vector<std::string>{});
+    m.unreadable = j.value("unreadable", uint64_t{0});
     return m;
   } catch (const json::exception& e) {
     throw Error(std::string("the backup's manifest is incomplete: ") + e.what());

@@ -38,6 +38,9 @@ struct Manifest {
   // Tree layout: ephemeral nodes left out, and the --exclude globs.
   uint64_t ephemerals = 0;
   std::vector<std::string> excluded;
+  // Tree layout: nodes left out because the session may not read them
+  // (--skip_unreadable), each with its subtree.
+  uint64_t unreadable = 0;
   // SHA-256 over "<name>\n<sha256 of data>\n" of every entry, in order.
   std::string entries_sha256;
 

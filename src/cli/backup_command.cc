@@ -14,6 +14,19 @@ const char* FormatName(ArchiveFormat format) {
 
 using BackupFlags = OperationFlags<BackupOptions>;
 
+}  // namespace
+
+std::string LeftOutText(const BackupStats& stats) {
+  std::string text;
+  if (stats.ephemerals > 0) text = fmt::format("{} ephemeral", stats.ephemerals);
+  if (stats.unreadable > 0) {
+    text += fmt::format("{}{} unreadable", text.empty() ? "" : " and ", stats.unreadable);
+  }
+  return text.empty() ? "" : " (" + text + " nodes left out)";
+}
+
+namespace {
+
 void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
   BackupOptions& options = flags.options;
   cmd.add_option("--backup_location", options.backup_location,
@@ -29,6 +42,9 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
   cmd.add_option("--exclude", options.exclude,
                  "Tree layout: leave out the nodes whose path below <path> matches this glob "
                  "(* matches / too), with their subtrees, e.g. /brokers/ids; repeatable");
+  cmd.add_flag("--skip_unreadable", options.skip_unreadable,
+               "Tree layout: leave out the nodes this session may not read (with their "
+               "subtrees), named in a warning and counted in the manifest, instead of failing");
   cmd.add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {
@@ -68,6 +84,7 @@ Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {
                          {"versions", stats.versions},
                          {"bytes", stats.bytes},
                          {"ephemerals_left_out", stats.ephemerals},
+                         {"unreadable_left_out", stats.unreadable},
                          {"storage_version", stats.has_storage_version},
                          {"zxid", fmt::format("0x{:x}", stats.zxid)},
                          {"attempts", stats.attempts},
@@ -75,9 +92,7 @@ Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {
   return {json, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}{}",
                             stats.location, stats.items, stats.versions, stats.bytes,
                             stats.has_storage_version ? ", with storage version" : "",
-                            stats.ephemerals > 0
-                                ? fmt::format(" ({} ephemeral nodes left out)", stats.ephemerals)
-                                : "")};
+                            LeftOutText(stats))};
 }
 
 }  // namespace

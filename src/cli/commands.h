@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "baton/backup.h"
 #include "cli/output_flags.h"
 #include "cli/zk_flags.h"
 
@@ -24,6 +25,9 @@ Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);
 Command AddCopyCommand(CLI::App& app);
+
+// " (3 ephemeral and 1 unreadable nodes left out)", or "" when none were.
+std::string LeftOutText(const BackupStats& stats);
 
 // What --help says of a command.
 struct CommandHelp {

@@ -34,6 +34,9 @@ void AddCopyFlags(CLI::App& cmd, CopyFlags& flags) {
   cmd.add_option("--exclude", options.exclude,
                  "Leave out the nodes whose path below the source matches this glob (* matches / "
                  "too), with their subtrees; repeatable");
+  cmd.add_flag("--skip_unreadable", options.skip_unreadable,
+               "Leave out the source's nodes this session may not read (with their subtrees), "
+               "named in a warning, instead of failing");
   cmd.add_option("--spool_dir", options.spool_dir,
                  "Where the whole source is kept (an unnamed file, zstd) before the target is "
                  "touched; default $TMPDIR or /tmp");
@@ -66,15 +69,17 @@ Result RunCopy(CopyFlags& flags, const CLI::App& cmd) {
                          {"nodes", stats.read.items},
                          {"bytes", stats.read.bytes},
                          {"ephemerals_left_out", stats.read.ephemerals},
+                         {"unreadable_left_out", stats.read.unreadable},
                          {"zxid", fmt::format("0x{:x}", stats.read.zxid)},
                          {"spooled_bytes", stats.spooled_bytes},
                          {"replaced_nodes", written.deleted_nodes},
                          {"safety_backup", written.safety_backup},
                          {"rolled_back_previous", written.rolled_back_previous}};
-  std::string text = fmt::format(
-      "{} {} nodes ({} bytes, as of zxid 0x{:x}) from {} to {}",
-      options.target.dry_run ? "dry run, nothing written; would copy" : "copied", stats.read.items,
-      stats.read.bytes, stats.read.zxid, options.source.Redacted(), options.target.zk.Redacted());
+  std::string text =
+      fmt::format("{} {} nodes ({} bytes, as of zxid 0x{:x}) from {} to {}{}",
+                  options.target.dry_run ? "dry run, nothing written; would copy" : "copied",
+                  stats.read.items, stats.read.bytes, stats.read.zxid, options.source.Redacted(),
+                  options.target.zk.Redacted(), LeftOutText(stats.read));
   if (!options.target.dry_run) {
     text += ReplacedText(options.target, written);
   }

@@ -66,8 +66,9 @@ std::string ManifestText(const BackupSummary& s) {
   if (m.contains("ephemerals")) {
     std::string excluded;
     for (const json& glob : m["excluded"]) excluded += " " + Field(glob);
-    text += fmt::format("left out         {} ephemeral nodes; excluded:{}\n",
-                        m["ephemerals"].get<uint64_t>(), excluded.empty() ? " none" : excluded);
+    text += fmt::format("left out         {} ephemeral nodes, {} unreadable; excluded:{}\n",
+                        m["ephemerals"].get<uint64_t>(), m.value("unreadable", uint64_t{0}),
+                        excluded.empty() ? " none" : excluded);
   }
   return text + fmt::format("compression      {}\n", Field(m["compression"]));
 }

@@ -50,6 +50,9 @@ struct ReadOptions {
   // Globs of paths below the root left out with their subtrees
   // (BackupOptions::exclude; tree layout only).
   std::vector<std::string> exclude = {};
+  // Leave out the nodes the session may not read, with their subtrees,
+  // instead of failing (tree layout only).
+  bool skip_unreadable = false;
 };
 
 // What the entries of a backup hold, as the layout counts them.
@@ -57,6 +60,7 @@ struct Tally {
   uint64_t items = 0;
   uint64_t versions = 0;
   uint64_t ephemerals = 0;  // left out (tree layout)
+  uint64_t unreadable = 0;  // left out: the session may not read them (tree layout)
   std::optional<std::string> storage_version;
 };
 

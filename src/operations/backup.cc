@@ -143,6 +143,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   manifest.items = tally.items;
   manifest.versions = tally.versions;
   manifest.ephemerals = tally.ephemerals;
+  manifest.unreadable = tally.unreadable;
   manifest.excluded = job.read.exclude;
   manifest.storage_version = tally.storage_version;
   manifest.zxid_start = prints.first();
@@ -209,8 +210,10 @@ BackupStats Backup(const BackupOptions& options) {
                     std::string(layout.name()) + " backup is written in the baton format",
                 ErrorKind::kInvalidInput);
   }
-  if (!options.exclude.empty() && layout.name() != "tree") {
-    throw Error("--exclude is for the tree layout (--layout tree)", ErrorKind::kInvalidInput);
+  if ((!options.exclude.empty() || options.skip_unreadable) && layout.name() != "tree") {
+    throw Error(std::string(options.skip_unreadable ? "--skip_unreadable" : "--exclude") +
+                    " is for the tree layout (--layout tree)",
+                ErrorKind::kInvalidInput);
   }
   for (const std::string& glob : options.exclude) {
     // Matched against the path below the root, which starts with '/': any
@@ -241,7 +244,8 @@ BackupStats Backup(const BackupOptions& options) {
       .read = {.max_in_flight = options.max_in_flight,
                .max_bytes_in_flight = kMaxBytesInFlight,
                .acls = acls,
-               .exclude = options.exclude},
+               .exclude = options.exclude,
+               .skip_unreadable = options.skip_unreadable},
       .compression = compression,
       .where = storage->Describe()};
   // The total makes the walk's progress a fraction; counting costs a request
@@ -253,6 +257,7 @@ BackupStats Backup(const BackupOptions& options) {
   stats.items = done.manifest.items;
   stats.versions = done.manifest.versions;
   stats.ephemerals = done.manifest.ephemerals;
+  stats.unreadable = done.manifest.unreadable;
   stats.bytes = done.manifest.bytes;
   stats.has_storage_version = done.manifest.storage_version.has_value();
   stats.zxid = done.manifest.zxid_end.value_or(0);

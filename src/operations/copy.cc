@@ -68,6 +68,7 @@ CopyStats Copy(const CopyOptions& options) {
                      .acls = options.acls,
                      .multi_read = options.multi_read,
                      .exclude = options.exclude,
+                     .skip_unreadable = options.skip_unreadable,
                      .compression = "zstd",
                      .consistency_attempts = options.consistency_attempts,
                      .progress = options.target.progress,

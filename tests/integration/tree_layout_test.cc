@@ -23,6 +23,7 @@ namespace baton::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class TreeLayoutTest : public TreeFixture {};
 
@@ -134,6 +135,57 @@ TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
       RunBaton({"restore", "--merge", "--backup_location", "file://" + tar, "--zk", zk_url_});
   EXPECT_EQ(marathon.exit_code, 1);
   EXPECT_THAT(marathon.err, HasSubstr("--merge takes the tree layout"));
+}
+
+// A node the session may not read is named, and left out (with what is
+// below it) only when told; both read paths alike.
+TEST_F(TreeLayoutTest, AnUnreadableNodeIsNamedOrLeftOutWhenTold) {
+  Populate();
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
+  const std::string secret = svc_ + "/config/secret";
+  zk_.Create(secret, "s");
+  zk_.Create(secret + "/child", "c");
+  ACL alice_only{ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}};
+  ACL_vector acl{1, &alice_only};
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), secret.c_str(), -1, &acl), ZOK);
+
+  for (const char* reads : {"--multi_read_default", "--no_multi_read"}) {
+    SCOPED_TRACE(reads);
+    const std::string tar = dir_ + "/tree" + reads + ".tar";
+    std::vector<std::string> args = {"backup",        "--layout", "tree", "--backup_location",
+                                     "file://" + tar, "--zk",     url_};
+    if (std::string(reads) == "--no_multi_read") args.push_back(reads);
+    RunResult refused = RunBaton(args);
+    EXPECT_EQ(refused.exit_code, 1) << refused.err;
+    EXPECT_THAT(refused.err, HasSubstr("cannot read " + secret));
+    EXPECT_THAT(refused.err, HasSubstr("--skip_unreadable"));
+
+    args.push_back("--skip_unreadable");
+    RunResult skipped = RunBaton(args);
+    ASSERT_EQ(skipped.exit_code, 0) << skipped.err;
+    EXPECT_THAT(skipped.out, HasSubstr("1 ephemeral and 1 unreadable nodes left out"));
+    EXPECT_THAT(skipped.err, HasSubstr(secret));
+    RunResult inspect = RunBaton({"inspect", "file://" + tar});
+    EXPECT_THAT(inspect.out, HasSubstr("1 ephemeral nodes, 1 unreadable"));
+    EXPECT_THAT(Shell("tar -tf " + tar), Not(HasSubstr("secret")));
+  }
+  // A merge leaves it alone, once told that the state cannot be saved first.
+  std::vector<std::string> merge_args = {"restore",
+                                         "--layout",
+                                         "tree",
+                                         "--merge",
+                                         "--force",
+                                         "--backup_location",
+                                         "file://" + dir_ + "/tree--no_multi_read.tar",
+                                         "--zk",
+                                         url_};
+  RunResult unsaved = RunBaton(merge_args);
+  EXPECT_EQ(unsaved.exit_code, 1);
+  EXPECT_THAT(unsaved.err, HasSubstr("cannot save the current state"));
+  merge_args.push_back("--no_safety_backup");
+  RunResult merge = RunBaton(merge_args);
+  ASSERT_EQ(merge.exit_code, 0) << merge.err;
+  EXPECT_EQ(zk_.Get(secret + "/child"), "c");
 }
 
 // The point-in-time proof works for a tree as for Marathon's state: on a
@@ -390,7 +442,7 @@ TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManif
   EXPECT_EQ(manifest["ephemerals"], 1);
   EXPECT_EQ(manifest["excluded"], nlohmann::json({"/admin/*", "/config/changes"}));
   EXPECT_THAT(RunBaton({"inspect", "file://" + tar}).out,
-              HasSubstr("left out         1 ephemeral nodes; excluded: /admin/* /config/changes"));
+              HasSubstr("left out         1 ephemeral nodes, 0 unreadable; excluded: /admin/* /config/changes"));
 
   std::string names = Shell("tar -tf " + tar);
   EXPECT_THAT(names, HasSubstr("zk-tree/n/admin\n"));  // the glob matches below it

@@ -132,7 +132,7 @@ class TreeNodeWriter final : public TreeWriter {
   }
 
   // What the tree holds now, for a merge: one walk (multiRead where the
-  // server has it), the counters of every persistent node kept.
+  // server has it), the counters of every persistent node it may read kept.
   void ReadExisting() {
     zk::ZkSession& session = writer_.session();
     if (!session.Exists(root_)) return;
@@ -143,7 +143,9 @@ class TreeNodeWriter final : public TreeWriter {
       existing_[root_ + std::string(RelativePath(entry.name))] = {
           static_cast<int32_t>(Counter(entry, kVersionAttribute)), Creations(entry)};
     };
-    TreeWalk(reads.reader(), root_, {}, keep, nullptr).Run();
+    // A node this session may not read is left as it is (an entry at its
+    // path then fails, named, like any write ZooKeeper refuses).
+    TreeWalk(reads.reader(), root_, {.skip_unreadable = true}, keep, nullptr).Run();
     spdlog::info("merging into the {} nodes under {}", existing_.size(), root_);
   }
 
@@ -239,6 +241,12 @@ class TreeLayout final : public Layout {
     TreeWalk::Counts counts = walk.Run();
     tally.items += counts.nodes;
     tally.ephemerals += counts.ephemerals;
+    tally.unreadable += counts.unreadable;
+    if (counts.unreadable > 0) {
+      spdlog::warn("left out {} node{} this session may not read, with their subtrees (first: {})",
+                   counts.unreadable, counts.unreadable == 1 ? "" : "s",
+                   util::Printable(counts.first_unreadable));
+    }
   }
 
   uint64_t CountUnits(zk::ZkSession&, const std::string&) const override { return 0; }

@@ -13,7 +13,8 @@ namespace baton::layout {
 struct TreeWalk::Node {
   Entry entry;
   int parts = 1;
-  bool left_out = false;  // ephemeral, or deleted while the walk ran
+  bool left_out = false;    // ephemeral, or deleted while the walk ran
+  bool unreadable = false;  // its ACL does not let the session read it
   // Read once every part is in and the node is kept: a child's entry must
   // follow its parent's (a restore creates them in archive order).
   std::vector<std::string> children;
@@ -56,6 +57,9 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
   if (read.rc == ZNONODE) {
     if (read.path == root_) throw Error("nothing to back up: " + root_ + " does not exist");
     node.left_out = true;  // not part of the state the walk saw
+  } else if (read.rc == ZNOAUTH) {
+    Unreadable(read.path);
+    node.unreadable = true;
   } else if (read.rc != ZOK) {
     zk::ThrowZkError(read.rc, "read", read.path);
   } else if (read.op == zk::NodeRead::kAcl) {
@@ -64,6 +68,10 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
     Listed(read);
   }
   if (--node.parts > 0 || node.left_out) return;
+  if (node.unreadable) {
+    if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
+    return;
+  }
   for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
     todo_.push_back(std::move(*it));
   }
@@ -92,6 +100,16 @@ void TreeWalk::Listed(Read& read) {
     std::string child = prefix + name;
     if (!Excluded(child)) node.children.push_back(std::move(child));
   }
+}
+
+// Neither its data nor its children can be read: the backup would not be
+// the tree. Named, unless the user chose to leave such nodes out.
+void TreeWalk::Unreadable(const std::string& path) const {
+  if (options_.skip_unreadable) return;
+  throw Error("cannot read " + path +
+              ": its ACL does not let this session read it; give --zk the credentials of a "
+              "user who may, or pass --skip_unreadable to leave such nodes out (with what "
+              "is below them)");
 }
 
 void TreeWalk::Finish(Node& node) {

@@ -24,6 +24,8 @@ class TreeWalk {
     uint64_t nodes = 0;
     uint64_t ephemerals = 0;  // left out
     std::string first_ephemeral;
+    uint64_t unreadable = 0;  // left out with ReadOptions::skip_unreadable
+    std::string first_unreadable;
   };
 
   // `root` is one TreeLayout::ScopeOf took: never /zookeeper, /baton or
@@ -31,7 +33,8 @@ class TreeWalk {
   TreeWalk(zk::NodeReader& reader, std::string root, const ReadOptions& options,
            const std::function<void(Entry&&)>& emit, zk::Fingerprints* prints);
 
-  // Throws baton::Error when the root is missing or a read fails.
+  // Throws baton::Error when the root is missing or a read fails (a node
+  // the session may not read, unless ReadOptions::skip_unreadable).
   Counts Run();
 
  private:
@@ -40,6 +43,7 @@ class TreeWalk {
   void Send();
   void Handle(std::unique_ptr<zk::NodeRead> done);
   void Listed(Read& read);
+  void Unreadable(const std::string& path) const;
   void Finish(Node& node);
   std::string EntryName(const std::string& path) const;
   // Whether `path` matches one of ReadOptions::exclude.
