@@ -115,6 +115,10 @@ struct Scope {
   // state, as Curator creates it) or as a persistent node (a tree's root,
   // which must outlive its children).
   bool data_is_container = true;
+  // Where trees nest (/kafka and /kafka/config), their control paths nest
+  // under this root, and a restore of one owns the others too
+  // (operations/ownership.h); "" where trees do not nest.
+  std::string control_family = "";
 };
 
 class Layout {

@@ -102,7 +102,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
                             job.read.acls ? kAclSessions : 0);
   // No restore may run, nor start, while the tree is read (checked again
   // after the walk): its half-written state is no point in time.
-  RestoreEpoch epoch = RestoreEpoch::Begin(job.session, control);
+  RestoreEpoch epoch = RestoreEpoch::Begin(job.session, control, job.scope.control_family);
   zk::QuietWindow window(job.session, control + "/" + kBackupMarkerPrefix,
                          "backup to " + job.where);
   zk::Fingerprints prints;

@@ -12,8 +12,15 @@
 // in the same multi-op that writes its marker, so a backup that sees the same
 // epoch and no marker before and after reading knows that no restore ran
 // meanwhile.
+//
+// Trees can nest (the tree layout's /kafka and /kafka/config), and so do
+// their control paths under one family root (layout::Scope::control_family,
+// "" where trees do not nest). A restore of one then owns every tree above
+// and below it too: it refuses while another holds or marks one of them, and
+// a backup's epoch covers them all.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,9 +32,14 @@ namespace baton::operations {
 
 std::string LockDir(const std::string& zk_path);
 
-// Takes the lock on `zk_path` or throws kRefused naming its holder.
+// Takes the lock on `zk_path` or throws kRefused naming its holder, or
+// naming a tree of the same `family` above or below it that another command
+// holds or left marked (the lock is then let go). Two commands on nested
+// trees each take their own lock before they look at the other's, so at most
+// one goes on.
 std::unique_ptr<zk::ExclusiveLock> TakeOwnership(zk::ZkSession& session, const std::string& zk_path,
-                                                 const std::string& what);
+                                                 const std::string& what,
+                                                 const std::string& family = "");
 
 // Throws when a restore marker exists under `zk_path`: kRefused naming the
 // owner while the restore runs, or (interrupted) asking for baton recover.
@@ -39,13 +51,16 @@ class RestoreEpoch {
  public:
   // Throws when a restore runs (kRefused, naming its owner) or was
   // interrupted (the state may be half-written: run baton recover).
-  static RestoreEpoch Begin(zk::ZkSession& session, const std::string& zk_path);
+  // `family` as for TakeOwnership: restores of nested trees count too.
+  static RestoreEpoch Begin(zk::ZkSession& session, const std::string& zk_path,
+                            const std::string& family = "");
   // True when no restore started, ran or ended since Begin().
   bool Unchanged(zk::ZkSession& session) const;
 
  private:
-  std::string zk_path_;
-  int32_t version_ = -1;  // the lock node's data version; -1: no lock node yet
+  std::string zk_path_, family_;
+  // Each control path's lock node data version; -1: no lock node yet.
+  std::map<std::string, int32_t> versions_;
 };
 
 }  // namespace baton::operations

@@ -417,7 +417,7 @@ bool RecoverInterruptedRestore(const RestoreOptions& options) {
     }
     if (!operations::RestoreMarker::Read(session, control)) continue;
     std::unique_ptr<zk::ExclusiveLock> lock =
-        operations::TakeOwnership(session, control, "baton recover");
+        operations::TakeOwnership(session, control, "baton recover", ScopeOf(as).control_family);
     recovered = operations::RecoverAsOwner(as, {session, *lock}) || recovered;
   }
   return recovered;
@@ -436,10 +436,16 @@ RestoreStats Restore(const RestoreOptions& options) {
   }
   std::unique_ptr<StorageProvider> storage = options.env.open_storage(options.backup_location);
   zk::ZkSession session(options.zk, options.timeouts);
-  if (!options.force) LayoutOf(options).RefuseWhileInUse(session, options.zk);
-  if (options.dry_run) return DryRun(session, *storage, options);
+  if (options.dry_run) {
+    if (!options.force) LayoutOf(options).RefuseWhileInUse(session, options.zk);
+    return DryRun(session, *storage, options);
+  }
+  // The lock first: whether a service uses the tree is then asked of a tree
+  // that no other restore is changing.
   std::unique_ptr<zk::ExclusiveLock> lock = operations::TakeOwnership(
-      session, ScopeOf(options).control, "baton restore of " + storage->Describe());
+      session, ScopeOf(options).control, "baton restore of " + storage->Describe(),
+      ScopeOf(options).control_family);
+  if (!options.force) LayoutOf(options).RefuseWhileInUse(session, options.zk);
   return operations::RestoreAsOwner(options, *storage, {session, *lock});
 }
 

@@ -212,7 +212,10 @@ class TreeLayout final : public Layout {
                     ErrorKind::kInvalidInput);
       }
     }
-    return {zk.path, std::string(kTreeControlRoot) + zk.path, /*data_is_container=*/false};
+    return {.data = zk.path,
+            .control = std::string(kTreeControlRoot) + zk.path,
+            .data_is_container = false,
+            .control_family = std::string(kTreeControlRoot)};
   }
 
   // An ephemeral node is a live session's: a service is using the tree.
