@@ -441,8 +441,10 @@ TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManif
   nlohmann::json manifest = nlohmann::json::parse(inspect.out)["manifest"];
   EXPECT_EQ(manifest["ephemerals"], 1);
   EXPECT_EQ(manifest["excluded"], nlohmann::json({"/admin/*", "/config/changes"}));
-  EXPECT_THAT(RunBaton({"inspect", "file://" + tar}).out,
-              HasSubstr("left out         1 ephemeral nodes, 0 unreadable; excluded: /admin/* /config/changes"));
+  EXPECT_THAT(
+      RunBaton({"inspect", "file://" + tar}).out,
+      HasSubstr(
+          "left out         1 ephemeral nodes, 0 unreadable; excluded: /admin/* /config/changes"));
 
   std::string names = Shell("tar -tf " + tar);
   EXPECT_THAT(names, HasSubstr("zk-tree/n/admin\n"));  // the glob matches below it
