@@ -309,6 +309,24 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
     return FromProbe("baseline: Marathon restore (1 at a time)", MarathonWrite(zh, copy, budget));
   }));
   DeleteTree(session, scratch);
+  // A whole copy of the tree to another root: zkcopy's way against baton
+  // copy (both without ACLs: zkcopy writes the open ACL).
+  session.Put(scratch, "");
+  session.Put(scratch + "/state", "");
+  Row zkcopy = note(Counted(hosts, [&] {
+    ProbeResult read = ZkcopyRead(zh, tree, 10, budget);
+    ProbeResult write = ZkcopyWrite(zh, copy, 1000, budget);
+    ProbeResult both{std::min(read.nodes, write.nodes), read.bytes, read.seconds + write.seconds};
+    return FromProbe("baseline: zkcopy (10 workers, 1000-op batches)", both);
+  }));
+  DeleteTree(session, scratch);
+  Row baton_copy = note(Counted(hosts, [&] {
+    return RunBaton("baton copy --no_acls", baton,
+                    {"copy", "--no_acls", "--force", "--no_safety_backup", "--spool_dir", work,
+                     zk + root + "/state", zk + scratch + "/state"},
+                    tree, log);
+  }));
+  DeleteTree(session, scratch);
   if (!keep) DeleteTree(session, root);
   std::filesystem::remove(tar);
   std::filesystem::remove(work + "/backup.tar.zst");
@@ -336,6 +354,7 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
       {"tree backup / raw getACL", ratio(tree_backup, raw_acl)},
       {"tree backup --no_acls / raw multiRead tree", ratio(tree_no_acls, raw_tree)},
       {"tree restore / raw multi create", ratio(tree_restore, raw_create)},
+      {"baton copy / zkcopy", ratio(baton_copy, zkcopy)},
       {"backup / sequential read", ratio(backup, seq_read)},
       {"file time / /dev/null time", backup.seconds / backup_null.seconds},
       {"zstd time / plain time", backup_zstd.seconds / backup.seconds},

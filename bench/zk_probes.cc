@@ -208,4 +208,60 @@ ProbeResult MarathonWrite(zhandle_t* zh, const BenchTree& tree, Budget budget) {
   });
 }
 
+ProbeResult ZkcopyRead(zhandle_t* zh, const BenchTree& tree, int workers, Budget budget) {
+  // A worker's two synchronous calls per node are two requests in flight at
+  // most per worker, the second sent when the first is answered: the same
+  // as `workers` nodes in flight, each request of a node after the other.
+  Window w(workers);
+  ProbeResult result = Bounded(tree, budget, [&](const BenchNode& node) {
+    w.Issue([&](const void* q) { return zoo_aget(zh, node.path.c_str(), 0, &Window::OnData, q); });
+    w.Issue([&](const void* q) {
+      return zoo_aget_children(zh, node.path.c_str(), 0, &Window::OnStrings, q);
+    });
+  });
+  auto start = Clock::now();
+  w.Finish();
+  result.seconds += Since(start);
+  return result;
+}
+
+ProbeResult ZkcopyWrite(zhandle_t* zh, const BenchTree& tree, int batch_ops, Budget budget) {
+  std::vector<std::string> values;
+  std::vector<zoo_op_t> ops;
+  size_t bytes = 0;
+  auto commit = [&] {
+    if (ops.empty()) return;
+    std::vector<zoo_op_result_t> results(ops.size());
+    Check(zoo_multi(zh, static_cast<int>(ops.size()), ops.data(), results.data()), "multi",
+          ops.front().create_op.path);
+    ops.clear();
+    values.clear();
+    bytes = 0;
+  };
+  values.reserve(static_cast<size_t>(batch_ops));
+  ProbeResult result = Bounded(tree, budget, [&](const BenchNode& node) {
+    Stat stat{};
+    int rc = zoo_exists(zh, node.path.c_str(), 0, &stat);
+    if (rc != ZNONODE) Check(rc, "exists", node.path);
+    const size_t size = node.size + node.path.size() + 64;
+    if (static_cast<int>(ops.size()) >= batch_ops || bytes + size > (1000 << 10)) commit();
+    values.push_back(BenchTree::Value(node));
+    bytes += size;
+    ops.emplace_back();
+    zoo_create_op_init(&ops.back(), node.path.c_str(), values.back().data(),
+                       static_cast<int>(values.back().size()), &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT,
+                       nullptr, 0);
+    // zkcopy lists every node of the target once its children are queued
+    // (a node not committed yet answers NoNode); the cost is the same here.
+    String_vector children{};
+    rc = zoo_get_children(zh, node.path.c_str(), 0, &children);
+    if (rc == ZOK) deallocate_String_vector(&children);
+    if (rc != ZNONODE) Check(rc, "list", node.path);
+  });
+  auto start = Clock::now();
+  commit();
+  result.seconds += Since(start);
+  return result;
+}
+
 }  // namespace baton::bench

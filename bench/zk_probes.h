@@ -44,4 +44,14 @@ ProbeResult MarathonRead(zhandle_t* zh, const BenchTree& tree, Budget budget);
 // one at a time.
 ProbeResult MarathonWrite(zhandle_t* zh, const BenchTree& tree, Budget budget);
 
+// zkcopy's read (ksprojects/zkcopy, its defaults): `workers` threads, each
+// reading one node at a time, its data and then its children.
+ProbeResult ZkcopyRead(zhandle_t* zh, const BenchTree& tree, int workers, Budget budget);
+// zkcopy's write: per node an exists, then a create queued into a
+// transaction committed every `batch_ops` operations (one at a time), and a
+// listing of its children (to delete what the source lacks). Batches
+// also end before 1 MB: zkcopy's default of 1,000 ops would pass
+// jute.maxbuffer with this tree's values.
+ProbeResult ZkcopyWrite(zhandle_t* zh, const BenchTree& tree, int batch_ops, Budget budget);
+
 }  // namespace baton::bench
