@@ -11,6 +11,10 @@
 namespace baton {
 namespace {
 
+// The one location that names the spool; every other (the safety backup, an
+// interrupted restore's) opens as usual.
+constexpr char kSpoolLocation[] = "baton-copy-spool:";
+
 // The spool as a location the backup writes to and the restore reads from:
 // each opens it for itself, the spool stays the copy's.
 class BorrowedStorage : public StorageProvider {
@@ -57,14 +61,16 @@ CopyStats Copy(const CopyOptions& options) {
   RefuseOverlap(options);
   storage::SpoolStorage spool(options.spool_dir);
   Env env = options.target.env;
-  env.open_storage = [&spool](const std::string&) {
-    return std::make_unique<BorrowedStorage>(spool);
+  env.open_storage = [&spool, open = options.target.env.open_storage](
+                         const std::string& location) -> std::unique_ptr<StorageProvider> {
+    if (location == kSpoolLocation) return std::make_unique<BorrowedStorage>(spool);
+    return open(location);
   };
   CopyStats stats;
   BackupOptions read{.zk = options.source,
                      .timeouts = options.source_timeouts,
                      .layout = "tree",
-                     .backup_location = "spool",
+                     .backup_location = kSpoolLocation,
                      .acls = options.acls,
                      .multi_read = options.multi_read,
                      .exclude = options.exclude,
@@ -80,7 +86,7 @@ CopyStats Copy(const CopyOptions& options) {
 
   RestoreOptions write = options.target;
   write.layout = "tree";
-  write.backup_location = "spool";
+  write.backup_location = kSpoolLocation;
   write.to_other_path = true;  // both paths were named
   write.env = env;
   spdlog::info("writing it into {} on {}", write.zk.path, write.zk.Redacted());

@@ -368,6 +368,12 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
   auto started = std::chrono::steady_clock::now();
   RestoreStats stats;
   const bool half_written = SettleInterrupted(owner, options, stats);
+  if (half_written && options.merge) {
+    throw Error(
+        "a restore without a safety backup did not finish, so the tree is half-written; a merge "
+        "would leave a mix: run baton restore (without --merge) to complete it",
+        ErrorKind::kRefused);
+  }
 
   // Pass 1: the whole backup must be readable and every entry acceptable
   // before anything is touched.

@@ -18,6 +18,9 @@ class SpoolStorage : public StorageProvider {
  public:
   // Spools into `dir`, or "" for $TMPDIR or /tmp.
   explicit SpoolStorage(std::string dir = "") : dir_(std::move(dir)) {}
+  // Its sinks refer to it.
+  SpoolStorage(const SpoolStorage&) = delete;
+  SpoolStorage& operator=(const SpoolStorage&) = delete;
   // A sink whose bytes replace the spooled backup at Commit(); discarded
   // (the previous one kept) otherwise.
   std::unique_ptr<BackupSink> Create() override;

@@ -49,7 +49,7 @@ TEST_F(CopyTest, AKafkaTreeMovesFromAStandaloneServerIntoAnEnsemble) {
   EXPECT_EQ(result["nodes"], before.size() + 1);  // the ephemeral's parent counted, not it
   EXPECT_EQ(result["ephemerals_left_out"], 1);
   EXPECT_GT(result["spooled_bytes"], 0);
-  EXPECT_TRUE(std::filesystem::is_empty(spool));
+  EXPECT_EQ(result["safety_backup"], "");  // there was no target to keep
 
   TestZk ensemble(EnsembleAddress());
   ensemble.Sync(target_);
@@ -68,6 +68,18 @@ TEST_F(CopyTest, AKafkaTreeMovesFromAStandaloneServerIntoAnEnsemble) {
                        &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT_SEQUENTIAL, made, sizeof made),
             ZOK);
   EXPECT_THAT(made, HasSubstr("n-0000000030"));
+
+  // Copied again over the target, which is now there: the target is saved
+  // first to a file that outlives the command, as a restore saves it.
+  const std::string safety = dir_ + "/safety";
+  RunResult again = RunBaton({"copy", "--json", "--safety_backup_dir", safety,
+                              "zk://" + ZkAddress() + svc_, "zk://" + EnsembleAddress() + target_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const std::string saved = nlohmann::json::parse(again.out)["safety_backup"];
+  EXPECT_THAT(saved, ::testing::StartsWith("file://" + safety + "/safety-"));
+  ASSERT_TRUE(std::filesystem::exists(saved.substr(7))) << saved;
+  RunResult verify = RunBaton({"verify", saved});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
 // A copy that would read what it writes, or delete what it reads, is refused

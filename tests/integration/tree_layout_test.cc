@@ -110,6 +110,7 @@ TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
                {const_cast<char*>("world"), const_cast<char*>("anyone")}};
   ACL_vector narrowed{1, &no_admin};
   ASSERT_EQ(zoo_set_acl(zk_.handle(), (svc_ + "/brokers/topics/t1").c_str(), -1, &narrowed), ZOK);
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), svc_.c_str(), -1, &narrowed), ZOK);  // the root's too
 
   RunResult merge = RunBaton({"restore", "--layout", "tree", "--merge", "--force",
                               "--backup_location", "file://" + tar, "--zk", url_});
@@ -126,6 +127,10 @@ TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
   Stat stat{};
   ACL_vector acl{};
   ASSERT_EQ(zoo_get_acl(zk_.handle(), (svc_ + "/brokers/topics/t1").c_str(), &acl, &stat), ZOK);
+  ASSERT_EQ(acl.count, 1);
+  EXPECT_EQ(acl.data[0].perms, no_admin.perms);
+  deallocate_ACL_vector(&acl);
+  ASSERT_EQ(zoo_get_acl(zk_.handle(), svc_.c_str(), &acl, &stat), ZOK);
   ASSERT_EQ(acl.count, 1);
   EXPECT_EQ(acl.data[0].perms, no_admin.perms);
   deallocate_ACL_vector(&acl);
@@ -169,6 +174,13 @@ TEST_F(TreeLayoutTest, AnUnreadableNodeIsNamedOrLeftOutWhenTold) {
     EXPECT_THAT(inspect.out, HasSubstr("1 ephemeral nodes, 1 unreadable"));
     EXPECT_THAT(Shell("tar -tf " + tar), Not(HasSubstr("secret")));
   }
+  // An unreadable root is no backup, whatever the flag says.
+  RunResult root =
+      RunBaton({"backup", "--layout", "tree", "--skip_unreadable", "--backup_location",
+                "file://" + dir_ + "/secret.tar", "--zk", "zk://" + ZkAddress() + secret});
+  EXPECT_EQ(root.exit_code, 1);
+  EXPECT_THAT(root.err, HasSubstr("cannot read " + secret));
+
   // A merge leaves it alone, once told that the state cannot be saved first.
   std::vector<std::string> merge_args = {"restore",
                                          "--layout",

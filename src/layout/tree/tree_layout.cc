@@ -70,6 +70,7 @@ class TreeNodeWriter final : public TreeWriter {
       : writer_(writer),
         root_(std::move(root)),
         counters_(options.restore_counters),
+        merge_(options.merge),
         budget_(counters_ ? options.max_counter_ops : 0) {
     if (options.acls_recorded) {
       unrecorded_ = std::make_shared<const zk::Acl>(zk::Acl::Parse("31:world:anyone"));
@@ -136,6 +137,7 @@ class TreeNodeWriter final : public TreeWriter {
   void ReadExisting() {
     zk::ZkSession& session = writer_.session();
     if (!session.Exists(root_)) return;
+    root_existed_ = true;
     zk::wire::WalkReads reads(session, session.timeouts(),
                               zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
     reads.Sync(root_);
@@ -170,7 +172,7 @@ class TreeNodeWriter final : public TreeWriter {
       }
       writer_.Flush();
     }
-    if (root_acl_) {
+    if (root_acl_ && !(merge_ && root_existed_)) {
       int rc = zoo_set_acl(session.handle(), root_.c_str(), -1, root_acl_->get());
       if (rc != ZOK) zk::ThrowZkError(rc, "set the recorded ACL of", root_);
     }
@@ -186,6 +188,7 @@ class TreeNodeWriter final : public TreeWriter {
   zk::BatchWriter& writer_;
   std::string root_;
   const bool counters_;
+  const bool merge_;
   zk::CounterBudget budget_;
   std::unordered_map<std::string, int64_t> creations_;  // recorded, per parent
   std::unordered_map<std::string, int64_t> created_;    // by this restore (and before, merging)
@@ -195,6 +198,7 @@ class TreeNodeWriter final : public TreeWriter {
   int64_t root_version_ = 0;
   std::string root_data_;
   std::shared_ptr<const zk::Acl> root_acl_;
+  bool root_existed_ = false;  // merging into a root that was there: its ACL stays
 };
 
 class TreeLayout final : public Layout {

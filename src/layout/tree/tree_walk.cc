@@ -105,7 +105,7 @@ void TreeWalk::Listed(Read& read) {
 // Neither its data nor its children can be read: the backup would not be
 // the tree. Named, unless the user chose to leave such nodes out.
 void TreeWalk::Unreadable(const std::string& path) const {
-  if (options_.skip_unreadable) return;
+  if (options_.skip_unreadable && path != root_) return;  // an unreadable root is no backup
   throw Error("cannot read " + path +
               ": its ACL does not let this session read it; give --zk the credentials of a "
               "user who may, or pass --skip_unreadable to leave such nodes out (with what "
