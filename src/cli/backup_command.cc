@@ -3,6 +3,7 @@
 
 #include "baton/backup.h"
 #include "cli/commands.h"
+#include "cli/read_flags.h"
 #include "layout/layout.h"
 
 namespace baton::cli {
@@ -39,12 +40,6 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
                  "with its data version and cversion")
       ->check(CLI::IsMember(layout::Names()))
       ->capture_default_str();
-  cmd.add_option("--exclude", options.exclude,
-                 "Tree layout: leave out the nodes whose path below <path> matches this glob "
-                 "(* matches / too), with their subtrees, e.g. /brokers/ids; repeatable");
-  cmd.add_flag("--skip_unreadable", options.skip_unreadable,
-               "Tree layout: leave out the nodes this session may not read (with their "
-               "subtrees), named in a warning and counted in the manifest, instead of failing");
   cmd.add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {
@@ -59,19 +54,7 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
                  "baton format only")
       ->check(CLI::IsMember({"auto", "none", "gzip", "zstd"}))
       ->capture_default_str();
-  cmd.add_option("--consistency_attempts", options.consistency_attempts,
-                 "Reads of the tree allowed to get one that nothing changed during (the backup is "
-                 "the tree at one zxid)")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
-  cmd.add_flag_callback(
-      "--no_acls", [&options] { options.acls = false; },
-      "Do not record the nodes' ACLs (about twice as fast; a restore then gives nodes the "
-      "restoring session's ACL)");
-  cmd.add_flag_callback(
-      "--no_multi_read", [&options] { options.multi_read = false; },
-      "Read with pipelined single requests even where the servers answer multiRead "
-      "(ZooKeeper 3.6+); servers before 3.6 are found out and read that way anyway");
+  AddReadFlags(cmd, options);
 }
 
 Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {

@@ -4,6 +4,7 @@
 
 #include "baton/copy.h"
 #include "cli/commands.h"
+#include "cli/read_flags.h"
 #include "cli/replace_flags.h"
 
 namespace baton::cli {
@@ -23,33 +24,11 @@ void AddCopyFlags(CLI::App& cmd, CopyFlags& flags) {
   cmd.add_option("target", flags.target,
                  "The subtree to replace with it: zk://[user:password@]host:port[,...]/path")
       ->required();
-  cmd.add_option("--zk_timeout", options.target.timeouts.connect_ms,
-                 "Milliseconds to wait for a ZooKeeper connection (both ensembles)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd.add_option("--zk_session_timeout", options.target.timeouts.session_ms,
-                 "ZooKeeper session timeout in milliseconds (both ensembles)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd.add_option("--exclude", options.exclude,
-                 "Leave out the nodes whose path below the source matches this glob (* matches / "
-                 "too), with their subtrees; repeatable");
-  cmd.add_flag("--skip_unreadable", options.skip_unreadable,
-               "Leave out the source's nodes this session may not read (with their subtrees), "
-               "named in a warning, instead of failing");
+  ZkFlags::AddTimeoutsTo(cmd, options.target.timeouts);  // for both ensembles
   cmd.add_option("--spool_dir", options.spool_dir,
                  "Where the whole source is kept (an unnamed file, zstd) before the target is "
                  "touched; default $TMPDIR or /tmp");
-  cmd.add_option("--consistency_attempts", options.consistency_attempts,
-                 "Reads of the source allowed to get one that nothing changed during")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
-  cmd.add_flag_callback(
-      "--no_acls", [&options] { options.acls = false; },
-      "Do not copy the nodes' ACLs: the target's nodes get the writing session's");
-  cmd.add_flag_callback(
-      "--no_multi_read", [&options] { options.multi_read = false; },
-      "Read the source with pipelined single requests even where it answers multiRead");
+  AddReadFlags(cmd, options);
   AddReplaceFlags(cmd, options.target);
 }
 

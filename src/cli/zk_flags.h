@@ -18,6 +18,12 @@ struct ZkFlags {
   void AddTo(CLI::App& app, ZkTimeouts& timeouts) {
     app.add_option("--zk", zk, "ZooKeeper URL: zk://[user:password@]host:port[,host:port...]/path")
         ->capture_default_str();
+    AddTimeoutsTo(app, timeouts);
+  }
+
+  // --zk_timeout and --zk_session_timeout alone (baton copy names two
+  // ensembles otherwise).
+  static void AddTimeoutsTo(CLI::App& app, ZkTimeouts& timeouts) {
     app.add_option("--zk_timeout", timeouts.connect_ms,
                    "Milliseconds to wait for a ZooKeeper connection")
         ->capture_default_str()
