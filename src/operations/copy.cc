@@ -59,6 +59,14 @@ void RefuseOverlap(const CopyOptions& options) {
 
 CopyStats Copy(const CopyOptions& options) {
   RefuseOverlap(options);
+  {
+    zk::ZkSession from(options.source, options.source_timeouts);
+    if (!from.Exists(options.source.path)) {
+      throw Error("nothing to copy: " + options.source.path + " does not exist on " +
+                      options.source.hosts + " (check the source URL)",
+                  ErrorKind::kInvalidInput);
+    }
+  }
   storage::SpoolStorage spool(options.spool_dir);
   Env env = options.target.env;
   env.open_storage = [&spool, open = options.target.env.open_storage](

@@ -310,6 +310,18 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
   });
 }
 
+// A marker another layout's restore left where this one's control path meets
+// it is not this restore's to settle.
+void RefuseOtherLayout(const operations::RestoreMarker& marker, const RestoreOptions& options) {
+  if (marker.Fits(options.layout)) return;
+  throw Error(marker.Describe() + " (--layout " + util::Printable(marker.layout) +
+                  ") did not finish, and its marker " +
+                  operations::RestoreMarker::NodePath(ScopeOf(options).control) +
+                  " is where this --layout " + options.layout +
+                  " restore keeps its own: run baton recover on that restore's path first",
+              ErrorKind::kRefused);
+}
+
 // Handles the marker an earlier, dead owner left; returns whether the
 // restore about to run must go without a safety backup (the state is
 // half-written and cannot be rolled back).
@@ -318,6 +330,7 @@ bool SettleInterrupted(const operations::Owner& owner, const RestoreOptions& opt
   std::optional<operations::RestoreMarker> interrupted =
       operations::RestoreMarker::Read(owner.session, ScopeOf(options).control);
   if (!interrupted) return false;
+  RefuseOtherLayout(*interrupted, options);
   spdlog::warn("{} did not finish", interrupted->Describe());
   if (interrupted->no_rollback) {
     spdlog::warn(
@@ -359,6 +372,7 @@ bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner) {
   std::optional<operations::RestoreMarker> marker =
       operations::RestoreMarker::Read(owner.session, ScopeOf(options).control);
   if (!marker) return false;
+  RefuseOtherLayout(*marker, options);
   RollBack(owner, *marker, options);
   return true;
 }
@@ -395,7 +409,8 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
       .started = util::UtcText(options.env.now()),
       .host = util::HostName(),
       .no_rollback = !keep,
-      .owner = owner.lock.fence()};
+      .owner = owner.lock.fence(),
+      .layout = options.layout};
   stats.safety_backup = marker.safety_backup;
   ReplaceMarked(owner, staged, options, summary, marker, stats);
   double seconds =
@@ -421,7 +436,9 @@ bool RecoverInterruptedRestore(const RestoreOptions& options) {
     } catch (const Error&) {
       continue;  // a path that layout does not take
     }
-    if (!operations::RestoreMarker::Read(session, control)) continue;
+    std::optional<operations::RestoreMarker> marker =
+        operations::RestoreMarker::Read(session, control);
+    if (!marker || !marker->Fits(as.layout)) continue;
     std::unique_ptr<zk::ExclusiveLock> lock =
         operations::TakeOwnership(session, control, "baton recover", ScopeOf(as).control_family);
     recovered = operations::RecoverAsOwner(as, {session, *lock}) || recovered;

@@ -25,7 +25,8 @@ std::optional<RestoreMarker> RestoreMarker::Read(zk::ZkSession& session,
   try {
     return RestoreMarker{j.value("safety_backup", ""),  j.value("restoring", ""),
                          j.value("started", ""),        j.value("host", ""),
-                         j.value("no_rollback", false), j.value("owner", "")};
+                         j.value("no_rollback", false), j.value("owner", ""),
+                         j.value("layout", "")};
   } catch (const nlohmann::json::exception&) {
     // A field of the wrong type: what to roll back to is unknown, not "nothing".
     throw Error(NodePath(zk_path) + " exists but does not say what to roll back to");
@@ -40,7 +41,8 @@ void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path,
       {"started", started},
       {"host", host},
       {"no_rollback", no_rollback},
-      {"owner", owner}}.dump();
+      {"owner", owner},
+      {"layout", layout}}.dump();
   const bool exists = session.Exists(NodePath(zk_path));
   zk::MultiOp op;
   op.Fence(fence).Set(LockDir(zk_path), "");

@@ -23,6 +23,15 @@ struct RestoreMarker {
   std::string host;           // where the restore ran (the safety backup is local there)
   bool no_rollback = false;   // run with --no_safety_backup: only completing it helps
   std::string owner;          // the lock node of the restore that wrote it
+  // The --layout of that restore; "" in markers from before it was recorded
+  // (taken for any). Where two layouts' control paths meet (Marathon's
+  // --zk /baton/kafka and the tree layout's /kafka), it says whose it is.
+  std::string layout = "";
+
+  // Whether a restore of `layout_name` may settle this marker.
+  bool Fits(const std::string& layout_name) const {
+    return layout.empty() || layout == layout_name;
+  }
 
   static std::string NodePath(const std::string& zk_path);
   static std::optional<RestoreMarker> Read(zk::ZkSession& session, const std::string& zk_path);

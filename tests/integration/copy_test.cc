@@ -126,8 +126,8 @@ TEST_F(CopyTest, ADryRunOrAMissingSourceLeavesTheTargetAlone) {
 
   RunResult missing =
       RunBaton({"copy", "zk://" + ZkAddress() + svc_ + "/nothing", "zk://" + ZkAddress() + target});
-  EXPECT_NE(missing.exit_code, 0);
-  EXPECT_THAT(missing.err, HasSubstr("/nothing"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nothing to copy: " + svc_ + "/nothing does not exist"));
   EXPECT_FALSE(zk_.Exists(target));
 }
 

@@ -152,6 +152,7 @@ TEST_F(NestedTreesTest, ABackupOfAnInnerTreeSeesTheOuterRestore) {
   for (int i = 0; i < 2000 && !zk_.Exists(marker); ++i) std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(zk_.Exists(marker));
   kill(outer, SIGKILL);
+  EXPECT_THAT(zk_.Get(marker), HasSubstr(R"("layout":"tree")"));
   WaitForBaton(outer, 60);
   RunResult backup = BackupOf(svc_ + "/brokers", dir_ + "/inner.tar");
   // Its session lives on until it expires: the restore is still "running".

@@ -325,6 +325,23 @@ TEST_F(TreeLayoutTest, RecoverRollsBackAnInterruptedTreeRestore) {
   EXPECT_EQ(Diff(before, zk_.Take(svc_)), "");
   EXPECT_EQ(StatOf(svc_ + "/brokers/seqid").version, 37);
   EXPECT_THAT(RunBaton({"recover", "--zk", url_}).out, HasSubstr("nothing to recover"));
+
+  // Where Marathon's control path (--zk /baton<path>) meets the tree's, a
+  // Marathon restore or recover leaves the tree restore's marker alone.
+  const std::string control = std::string(layout::kTreeControlRoot) + svc_;
+  zk_.Create(control + "/restore-in-progress",
+             R"({"safety_backup": "file://)" + safety +
+                 R"(", "restoring": "file:///elsewhere.tar", "started": "x", "host": "h",)" +
+                 R"( "layout": "tree"})");
+  RunResult marathon = RunBaton({"restore", "--backup_location", "file://" + safety, "--zk",
+                                 "zk://" + ZkAddress() + control});
+  EXPECT_EQ(marathon.exit_code, 3) << marathon.err;
+  EXPECT_THAT(marathon.err, HasSubstr("--layout tree"));
+  RunResult elsewhere = RunBaton({"recover", "--zk", "zk://" + ZkAddress() + control});
+  EXPECT_EQ(elsewhere.exit_code, 0) << elsewhere.err;
+  EXPECT_THAT(elsewhere.out, HasSubstr("nothing to recover"));
+  EXPECT_TRUE(zk_.Exists(control + "/restore-in-progress"));
+  EXPECT_THAT(RunBaton({"recover", "--zk", url_}).out, HasSubstr("rolled back"));
 }
 
 // The shapes other services leave: SolrCloud's configsets (files up to
