@@ -15,8 +15,10 @@
 #include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
 #include "storage/backup_location.h"
+#include "util/printable.h"
 #include "util/temp_file.h"
 #include "util/time_text.h"
+#include "zk/acl.h"
 #include "zk/fingerprints.h"
 #include "zk/quiet_window.h"
 #include "zk/wire/multi_read_reader.h"
@@ -112,6 +114,11 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   ProgressCounter progress(options.progress, Progress::Phase::kReading, job.units);
   layout::Tally tally;
   auto add = [&](layout::Entry&& entry) {
+    if (zk::Acl::IsMasked(entry.acl)) {
+      throw Error("cannot record the ACL of backup entry '" + util::Printable(entry.name) +
+                  "': ZooKeeper hides digest hashes from a session without ADMIN on the node. "
+                  "Back up with --zk credentials that have it, or --no_acls");
+    }
     const size_t bytes = entry.data.size();
     archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl),
                 std::move(entry.attributes));

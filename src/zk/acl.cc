@@ -1,5 +1,6 @@
 #include "zk/acl.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -99,6 +100,11 @@ std::string Acl::Refusal() const {
     if (scheme == "world") {
       if (id != "anyone") return "'" + what + "the world scheme's only id is 'anyone'";
     } else if (scheme == "digest") {
+      if (id.ends_with(":x")) {
+        return "'" + what +
+               "the server hid this digest's hash from the session that took the backup (it "
+               "lacked ADMIN on the node), so the ACL cannot be written back";
+      }
       if (!IsValidDigest(id)) return "'" + what + "a digest id is user:hash";
     } else if (scheme == "ip") {
       if (!IsValidIp(id)) return "'" + what + "an ip id is an IPv4 address, optionally /bits";
@@ -118,6 +124,24 @@ uint64_t Acl::WireBytes() const {
     bytes += 4 + 4 + schemes_[i].size() + 4 + ids_[i].size();  // perms, two strings
   }
   return bytes;
+}
+
+bool Acl::OpenTo(int32_t perms) const {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (schemes_[i] == "world" && ids_[i] == "anyone" && (entries_[i].perms & perms) == perms) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Acl::IsMasked(std::string_view text) {
+  for (size_t at = text.find(":digest:"); at != std::string_view::npos;
+       at = text.find(":digest:", at + 1)) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    if (text.substr(0, end).ends_with(":x")) return true;
+  }
+  return false;
 }
 
 bool Acl::IsOpen(const ACL_vector& acl) {

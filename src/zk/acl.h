@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace baton::zk {
@@ -18,9 +19,17 @@ class Acl {
   static std::string ToText(const ACL_vector& acl);
   // The open ACL (world:anyone, all permissions), which backups leave out.
   static bool IsOpen(const ACL_vector& acl);
+  // Whether ACL text holds a digest whose hash the server hid from the
+  // reader ("digest:user:x": 3.6+ masks it for a session without ADMIN on
+  // the node). Such an ACL cannot be written back as it was.
+  static bool IsMasked(std::string_view text);
 
   Acl(const Acl& other) : Acl(other.text_) {}
   Acl& operator=(const Acl&) = delete;
+
+  // Whether world:anyone holds every permission of `perms` (so any session
+  // may do them, whoever it authenticates as).
+  bool OpenTo(int32_t perms) const;
 
   // Why a ZooKeeper 3.8 server with its default authentication providers
   // would refuse this ACL (its answer: "invalid acl"), or "" when it would

@@ -13,19 +13,6 @@ using ::testing::HasSubstr;
 
 using AclTest = ZkTest;
 
-std::string AclText(zhandle_t* zh, const std::string& path) {
-  ACL_vector acl{};
-  Stat stat{};
-  if (zoo_get_acl(zh, path.c_str(), &acl, &stat) != ZOK) return "error";
-  std::string text;
-  for (int i = 0; i < acl.count; ++i) {
-    text += std::to_string(acl.data[i].perms) + ":" + acl.data[i].id.scheme + ":" +
-            acl.data[i].id.id + ";";
-  }
-  deallocate_ACL_vector(&acl);
-  return text;
-}
-
 TEST_F(AclTest, AclsAreRecordedAndRestoredInBatonsFormat) {
   ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
   zk_.Create(state_ + "/apps", "", true);

@@ -200,6 +200,44 @@ TEST_F(TreeLayoutTest, AnUnreadableNodeIsNamedOrLeftOutWhenTold) {
   EXPECT_EQ(zk_.Get(secret + "/child"), "c");
 }
 
+// A parent whose recorded ACL locks others out of it (as Kafka's sasl ACLs
+// on every node do) is restored by a session without that identity: made
+// with the session's own ACL, filled, and given the recorded one last.
+TEST_F(TreeLayoutTest, ARestrictiveParentAclIsSetAfterItsChildren) {
+  Populate();
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
+  const std::string owned = svc_ + "/owned";
+  zk_.Create(owned, "o");
+  for (int i = 0; i < 5; ++i) zk_.Create(owned + "/c" + std::to_string(i), "c");
+  ACL alice_and_readers[] = {
+      {ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}},
+      {ZOO_PERM_READ, {const_cast<char*>("world"), const_cast<char*>("anyone")}}};
+  ACL_vector acl{2, alice_and_readers};
+  ASSERT_EQ(zoo_set_acl(zk_.handle(), owned.c_str(), -1, &acl), ZOK);
+  Snapshot before = zk_.Take(svc_);
+  before.erase("/brokers/ids/" + zk_.Children(svc_ + "/brokers/ids").front());  // ephemeral
+  const std::string recorded = AclText(zk_.handle(), owned);
+  const std::string tar = dir_ + "/tree.tar";
+  // The server hides alice's digest hash from a session without ADMIN on
+  // the node: such a backup could not write the ACL back, so it is refused.
+  RunResult hidden = Backup(tar);
+  EXPECT_EQ(hidden.exit_code, 1);
+  EXPECT_THAT(hidden.err, HasSubstr("hides digest hashes"));
+  RunResult backup = RunBaton({"backup", "--layout", "tree", "--backup_location", "file://" + tar,
+                               "--zk", "zk://alice:pw@" + ZkAddress() + svc_});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+
+  zk_.DeleteTree(owned);
+  RunResult restore = RunBaton({"restore", "--layout", "tree", "--force", "--backup_location",
+                                "file://" + tar, "--zk", url_});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  std::erase_if(before, [](const auto& e) { return e.first.starts_with("/brokers/ids/"); });
+  Snapshot after = zk_.Take(svc_);
+  std::erase_if(after, [](const auto& e) { return e.first.starts_with("/brokers/ids/"); });
+  EXPECT_EQ(Diff(before, after), "");
+  EXPECT_EQ(AclText(zk_.handle(), owned), recorded);
+}
+
 // The point-in-time proof works for a tree as for Marathon's state: on a
 // quiet tree the window's marker (in the control path, made on demand)
 // proves it, and no node is read twice.

@@ -81,6 +81,19 @@ std::string S3Endpoint() {
   return ServerAddress("BATON_TEST_S3", BATON_TEST_S3_ADDRESS_FILE, "S3 server");
 }
 
+std::string AclText(zhandle_t* zh, const std::string& path) {
+  ACL_vector acl{};
+  Stat stat{};
+  if (zoo_get_acl(zh, path.c_str(), &acl, &stat) != ZOK) return "error";
+  std::string text;
+  for (int i = 0; i < acl.count; ++i) {
+    text += std::to_string(acl.data[i].perms) + ":" + acl.data[i].id.scheme + ":" +
+            acl.data[i].id.id + ";";
+  }
+  deallocate_ACL_vector(&acl);
+  return text;
+}
+
 std::string UniqueRoot(const std::string& name) {
   static std::atomic<int> counter{0};
   return "/baton-test/" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);

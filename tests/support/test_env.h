@@ -17,6 +17,8 @@ namespace baton::testing {
 std::string ZkAddress();
 // "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3": the 3-server test ensemble.
 std::string EnsembleAddress();
+// A node's ACL as "perms:scheme:id;" entries, or "error".
+std::string AclText(zhandle_t* zh, const std::string& path);
 // "http://127.0.0.1:port" of the test S3 server (s3rver behind the
 // SigV4-verifying proxy), bucket "baton-test".
 std::string S3Endpoint();

@@ -55,6 +55,20 @@ TEST(Acl, RefusalFollowsTheServer) {
   }
 }
 
+// 3.6+ servers answer getACL with "digest:user:x" to a session without
+// ADMIN on the node: a backup cannot record it, a restore cannot write it.
+TEST(Acl, AHashTheServerHidIsNoAcl) {
+  EXPECT_TRUE(Acl::IsMasked("31:digest:alice:x"));
+  EXPECT_TRUE(Acl::IsMasked("1:world:anyone\n31:digest:alice:x"));
+  EXPECT_TRUE(Acl::IsMasked("31:digest:alice:x\n1:world:anyone"));
+  EXPECT_FALSE(Acl::IsMasked("31:digest:alice:V55/p2T0OpjQ+low3NVAH4aLvm0="));
+  EXPECT_FALSE(Acl::IsMasked(""));
+  EXPECT_FALSE(Acl::IsMasked("31:world:anyone"));
+  EXPECT_NE(Acl::Parse("31:digest:alice:x").Refusal(), "");
+  EXPECT_FALSE(Acl::Parse("1:world:anyone\n31:digest:alice:x").OpenTo(2));
+  EXPECT_TRUE(Acl::Parse("7:world:anyone\n31:digest:alice:x").OpenTo(2 | 4));
+}
+
 TEST(Acl, WireBytesCountWhatTheRequestCarries) {
   // count, then per entry: perms, scheme and id with their lengths.
   EXPECT_EQ(Acl::Parse("31:world:anyone").WireBytes(), 4u + 4 + 4 + 5 + 4 + 6);

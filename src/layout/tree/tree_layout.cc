@@ -5,10 +5,12 @@
 #include <charconv>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "layout/tree/tree_walk.h"
 #include "util/printable.h"
 #include "zk/acl.h"
+#include "zk/acl_setter.h"
 #include "zk/counters.h"
 #include "zk/node_name.h"
 #include "zk/wire/read_path.h"
@@ -100,7 +102,14 @@ class TreeNodeWriter final : public TreeWriter {
       return;
     }
     ++created_[Parent(path)];
-    zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), AclOf(entry.acl), version);
+    std::shared_ptr<const zk::Acl> acl = AclOf(entry.acl);
+    if (acl && WrittenAgain(entry, version) && !acl->OpenTo(kWritesAgain)) {
+      // Its recorded ACL might lock this session out of what it still has
+      // to write (Kafka's sasl ACLs on every node): made with the session's
+      // own, given the recorded one last.
+      deferred_acls_.Add(path, std::exchange(acl, nullptr));
+    }
+    zk::CreateAtVersion(writer_, budget_, path, std::move(entry.data), acl, version);
   }
 
   // Each parent's child creations are raised to the recorded count, so its
@@ -113,6 +122,7 @@ class TreeNodeWriter final : public TreeWriter {
       }
     }
     writer_.Flush();
+    deferred_acls_.Finish();
     FinishRoot();
     if (budget_.left_behind_count() > 0) {
       spdlog::warn(
@@ -127,6 +137,16 @@ class TreeNodeWriter final : public TreeWriter {
     int32_t version = 0;
     int64_t creations = 0;
   };
+
+  // What the restore may do to a node after creating it: children, sets,
+  // the .baton-counter children that raise its cversion.
+  // (ZOO_PERM_CREATE | WRITE | DELETE: the client's constants are not constexpr.)
+  static constexpr int32_t kWritesAgain = (1 << 2) | (1 << 1) | (1 << 3);
+
+  bool WrittenAgain(const Entry& entry, int32_t version) const {
+    return Counter(entry, kChildrenAttribute) > 0 ||
+           (counters_ && (version > 0 || Creations(entry) > 0));
+  }
 
   static int64_t Creations(const Entry& entry) {
     return (Counter(entry, kChildVersionAttribute) + Counter(entry, kChildrenAttribute)) / 2;
@@ -190,6 +210,7 @@ class TreeNodeWriter final : public TreeWriter {
   const bool counters_;
   const bool merge_;
   zk::CounterBudget budget_;
+  zk::AclSetter deferred_acls_{writer_.session()};
   std::unordered_map<std::string, int64_t> creations_;  // recorded, per parent
   std::unordered_map<std::string, int64_t> created_;    // by this restore (and before, merging)
   std::unordered_map<std::string, Existing> existing_;  // merging: the tree's nodes
