@@ -2,10 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
-#include <ranges>
 #include <set>
-#include <string_view>
 #include <tuple>
 
 #include "archive/manifest.h"
@@ -89,12 +88,19 @@ void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& option
 }  // namespace
 
 bool ShareAServer(const std::string& hosts, const std::string& other) {
-  std::set<std::string_view> servers;
-  for (auto part : std::views::split(std::string_view(hosts), ',')) {
-    servers.emplace(part.begin(), part.end());
-  }
-  for (auto part : std::views::split(std::string_view(other), ',')) {
-    if (servers.contains(std::string_view(part.begin(), part.end()))) return true;
+  // (No std::views::split: clang 14 cannot use libstdc++ 12's.)
+  auto servers = [](const std::string& list) {
+    std::set<std::string> out;
+    for (size_t start = 0; start <= list.size();) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      out.insert(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return out;
+  };
+  const std::set<std::string> ours = servers(hosts);
+  for (const std::string& server : servers(other)) {
+    if (ours.contains(server)) return true;
   }
   return false;
 }
