@@ -66,6 +66,16 @@ int64_t Counter(const Entry& entry, std::string_view key) {
 
 std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// One walk of the tree under `root` through a reader of its own on the
+// session's servers (multiRead where they have it).
+TreeWalk::Counts WalkOnce(zk::ZkSession& session, const std::string& root,
+                          const ReadOptions& options, const std::function<void(Entry&&)>& emit) {
+  zk::wire::WalkReads reads(session, session.timeouts(),
+                            zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
+  reads.Sync(root);
+  return TreeWalk(reads.reader(), root, options, emit, nullptr).Run();
+}
+
 class TreeNodeWriter final : public TreeWriter {
  public:
   TreeNodeWriter(zk::BatchWriter& writer, std::string root, const WriteOptions& options)
@@ -158,16 +168,13 @@ class TreeNodeWriter final : public TreeWriter {
     zk::ZkSession& session = writer_.session();
     if (!session.Exists(root_)) return;
     root_existed_ = true;
-    zk::wire::WalkReads reads(session, session.timeouts(),
-                              zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
-    reads.Sync(root_);
     auto keep = [this](Entry&& entry) {
       existing_[root_ + std::string(RelativePath(entry.name))] = {
           static_cast<int32_t>(Counter(entry, kVersionAttribute)), Creations(entry)};
     };
     // A node this session may not read is left as it is (an entry at its
     // path then fails, named, like any write ZooKeeper refuses).
-    TreeWalk(reads.reader(), root_, {.skip_unreadable = true}, keep, nullptr).Run();
+    WalkOnce(session, root_, {.skip_unreadable = true}, keep);
     spdlog::info("merging into the {} nodes under {}", existing_.size(), root_);
   }
 
@@ -248,11 +255,7 @@ class TreeLayout final : public Layout {
   void RefuseWhileInUse(zk::ZkSession& session, const ZkUrl& zk) const override {
     const std::string root = ScopeOf(zk).data;
     if (!session.Exists(root)) return;
-    zk::wire::WalkReads reads(session, session.timeouts(),
-                              zk::wire::SupportsMultiRead(session.url(), session.timeouts()));
-    reads.Sync(root);
-    auto ignore = [](Entry&&) {};
-    TreeWalk::Counts counts = TreeWalk(reads.reader(), root, {}, ignore, nullptr).Run();
+    TreeWalk::Counts counts = WalkOnce(session, root, {}, [](Entry&&) {});
     if (counts.ephemerals == 0) return;
     throw Error(std::to_string(counts.ephemerals) + " ephemeral node" +
                     (counts.ephemerals == 1 ? "" : "s") + " under " + root + " (" +
