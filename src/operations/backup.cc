@@ -170,6 +170,12 @@ Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<
     std::unique_ptr<Spool> spool;
     if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);
     try {
+      // The total makes the walk's progress a fraction; counting costs a
+      // request per bucket, and a lost connection here is retried like one
+      // in the walk.
+      if (job.options.progress && job.units == 0) {
+        job.units = job.layout.CountUnits(job.session, job.scope.data);
+      }
       Attempt attempt = ReadOnce(job, spool ? *spool : *sink);
       if (!attempt.changed) {
         spool ? spool->Commit() : sink->Commit();
@@ -255,9 +261,6 @@ BackupStats Backup(const BackupOptions& options) {
                .skip_unreadable = options.skip_unreadable},
       .compression = compression,
       .where = storage->Describe()};
-  // The total makes the walk's progress a fraction; counting costs a request
-  // per bucket.
-  if (options.progress) job.units = job.layout.CountUnits(session, state);
   BackupStats stats;
   stats.location = storage->Describe();
   Attempt done = ReadUntilConsistent(job, *storage, std::move(sink), stats.attempts);

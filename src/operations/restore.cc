@@ -166,14 +166,16 @@ void WithResumes(const operations::Owner& owner, const RestoreOptions& options, 
                  operations::RestoreMarker* marker, Step step) {
   for (int attempt = 1;; ++attempt) {
     try {
+      if (attempt > 1) {  // a connection lost again while regaining is one more attempt
+        owner.session.Resume();
+        Regain(owner, ScopeOf(options).control, marker);
+      }
       step();
       return;
     } catch (const zk::ConnectionLost& e) {
       if (attempt >= kWriteAttempts || !owner.resumable) throw;
       spdlog::warn("{}; {} again once ZooKeeper answers (attempt {} of {})", e.what(), what,
                    attempt + 1, kWriteAttempts);
-      owner.session.Resume();
-      Regain(owner, ScopeOf(options).control, marker);
     }
   }
 }

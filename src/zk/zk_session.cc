@@ -134,13 +134,15 @@ void ZkSession::Open() {
 }
 
 void ZkSession::Resume() {
-  // The client's own state, not the last session event: the completions of
-  // the failed requests may arrive before the event that explains them.
+  // The client's own state, not the last session event. Even that state lags:
+  // the C client fails the waiting requests (which is how the caller learnt
+  // of the loss) before it leaves the connected state, so "connected" is
+  // believed only once a request has come back.
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(timeouts_.session_ms + timeouts_.connect_ms);
   for (;;) {
     const int state = zh_ == nullptr ? ZOO_EXPIRED_SESSION_STATE : zoo_state(zh_);
-    if (state == ZOO_CONNECTED_STATE) return;
+    if (state == ZOO_CONNECTED_STATE && Answers()) return;
     if (state == ZOO_EXPIRED_SESSION_STATE) {
       spdlog::warn("the ZooKeeper session expired; opening a new one");
       if (zh_ != nullptr) zookeeper_close(zh_);
@@ -160,6 +162,20 @@ void ZkSession::Resume() {
     util::ThrowIfInterrupted();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+bool ZkSession::Answers() {
+  std::promise<int> done;
+  auto answered = done.get_future();
+  const int rc = zoo_aexists(
+      zh_, "/", 0, [](int code, const Stat*, const void* data) { SetPromisedCode(code, data); },
+      &done);
+  // The client completes every request it took: with its answer, or with an
+  // error when the connection drops or stays silent for 2/3 of the timeout.
+  const int answer = rc == ZOK ? answered.get() : rc;
+  if (answer == ZOK) return true;
+  if (!IsConnectionLoss(answer)) ThrowZkError(answer, "check", "/");
+  return false;
 }
 
 ZkSession::~ZkSession() {

@@ -66,16 +66,20 @@ class ZkSession {
   [[noreturn]] void Fail(int rc, const std::string& what, const std::string& path) const;
 
   // After ConnectionLost, with no request of this session in flight: waits
-  // until the client has reconnected to a server of the ensemble, or opens a
-  // new session in place when the old one expired meanwhile (its ephemeral
-  // nodes are gone then). Throws baton::Error when no server answers within
-  // the session and connect timeouts, as when the ensemble lost its quorum.
+  // until the client has reconnected to a server of the ensemble and a
+  // request has come back on the session, or opens a new session in place
+  // when the old one expired meanwhile (its ephemeral nodes are gone then).
+  // Throws baton::Error when no server answers within the session and
+  // connect timeouts, as when the ensemble lost its quorum.
   void Resume();
 
  private:
   static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context);
   void Open();
   void WaitConnected(int timeout_ms);
+  // Whether a request comes back: false for a lost connection or an expired
+  // session.
+  bool Answers();
   void Authenticate(int timeout_ms);
 
   ZkUrl url_;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zookeeper/zookeeper.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -88,17 +89,25 @@ ZkProxy::~ZkProxy() {
   for (int fd : {listen_fd_, wake_[0], wake_[1]}) close(fd);
 }
 
+void ZkProxy::Freeze() {
+  frozen_ = true;
+  while (!frozen_seen_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 std::string ZkProxy::address() const { return "127.0.0.1:" + std::to_string(port_); }
 
 void ZkProxy::Serve() {
   std::list<Link> links;
   for (;;) {
     std::vector<pollfd> fds{{wake_[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}};
-    for (Link& link : links) {
-      fds.push_back({link.client, POLLIN, 0});
-      fds.push_back({link.server, POLLIN, 0});
+    const bool frozen = frozen_;
+    frozen_seen_ = frozen;
+    for (Link& link : links) {  // frozen, the links are not read: poll() ignores fd -1
+      fds.push_back({frozen ? -1 : link.client, POLLIN, 0});
+      fds.push_back({frozen ? -1 : link.server, POLLIN, 0});
     }
-    if (poll(fds.data(), fds.size(), -1) < 0) continue;
+    // Every 10 ms it looks again whether it is to freeze or thaw.
+    if (poll(fds.data(), fds.size(), 10) < 0) continue;
     if (fds[0].revents != 0) break;
     size_t i = 2;
     for (auto it = links.begin(); it != links.end(); i += 2) {

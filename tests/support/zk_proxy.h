@@ -42,6 +42,13 @@ class ZkProxy {
   int refused() const { return refused_; }
   // Connections accepted so far.
   int connections() const { return connections_; }
+  // Holds every byte in both directions until Thaw(): a network that stalls.
+  // What the server did meanwhile (closing a connection of an expired
+  // session) reaches the client only after Thaw(), so a test can act while
+  // the client still believes itself connected.
+  // Returns once nothing more passes.
+  void Freeze();
+  void Thaw() { frozen_ = false; }
 
  private:
   struct Link;
@@ -62,6 +69,8 @@ class ZkProxy {
   int wake_[2] = {-1, -1};  // a pipe that ends Serve()
   std::atomic<int> refused_{0};
   std::atomic<int> connections_{0};
+  std::atomic<bool> frozen_{false};
+  std::atomic<bool> frozen_seen_{false};  // Serve() no longer reads the links
   std::thread thread_;
 };
 
