@@ -218,6 +218,7 @@ BackupStats Backup(const BackupOptions& options) {
   zk::ZkSession session(options.zk, options.timeouts);
   const layout::Layout& layout = layout::Named(options.layout);
   const layout::Scope scope = layout.ScopeOf(options.zk);
+  session.ShareStructureUnder(scope.control_family);
   if (layout.name() != "marathon" && options.format == ArchiveFormat::kMarathon) {
     throw Error("Marathon's archive format holds only Marathon's layout: a --layout " +
                     std::string(layout.name()) + " backup is written in the baton format",

@@ -31,10 +31,9 @@ class BorrowedStorage : public StorageProvider {
 // Whether the source's root is on the target's ensemble too: one of its
 // servers is named by both, or the target holds the source's very node (the
 // same creation zxid and time; a hostname and an address name one server).
-bool OneEnsemble(const CopyOptions& options) {
+bool OneEnsemble(const CopyOptions& options, zk::ZkSession& from) {
   if (operations::ShareAServer(options.source.hosts, options.target.zk.hosts)) return true;
   Stat source{}, target{};
-  zk::ZkSession from(options.source, options.source_timeouts);
   if (!from.Get(options.source.path, &source)) return false;
   zk::ZkSession to(options.target.zk, options.target.timeouts);
   if (!to.Get(options.source.path, &target)) return false;
@@ -43,11 +42,11 @@ bool OneEnsemble(const CopyOptions& options) {
 
 // A copy into its own source would read what it writes; one over its source
 // would delete what it reads.
-void RefuseOverlap(const CopyOptions& options) {
+void RefuseOverlap(const CopyOptions& options, zk::ZkSession& source) {
   const std::string& from = options.source.path;
   const std::string& to = options.target.zk.path;
   const bool into = operations::PathWithin(to, from), over = operations::PathWithin(from, to);
-  if ((!into && !over) || !OneEnsemble(options)) return;
+  if ((!into && !over) || !OneEnsemble(options, source)) return;
   throw Error("cannot copy " + from + " to " + to + " on the same ensemble: the target " +
                   (from == to ? "is the source"
                    : into     ? "is inside the source"
@@ -58,9 +57,9 @@ void RefuseOverlap(const CopyOptions& options) {
 }  // namespace
 
 CopyStats Copy(const CopyOptions& options) {
-  RefuseOverlap(options);
   {
     zk::ZkSession from(options.source, options.source_timeouts);
+    RefuseOverlap(options, from);
     if (!from.Exists(options.source.path)) {
       throw Error("nothing to copy: " + options.source.path + " does not exist on " +
                       options.source.hosts + " (check the source URL)",

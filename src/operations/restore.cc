@@ -441,6 +441,7 @@ bool RecoverInterruptedRestore(const RestoreOptions& options) {
     std::optional<operations::RestoreMarker> marker =
         operations::RestoreMarker::Read(session, control);
     if (!marker || !marker->Fits(as.layout)) continue;
+    session.ShareStructureUnder(ScopeOf(as).control_family);
     std::unique_ptr<zk::ExclusiveLock> lock =
         operations::TakeOwnership(session, control, "baton recover", ScopeOf(as).control_family);
     recovered = operations::RecoverAsOwner(as, {session, *lock}) || recovered;
@@ -461,6 +462,7 @@ RestoreStats Restore(const RestoreOptions& options) {
   }
   std::unique_ptr<StorageProvider> storage = options.env.open_storage(options.backup_location);
   zk::ZkSession session(options.zk, options.timeouts);
+  session.ShareStructureUnder(ScopeOf(options).control_family);
   if (options.dry_run) {
     if (!options.force) LayoutOf(options).RefuseWhileInUse(session, options.zk);
     return DryRun(session, *storage, options);

@@ -32,8 +32,8 @@ std::vector<std::string> Contenders(ZkSession& session, const std::string& dir) 
 void EnsureDir(ZkSession& session, const std::string& dir) {
   if (session.Exists(dir)) return;
   session.EnsureContainers(dir.substr(0, dir.rfind('/')));
-  int rc =
-      zoo_create(session.handle(), dir.c_str(), "", 0, session.acl(), ZOO_PERSISTENT, nullptr, 0);
+  int rc = zoo_create(session.handle(), dir.c_str(), "", 0, session.StructureAcl(dir),
+                      ZOO_PERSISTENT, nullptr, 0);
   if (rc != ZOK && rc != ZNODEEXISTS) session.Fail(rc, "create", dir);
 }
 

@@ -248,6 +248,19 @@ const ACL_vector* ZkSession::control_acl() const {
   return url_.has_credentials() ? &readable : &ZOO_OPEN_ACL_UNSAFE;
 }
 
+const ACL_vector* ZkSession::shared_acl() const {
+  static ACL every_identity[] = {
+      {ZOO_PERM_ALL & ~ZOO_PERM_ADMIN, {const_cast<char*>("world"), const_cast<char*>("anyone")}}};
+  static ACL_vector shared = {1, every_identity};
+  return url_.has_credentials() ? &shared : &ZOO_OPEN_ACL_UNSAFE;
+}
+
+const ACL_vector* ZkSession::StructureAcl(const std::string& path) const {
+  const bool shared =
+      !shared_root_.empty() && (path == shared_root_ || path.starts_with(shared_root_ + "/"));
+  return shared ? shared_acl() : acl();
+}
+
 void ZkSession::Fail(int rc, const std::string& what, const std::string& path) const {
   ThrowZkError(rc, what, path);
 }
@@ -294,7 +307,8 @@ void ZkSession::EnsureContainers(const std::string& path) {
     EnsureContainers(Parent(path));
     std::promise<int> promise;
     auto future = promise.get_future();
-    int rc = zoo_acreate(zh_, path.c_str(), "", 0, acl(), ZOO_CONTAINER, &OnString, &promise);
+    int rc = zoo_acreate(zh_, path.c_str(), "", 0, StructureAcl(path), ZOO_CONTAINER, &OnString,
+                         &promise);
     if (rc != ZOK) Fail(rc, "create", path);
     rc = future.get();
     if (rc == ZNONODE && attempt < kReapedParentAttempts) continue;

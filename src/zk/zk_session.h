@@ -42,6 +42,19 @@ class ZkSession {
   // read for everyone, so that a backup or a refusal under other
   // credentials can still see who holds the path.
   const ACL_vector* control_acl() const;
+  // Below `root` (Baton's control root for trees, /baton), the structure
+  // Baton shares between operators (the containers on the way to a control
+  // path, lock directories) gets shared_acl(): with one identity's ACL, every
+  // other identity would be locked out of every tree for good. Called before
+  // the session is shared between threads.
+  void ShareStructureUnder(std::string root) { shared_root_ = std::move(root); }
+  // The ACL for a container or lock directory at `path`: shared_acl() below
+  // the shared root, acl() elsewhere.
+  const ACL_vector* StructureAcl(const std::string& path) const;
+  // Read, write, create and delete for every identity, administer for none
+  // (no identity can lock the others out by changing it); open without
+  // credentials, as acl() is.
+  const ACL_vector* shared_acl() const;
   const ZkUrl& url() const { return url_; }
   const ZkTimeouts& timeouts() const { return timeouts_; }
 
@@ -51,7 +64,8 @@ class ZkSession {
   std::optional<std::vector<std::string>> Children(const std::string& path);
   bool Exists(const std::string& path);
   // Creates `path` and missing parents as CONTAINER nodes (Curator's
-  // creatingParentContainersIfNeeded); an existing node is left alone.
+  // creatingParentContainersIfNeeded), each with StructureAcl(); an existing
+  // node is left alone.
   void EnsureContainers(const std::string& path);
   // Creates or overwrites a persistent node with `data`, parents as
   // containers; a created node gets `acl`, or else the session's ACL.
@@ -84,6 +98,7 @@ class ZkSession {
 
   ZkUrl url_;
   ZkTimeouts timeouts_;
+  std::string shared_root_;  // see ShareStructureUnder; "" for none
   zhandle_t* zh_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;

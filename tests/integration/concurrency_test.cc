@@ -61,6 +61,15 @@ class ConcurrencyTest : public ZkTest {
     std::erase_if(s, [](const auto& e) { return e.first.starts_with("/runtime-configuration"); });
     return s;
   }
+  // Waits, at most `limit`, until no server stands in the leader election
+  // (a restore refuses while a leader is alive); true if none does.
+  bool WaitUntilNoCandidate(std::chrono::milliseconds limit) {
+    auto deadline = Clock::now() + limit;
+    while (!zk_.Children(root_ + "/leader").empty() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+    return zk_.Children(root_ + "/leader").empty();
+  }
   void ForgetHandover() {
     zk_.DeleteTree(state_ + "/runtime-configuration");
     zk_.DeleteTree(root_ + "/baton");
@@ -196,8 +205,10 @@ TEST_F(ConcurrencyTest, RandomInterleavingsLeaveOneWholeState) {
     const auto ask_at = std::chrono::milliseconds(200 + random() % 800);
     Play(actors, victim, signal, kill_at, ask_at);
 
-    // A killed owner's lock lives until its session expires.
+    // A killed owner's lock, and a killed server's election node (which it
+    // has before it takes the lock), live until its session expires.
     ASSERT_TRUE(WaitUntilUnlocked(15s));
+    ASSERT_TRUE(WaitUntilNoCandidate(15s));
     for (const Actor& a : actors) {
       std::string err = ReadFile(a.log);
       if (a.kind == "serve") {
