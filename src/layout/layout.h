@@ -76,7 +76,10 @@ struct EntryKind {
   std::string category;          // what it is counted under ("apps", ...)
   bool version = false;          // an older version, not a current value
   bool storage_version = false;  // the layout's own format marker
-  uint64_t unit = 0;             // the unit (id) it belongs to, for WriteOptions
+  // The unit (id) it belongs to, for WriteOptions::valued_units; none where
+  // the layout's writer needs no units (the tree layout), so that nothing is
+  // kept per entry.
+  std::optional<uint64_t> unit;
 };
 
 struct WriteOptions {

@@ -164,12 +164,17 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
 Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<BackupSink> sink,
                             int& attempts) {
   const int limit = job.options.consistency_attempts;
+  bool lost = false;  // the last attempt lost its connection: resume first
   for (attempts = 1;; ++attempts) {
     if (!sink) sink = storage.Create();  // the last attempt's was discarded
     // A stream cannot take an attempt back: each goes to a spool first.
     std::unique_ptr<Spool> spool;
     if (!sink->discardable()) spool = std::make_unique<Spool>(*sink);
     try {
+      // Resumed here, not in the handler: a connection lost while resuming
+      // is one more attempt too.
+      if (lost) job.session.Resume();
+      lost = false;
       // The total makes the walk's progress a fraction; counting costs a
       // request per bucket, and a lost connection here is retried like one
       // in the walk.
@@ -198,7 +203,7 @@ Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<
       // server of the ensemble or a new session.
       if (attempts >= limit) throw;
       spdlog::warn("{}; reading the tree again (attempt {} of {})", e.what(), attempts + 1, limit);
-      job.session.Resume();
+      lost = true;
     }
     if (!spool) sink.reset();  // discarded: never committed
   }

@@ -69,7 +69,9 @@ void CheckEntry(const layout::Layout& layout, const archive::TarEntry& entry,
   } else {
     ++category.items;
     ++summary.items;
-    summary.valued_ids[kind.unit] = entry.Attribute(archive::kAclAttribute) != nullptr;
+    if (kind.unit) {
+      summary.valued_ids[*kind.unit] = entry.Attribute(archive::kAclAttribute) != nullptr;
+    }
   }
 }
 

@@ -133,29 +133,39 @@ uint64_t ReplaceState(const operations::Owner& owner, operations::StagedBackup& 
 constexpr int kWriteAttempts = 3;
 
 // After an expired session, the lock went with it: takes it again and checks
-// that nobody touched the marked restore meanwhile (the marker still names
-// the old lock node), then moves the marker to the new node. Throws LockLost
-// when another owner came in between: what it did must not be undone.
+// that nobody touched the marked restore meanwhile (the marker still names a
+// lock node of this owner's), then moves the marker to the new node. Throws
+// LockLost when another owner came in between: what it did must not be
+// undone. A connection lost on the way leaves `marker` as the server has it,
+// so the next attempt finishes the move.
 void Regain(const operations::Owner& owner, const std::string& zk_path,
             operations::RestoreMarker* marker) {
   const std::string old_fence = owner.lock.fence();
-  if (owner.lock.Held()) return;
-  try {
-    owner.lock.Reacquire();
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::kRefused) throw;
-    throw zk::LockLost("the ZooKeeper session expired and the lock with it; now " +
-                       std::string(e.what()));
+  if (!owner.lock.Held()) {
+    try {
+      owner.lock.Reacquire();
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kRefused) throw;
+      throw zk::LockLost("the ZooKeeper session expired and the lock with it; now " +
+                         std::string(e.what()));
+    }
   }
   if (marker == nullptr) return;
+  const std::string& fence = owner.lock.fence();
   std::optional<operations::RestoreMarker> now =
       operations::RestoreMarker::Read(owner.session, zk_path);
-  if (!now || now->owner != old_fence) {
+  if (now && now->owner == fence) {
+    marker->owner = fence;
+    return;
+  }
+  if (!now || (now->owner != marker->owner && now->owner != old_fence)) {
     throw zk::LockLost("the ZooKeeper session expired and another command took over " + zk_path +
                        " meanwhile; this restore stops without writing more");
   }
-  marker->owner = owner.lock.fence();
-  marker->Write(owner.session, zk_path, owner.lock.fence());
+  operations::RestoreMarker moved = *marker;
+  moved.owner = fence;
+  moved.Write(owner.session, zk_path, fence);
+  *marker = std::move(moved);
 }
 
 // Runs `step` until it completes, resuming the session after a lost

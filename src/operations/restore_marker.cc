@@ -43,14 +43,14 @@ void RestoreMarker::Write(zk::ZkSession& session, const std::string& zk_path,
       {"no_rollback", no_rollback},
       {"owner", owner},
       {"layout", layout}}.dump();
-  const bool exists = session.Exists(NodePath(zk_path));
+  // An existing marker is made anew rather than set: the new owner may be
+  // another identity (a recover under other credentials), with no right to
+  // write the old owner's node, only to delete and create below the shared
+  // control path. The marker is then the new owner's.
   zk::MultiOp op;
   op.Fence(fence).Set(LockDir(zk_path), "");
-  if (exists) {
-    op.Set(NodePath(zk_path), data);
-  } else {
-    op.Create(NodePath(zk_path), data, 0, session.control_acl());
-  }
+  if (session.Exists(NodePath(zk_path))) op.Delete(NodePath(zk_path));
+  op.Create(NodePath(zk_path), data, 0, session.control_acl());
   op.Run(session);
 }
 

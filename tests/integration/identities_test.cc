@@ -4,6 +4,7 @@
 // (lock nodes, restore markers) stay their owner's.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "support/test_env.h"
@@ -57,6 +58,39 @@ TEST_F(IdentitiesTest, AnotherIdentityUsesTheControlStructureAliceMade) {
   for (const std::string& node : {Control("a"), Control("a") + "/baton-lock", Control("b")}) {
     EXPECT_EQ(AclText(zk_.handle(), node), "15:world:anyone;") << node;
   }
+}
+
+// Alice's restore was cut off (her marker stays, naming a lock node that is
+// gone); Bob, with other credentials, rolls it back: her marker is his to
+// replace, though he may not write her node.
+TEST_F(IdentitiesTest, AnotherIdentityRecoversARestoreAliceLeftMarked) {
+  zk_.Create(root_ + "/a/n", "before");
+  const std::string tar = dir_ + "/a.tar";
+  ASSERT_EQ(BackupAs("alice", "a", tar).exit_code, 0);
+  ASSERT_EQ(RestoreAs("alice", "a", tar).exit_code, 0);  // makes her control structure
+  ASSERT_EQ(zoo_add_auth(zk_.handle(), "digest", "alice:pw", 8, nullptr, nullptr), ZOK);
+  const std::string marker = nlohmann::json{
+      {"safety_backup", "file://" + tar},
+      {"restoring", "file:///elsewhere.tar"},
+      {"started", "2026-11-29T00:00:00Z"},
+      {"host", "alices-host"},
+      {"no_rollback", false},
+      {"owner", Control("a") + "/baton-lock/lock-0000000099"},
+      {"layout", "tree"}}.dump();
+  ACL alice_and_readers[] = {
+      {ZOO_PERM_ALL, {const_cast<char*>("auth"), const_cast<char*>("")}},
+      {ZOO_PERM_READ, {const_cast<char*>("world"), const_cast<char*>("anyone")}}};
+  ACL_vector acl{2, alice_and_readers};
+  const std::string node = Control("a") + "/restore-in-progress";
+  ASSERT_EQ(zoo_create(zk_.handle(), node.c_str(), marker.data(), static_cast<int>(marker.size()),
+                       &acl, ZOO_PERSISTENT, nullptr, 0),
+            ZOK);
+  ASSERT_EQ(zoo_set(zk_.handle(), (root_ + "/a/n").c_str(), "half", 4, -1), ZOK);
+
+  RunResult bob = RunBaton({"recover", "--zk", As("bob", "a")});
+  ASSERT_EQ(bob.exit_code, 0) << bob.err;
+  EXPECT_FALSE(zk_.Exists(node));
+  EXPECT_EQ(zk_.Get(root_ + "/a/n"), "before");
 }
 
 // Without credentials nothing changes: the control structure is open, as

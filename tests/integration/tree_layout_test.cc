@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -92,6 +93,28 @@ TEST_F(TreeLayoutTest, ARestoreIntoANewPathMakesAPersistentRoot) {
 
 // --merge writes the backup into the tree as it is: what the backup holds is
 // created or updated, with its counters, and nothing else is deleted.
+// Merged into the tree it came from, a backup changes nothing: no node is
+// written again, so no data version moves (and a merge run again after a
+// lost connection does not raise them either).
+TEST_F(TreeLayoutTest, AMergeIntoTheTreeABackupCameFromWritesNothing) {
+  Populate();
+  const std::string tar = dir_ + "/tree.tar";
+  ASSERT_EQ(Backup(tar).exit_code, 0);
+  auto versions = [&] {
+    std::map<std::string, int32_t> out;
+    for (const auto& [path, data] : zk_.Take(svc_)) out[path] = StatOf(svc_ + path).version;
+    out["/"] = StatOf(svc_).version;
+    return out;
+  };
+  const std::map<std::string, int32_t> before = versions();
+  for (int run = 0; run < 2; ++run) {
+    RunResult merge = RunBaton({"restore", "--layout", "tree", "--merge", "--force",
+                                "--backup_location", "file://" + tar, "--zk", url_});
+    ASSERT_EQ(merge.exit_code, 0) << merge.err;
+  }
+  EXPECT_EQ(versions(), before);
+}
+
 TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
   Populate();
   const std::string tar = dir_ + "/tree.tar";

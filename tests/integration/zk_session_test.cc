@@ -43,12 +43,13 @@ TEST_F(ZkSessionTest, ResumeOpensANewSessionWhenTheClientHasNotSeenTheExpiryYet)
   proxy.Freeze();
   EndSession(old_id);
   ASSERT_EQ(zoo_state(session.handle()), ZOO_CONNECTED_STATE);
-  std::thread thaw([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    proxy.Thaw();
-  });
-  session.Resume();
-  thaw.join();
+  {
+    std::jthread thaw([&] {  // joined also when Resume() throws
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      proxy.Thaw();
+    });
+    session.Resume();
+  }
   EXPECT_NE(zoo_client_id(session.handle())->client_id, old_id.client_id);
   EXPECT_TRUE(session.Exists("/"));
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "layout/tree/tree_walk.h"
+#include "util/digest.h"
 #include "util/printable.h"
 #include "zk/acl.h"
 #include "zk/acl_setter.h"
@@ -100,15 +101,17 @@ class TreeNodeWriter final : public TreeWriter {
       root_version_ = version;
       root_data_ = entry.data;
       root_acl_ = AclOf(entry.acl);
-      writer_.Set(path, std::move(entry.data));
+      if (!AsRecorded(path, entry.data, version)) writer_.Set(path, std::move(entry.data));
       return;
     }
     if (auto found = existing_.find(path); found != existing_.end()) {
       // Merging into a node that is there: its data is updated, its ACL kept,
       // and the children it made count towards its cversion.
       created_[path] += found->second.creations;
-      zk::SetAtVersion(writer_, budget_, path, std::move(entry.data), found->second.version,
-                       version);
+      if (!AsRecorded(path, entry.data, version)) {
+        zk::SetAtVersion(writer_, budget_, path, std::move(entry.data), found->second.version,
+                         version);
+      }
       return;
     }
     ++created_[Parent(path)];
@@ -146,7 +149,18 @@ class TreeNodeWriter final : public TreeWriter {
   struct Existing {
     int32_t version = 0;
     int64_t creations = 0;
+    std::string digest;  // SHA-256 of its data (hex)
   };
+
+  // Merging, whether the node at `path` already holds `data` at the
+  // recorded `version` or later: then it is left alone, so that a merge of
+  // a backup into the tree it came from, or a merge run again after a lost
+  // connection, changes no version.
+  bool AsRecorded(const std::string& path, const std::string& data, int32_t version) const {
+    auto found = existing_.find(path);
+    return found != existing_.end() && found->second.version >= version &&
+           found->second.digest == util::Sha256Hex(data);
+  }
 
   // What the restore may do to a node after creating it: children, sets,
   // the .baton-counter children that raise its cversion.
@@ -170,7 +184,8 @@ class TreeNodeWriter final : public TreeWriter {
     root_existed_ = true;
     auto keep = [this](Entry&& entry) {
       existing_[root_ + std::string(RelativePath(entry.name))] = {
-          static_cast<int32_t>(Counter(entry, kVersionAttribute)), Creations(entry)};
+          static_cast<int32_t>(Counter(entry, kVersionAttribute)), Creations(entry),
+          util::Sha256Hex(entry.data)};
     };
     // A node this session may not read is left as it is (an entry at its
     // path then fails, named, like any write ZooKeeper refuses).
@@ -287,7 +302,7 @@ class TreeLayout final : public Layout {
   EntryKind Describe(std::string_view name) const override {
     std::string_view rel = RelativePath(name);
     std::string_view top = rel.empty() ? "/" : rel.substr(1, rel.find('/', 1) - 1);
-    return EntryKind{.category = std::string(top), .unit = std::hash<std::string_view>{}(name)};
+    return EntryKind{.category = std::string(top), .unit = std::nullopt};
   }
 
   void CheckAttributes(
