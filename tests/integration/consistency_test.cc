@@ -14,6 +14,7 @@
 #include "baton/storage.h"
 #include "layout/marathon/bucket.h"
 #include "support/marathon_tree.h"
+#include "support/private_zk.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
 
@@ -161,26 +162,6 @@ TEST_F(ZkTest, BackupsUnderConcurrentWritesAreTheTreeAtOneZxid) {
   std::printf("%d steps written during the backups: %d consistent, %d needed another read\n",
               steps.load(), consistent, retried);
 }
-
-// A ZooKeeper server of this test's own: nothing else writes to it, so a
-// backup's window can be quiet.
-class PrivateZk {
- public:
-  PrivateZk() : dir_(TempDir() + "/zk") {
-    std::string start = SourceDir() + "/scripts/zk-server start " + dir_ + " > /dev/null";
-    if (std::system(start.c_str()) != 0) throw std::runtime_error("cannot start ZooKeeper");
-    address_ = ReadFile(dir_ + "/address");
-    while (!address_.empty() && address_.back() == '\n') address_.pop_back();
-  }
-  ~PrivateZk() {
-    std::string stop = SourceDir() + "/scripts/zk-server stop " + dir_ + " > /dev/null";
-    if (std::system(stop.c_str()) != 0) std::fprintf(stderr, "cannot stop %s\n", dir_.c_str());
-  }
-  const std::string& address() const { return address_; }
-
- private:
-  std::string dir_, address_;
-};
 
 TEST(QuietBackup, NothingWrittenMeanwhileNeedsNoSecondLook) {
   PrivateZk server;
