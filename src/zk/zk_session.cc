@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "baton/error.h"
@@ -141,8 +142,13 @@ void ZkSession::Resume() {
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(timeouts_.session_ms + timeouts_.connect_ms);
   for (;;) {
-    const int state = zh_ == nullptr ? ZOO_EXPIRED_SESSION_STATE : zoo_state(zh_);
-    if (state == ZOO_CONNECTED_STATE && Answers()) return;
+    int state = zh_ == nullptr ? ZOO_EXPIRED_SESSION_STATE : zoo_state(zh_);
+    if (state == ZOO_CONNECTED_STATE) {
+      const Answer answer = Ask(deadline);
+      if (answer == Answer::kYes) return;
+      // A request the client never completed: its handle is past use.
+      if (answer == Answer::kSilent) state = ZOO_EXPIRED_SESSION_STATE;
+    }
     if (state == ZOO_EXPIRED_SESSION_STATE) {
       spdlog::warn("the ZooKeeper session expired; opening a new one");
       if (zh_ != nullptr) zookeeper_close(zh_);
@@ -164,18 +170,35 @@ void ZkSession::Resume() {
   }
 }
 
-bool ZkSession::Answers() {
-  std::promise<int> done;
-  auto answered = done.get_future();
+ZkSession::Answer ZkSession::Ask(std::chrono::steady_clock::time_point deadline) {
+  // On the heap, shared with the completion: a request queued just as the
+  // session expires can be left in the client's queue until zookeeper_close
+  // completes it, long after this wait gave up.
+  using Shared = std::shared_ptr<std::promise<int>>;
+  auto done = std::make_shared<std::promise<int>>();
+  auto answered = done->get_future();
+  auto* held = new Shared(done);
   const int rc = zoo_aexists(
-      zh_, "/", 0, [](int code, const Stat*, const void* data) { SetPromisedCode(code, data); },
-      &done);
-  // The client completes every request it took: with its answer, or with an
-  // error when the connection drops or stays silent for 2/3 of the timeout.
-  const int answer = rc == ZOK ? answered.get() : rc;
-  if (answer == ZOK) return true;
+      zh_, "/", 0,
+      [](int code, const Stat*, const void* data) {
+        auto* shared = static_cast<Shared*>(const_cast<void*>(data));
+        (*shared)->set_value(code);
+        delete shared;
+      },
+      held);
+  if (rc != ZOK) delete held;
+  int answer = rc;
+  while (rc == ZOK) {
+    if (answered.wait_for(util::kInterruptPoll) == std::future_status::ready) {
+      answer = answered.get();
+      break;
+    }
+    util::ThrowIfInterrupted();
+    if (std::chrono::steady_clock::now() > deadline) return Answer::kSilent;
+  }
+  if (answer == ZOK) return Answer::kYes;
   if (!IsConnectionLoss(answer)) ThrowZkError(answer, "check", "/");
-  return false;
+  return Answer::kLost;
 }
 
 ZkSession::~ZkSession() {

@@ -16,6 +16,7 @@
 
 #include <zookeeper/zookeeper.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -91,9 +92,10 @@ class ZkSession {
   static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context);
   void Open();
   void WaitConnected(int timeout_ms);
-  // Whether a request comes back: false for a lost connection or an expired
-  // session.
-  bool Answers();
+  // Whether a request comes back by `deadline`: kLost for a lost connection
+  // or an expired session, kSilent when it has not come back.
+  enum class Answer { kYes, kLost, kSilent };
+  Answer Ask(std::chrono::steady_clock::time_point deadline);
   void Authenticate(int timeout_ms);
 
   ZkUrl url_;
