@@ -167,6 +167,11 @@ void MeasureCurve(const ZkUrl& url, const std::string& root, const std::vector<i
   }
 }
 
+// How many times b's rate a's is; 0 when b did nothing.
+double Ratio(const Row& a, const Row& b) {
+  return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
+}
+
 // The rows of one run, printed as they come.
 struct Table {
   Table() {
@@ -350,38 +355,35 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   std::filesystem::remove(work + "/tree.tar");
   std::filesystem::remove(work + "/tree-no-acls.tar");
 
-  auto ratio = [](const Row& a, const Row& b) {
-    return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
-  };
   nlohmann::json ratios = {
-      {"raw multiRead getData / raw multiRead tree", ratio(raw_multi_data, raw_tree)},
-      {"raw pipelined getData / raw multiRead tree", ratio(raw_read, raw_tree)},
-      {"backup / raw getACL", ratio(backup, raw_acl)},
-      {"backup --no_acls / raw multiRead tree", ratio(backup_no_acls, raw_tree)},
-      {"backup marathon format / raw multiRead tree", ratio(backup_marathon, raw_tree)},
-      {"backup / raw multiRead tree", ratio(backup, raw_tree)},
-      {"backup --no_acls / Marathon read", ratio(backup_no_acls, marathon_read)},
-      {"backup marathon format / Marathon read", ratio(backup_marathon, marathon_read)},
-      {"restore / raw multi create", ratio(restore, raw_create)},
-      {"restore / Marathon restore", ratio(restore, marathon_write)},
-      {"restore / sequential create", ratio(restore, seq_create)},
-      {"backup / Marathon read", ratio(backup, marathon_read)},
-      {"tree backup / raw getACL", ratio(tree_backup, raw_acl)},
-      {"tree backup --no_acls / raw multiRead tree", ratio(tree_no_acls, raw_tree)},
-      {"tree restore / raw multi create", ratio(tree_restore, raw_create)},
-      {"baton copy / zkcopy", ratio(baton_copy, zkcopy)},
-      {"backup / sequential read", ratio(backup, seq_read)},
+      {"raw multiRead getData / raw multiRead tree", Ratio(raw_multi_data, raw_tree)},
+      {"raw pipelined getData / raw multiRead tree", Ratio(raw_read, raw_tree)},
+      {"backup / raw getACL", Ratio(backup, raw_acl)},
+      {"backup --no_acls / raw multiRead tree", Ratio(backup_no_acls, raw_tree)},
+      {"backup marathon format / raw multiRead tree", Ratio(backup_marathon, raw_tree)},
+      {"backup / raw multiRead tree", Ratio(backup, raw_tree)},
+      {"backup --no_acls / Marathon read", Ratio(backup_no_acls, marathon_read)},
+      {"backup marathon format / Marathon read", Ratio(backup_marathon, marathon_read)},
+      {"restore / raw multi create", Ratio(restore, raw_create)},
+      {"restore / Marathon restore", Ratio(restore, marathon_write)},
+      {"restore / sequential create", Ratio(restore, seq_create)},
+      {"backup / Marathon read", Ratio(backup, marathon_read)},
+      {"tree backup / raw getACL", Ratio(tree_backup, raw_acl)},
+      {"tree backup --no_acls / raw multiRead tree", Ratio(tree_no_acls, raw_tree)},
+      {"tree restore / raw multi create", Ratio(tree_restore, raw_create)},
+      {"baton copy / zkcopy", Ratio(baton_copy, zkcopy)},
+      {"backup / sequential read", Ratio(backup, seq_read)},
       {"file time / /dev/null time", backup.seconds / backup_null.seconds},
       {"zstd time / plain time", backup_zstd.seconds / backup.seconds},
   };
   nlohmann::json targets = {
-      {"backup >= 90% of raw getACL", ratio(backup, raw_acl) >= 0.9},
-      {"backup --no_acls >= 70% of raw multiRead tree", ratio(backup_no_acls, raw_tree) >= 0.7},
-      {"marathon format >= 70% of raw multiRead tree", ratio(backup_marathon, raw_tree) >= 0.7},
-      {"backup --no_acls >= 3x Marathon read", ratio(backup_no_acls, marathon_read) >= 3},
-      {"marathon format >= 3x Marathon read", ratio(backup_marathon, marathon_read) >= 3},
-      {"restore >= 80% of raw multi create", ratio(restore, raw_create) >= 0.8},
-      {"restore >= 20x Marathon", ratio(restore, marathon_write) >= 20},
+      {"backup >= 90% of raw getACL", Ratio(backup, raw_acl) >= 0.9},
+      {"backup --no_acls >= 70% of raw multiRead tree", Ratio(backup_no_acls, raw_tree) >= 0.7},
+      {"marathon format >= 70% of raw multiRead tree", Ratio(backup_marathon, raw_tree) >= 0.7},
+      {"backup --no_acls >= 3x Marathon read", Ratio(backup_no_acls, marathon_read) >= 3},
+      {"marathon format >= 3x Marathon read", Ratio(backup_marathon, marathon_read) >= 3},
+      {"restore >= 80% of raw multi create", Ratio(restore, raw_create) >= 0.8},
+      {"restore >= 20x Marathon", Ratio(restore, marathon_write) >= 20},
       {"peak RSS < 100 MB",
        backup.peak_rss_mb < 100 && restore.peak_rss_mb < 100 && backup_zstd.peak_rss_mb < 100},
       {"file adds < 5% over /dev/null", backup.seconds / backup_null.seconds < 1.05},
@@ -453,13 +455,10 @@ nlohmann::json MeasureTree(const std::string& hosts, uint64_t target, const std:
   }));
   std::filesystem::remove(tar);
   for (const std::string& r : {root, restored}) DeleteTree(session, r);
-  auto ratio = [](const Row& a, const Row& b) {
-    return b.nodes_per_s() > 0 ? a.nodes_per_s() / b.nodes_per_s() : 0;
-  };
   nlohmann::json ratios = {
-      {"tree backup / raw getACL", ratio(tree_backup, raw_acl)},
-      {"tree backup --no_acls / raw multiRead tree", ratio(no_acls, raw_tree)},
-      {"tree restore / raw multi create", ratio(tree_restore, raw_create)},
+      {"tree backup / raw getACL", Ratio(tree_backup, raw_acl)},
+      {"tree backup --no_acls / raw multiRead tree", Ratio(no_acls, raw_tree)},
+      {"tree restore / raw multi create", Ratio(tree_restore, raw_create)},
   };
   PrintRatios(ratios);
   nlohmann::json out = {

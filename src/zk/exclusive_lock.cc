@@ -29,19 +29,8 @@ std::vector<std::string> Contenders(ZkSession& session, const std::string& dir) 
 
 // Makes `dir` a persistent node: a container would be reaped between owners,
 // and its data version counts restores (see operations/ownership.h).
-// The server reaps an empty container parent whenever it likes (under
-// /baton: right after a backup removed its marker), so a parent made here
-// may be gone again before the create: it is made again, a few times.
 void EnsureDir(ZkSession& session, const std::string& dir) {
-  for (int attempt = 1;; ++attempt) {
-    if (session.Exists(dir)) return;
-    session.EnsureContainers(dir.substr(0, dir.rfind('/')));
-    int rc = zoo_create(session.handle(), dir.c_str(), "", 0, session.StructureAcl(dir),
-                        ZOO_PERSISTENT, nullptr, 0);
-    if (rc == ZNONODE && attempt < 5) continue;
-    if (rc != ZOK && rc != ZNODEEXISTS) session.Fail(rc, "create", dir);
-    return;
-  }
+  session.EnsurePersistent(dir, session.StructureAcl(dir));
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstring>
 #include <future>
-#include <memory>
 #include <thread>
 
 #include "baton/error.h"
@@ -171,22 +170,21 @@ void ZkSession::Resume() {
 }
 
 ZkSession::Answer ZkSession::Ask(std::chrono::steady_clock::time_point deadline) {
-  // On the heap, shared with the completion: a request queued just as the
+  // On the heap, freed by the completion: a request queued just as the
   // session expires can be left in the client's queue until zookeeper_close
-  // completes it, long after this wait gave up.
-  using Shared = std::shared_ptr<std::promise<int>>;
-  auto done = std::make_shared<std::promise<int>>();
-  auto answered = done->get_future();
-  auto* held = new Shared(done);
+  // completes it, long after this wait gave up (the future keeps the result
+  // on its own).
+  auto* done = new std::promise<int>;
+  std::future<int> answered = done->get_future();
   const int rc = zoo_aexists(
       zh_, "/", 0,
       [](int code, const Stat*, const void* data) {
-        auto* shared = static_cast<Shared*>(const_cast<void*>(data));
-        (*shared)->set_value(code);
-        delete shared;
+        auto* promise = static_cast<std::promise<int>*>(const_cast<void*>(data));
+        promise->set_value(code);
+        delete promise;
       },
-      held);
-  if (rc != ZOK) delete held;
+      done);
+  if (rc != ZOK) delete done;
   int answer = rc;
   while (rc == ZOK) {
     if (answered.wait_for(util::kInterruptPoll) == std::future_status::ready) {
@@ -325,13 +323,20 @@ bool ZkSession::Exists(const std::string& path) {
 constexpr int kReapedParentAttempts = 5;
 
 void ZkSession::EnsureContainers(const std::string& path) {
+  if (path != "/") EnsureNode(path, ZOO_CONTAINER, StructureAcl(path));
+}
+
+void ZkSession::EnsurePersistent(const std::string& path, const ACL_vector* node_acl) {
+  EnsureNode(path, ZOO_PERSISTENT, node_acl);
+}
+
+void ZkSession::EnsureNode(const std::string& path, int mode, const ACL_vector* node_acl) {
   for (int attempt = 1;; ++attempt) {
-    if (path == "/" || Exists(path)) return;
+    if (Exists(path)) return;
     EnsureContainers(Parent(path));
     std::promise<int> promise;
     auto future = promise.get_future();
-    int rc = zoo_acreate(zh_, path.c_str(), "", 0, StructureAcl(path), ZOO_CONTAINER, &OnString,
-                         &promise);
+    int rc = zoo_acreate(zh_, path.c_str(), "", 0, node_acl, mode, &OnString, &promise);
     if (rc != ZOK) Fail(rc, "create", path);
     rc = future.get();
     if (rc == ZNONODE && attempt < kReapedParentAttempts) continue;

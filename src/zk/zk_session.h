@@ -68,6 +68,10 @@ class ZkSession {
   // creatingParentContainersIfNeeded), each with StructureAcl(); an existing
   // node is left alone.
   void EnsureContainers(const std::string& path);
+  // Creates `path` as an empty persistent node with `acl` unless it exists,
+  // missing parents as containers (a lock directory, which must outlive
+  // its owners).
+  void EnsurePersistent(const std::string& path, const ACL_vector* acl);
   // Creates or overwrites a persistent node with `data`, parents as
   // containers; a created node gets `acl`, or else the session's ACL.
   void Put(const std::string& path, const std::string& data, const ACL_vector* acl = nullptr);
@@ -92,6 +96,10 @@ class ZkSession {
   static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context);
   void Open();
   void WaitConnected(int timeout_ms);
+  // Creates `path` (empty, of `mode`, with `acl`) and missing parents as
+  // containers, unless it exists; a parent the server reaped meanwhile is
+  // made again.
+  void EnsureNode(const std::string& path, int mode, const ACL_vector* acl);
   // Whether a request comes back by `deadline`: kLost for a lost connection
   // or an expired session, kSilent when it has not come back.
   enum class Answer { kYes, kLost, kSilent };
