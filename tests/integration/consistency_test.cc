@@ -57,7 +57,8 @@ void Write(const std::string& state, std::atomic<bool>& stop, std::atomic<int>& 
   }
 }
 
-// The counters and windows a backup holds, by id.
+// The counters and windows a backup of either layout holds, by id (the
+// entry name's last part).
 std::map<std::string, int> Values(const std::string& tar) {
   std::unique_ptr<StorageProvider> file = OpenStorage("file://" + tar);
   std::unique_ptr<BackupSource> source = file->Open();
@@ -65,9 +66,8 @@ std::map<std::string, int> Values(const std::string& tar) {
   std::map<std::string, int> values;
   archive::TarEntry entry;
   while (reader.Next(entry)) {
-    for (const char* prefix : {"apps/items/_zc", "apps/items/_zw"}) {
-      if (entry.name.starts_with(prefix)) values[entry.name.substr(11)] = std::stoi(entry.data);
-    }
+    std::string id = entry.name.substr(entry.name.rfind('/') + 1);
+    if (id.starts_with("_zc") || id.starts_with("_zw")) values[id] = std::stoi(entry.data);
   }
   return values;
 }
@@ -113,7 +113,11 @@ TEST(ConsistencyCheck, TellsAStepFromAMix) {
   EXPECT_NE(NotAStep(mixed), "");
 }
 
-TEST_F(ZkTest, BackupsUnderConcurrentWritesAreTheTreeAtOneZxid) {
+class ConcurrentWrites : public ZkTest, public ::testing::WithParamInterface<const char*> {};
+
+// Marathon's layout, and the tree layout on the same tree (whose walk lists
+// a node's children in a read after its data's).
+TEST_P(ConcurrentWrites, BackupsAreTheTreeAtOneZxid) {
   TreeShape shape;
   shape.apps = 300;
   shape.instances = 300;
@@ -143,8 +147,8 @@ TEST_F(ZkTest, BackupsUnderConcurrentWritesAreTheTreeAtOneZxid) {
   int consistent = 0, retried = 0;
   for (int b = 0; b < 40 && (b < 5 || retried == 0); ++b) {
     std::string tar = dir_ + "/b" + std::to_string(b) + ".tar";
-    RunResult r = RunBaton({"backup", "--consistency_attempts", "30", "--backup_location",
-                            "file://" + tar, "--zk", zk_url_});
+    RunResult r = RunBaton({"backup", "--layout", GetParam(), "--consistency_attempts", "30",
+                            "--backup_location", "file://" + tar, "--zk", zk_url_});
     if (r.err.find("changed while the tree was read") != std::string::npos) ++retried;
     if (r.exit_code != 0) {
       // Allowed only as a clear refusal.
@@ -162,6 +166,8 @@ TEST_F(ZkTest, BackupsUnderConcurrentWritesAreTheTreeAtOneZxid) {
   std::printf("%d steps written during the backups: %d consistent, %d needed another read\n",
               steps.load(), consistent, retried);
 }
+
+INSTANTIATE_TEST_SUITE_P(Layouts, ConcurrentWrites, ::testing::Values("marathon", "tree"));
 
 TEST(QuietBackup, NothingWrittenMeanwhileNeedsNoSecondLook) {
   PrivateZk server;

@@ -9,21 +9,27 @@
 
 namespace baton::layout {
 
+// The paths waiting to be read may grow to this many times the reads in
+// flight before a listing waits: enough that listings arrive before the
+// reads run dry, few enough that memory does not follow the tree.
+constexpr uint64_t kPathsPerReadInFlight = 4;
+
 // One node's entry, complete once each of its reads is back.
 struct TreeWalk::Node {
   Entry entry;
   int parts = 1;
   bool left_out = false;    // ephemeral, or deleted while the walk ran
   bool unreadable = false;  // its ACL does not let the session read it
-  // Read once every part is in and the node is kept: a child's entry must
-  // follow its parent's (a restore creates them in archive order).
-  std::vector<std::string> children;
+  int32_t children = 0;     // as its data's Stat counted them
+  int64_t mzxid = 0;
+  int32_t length = 0;
 };
 
 struct TreeWalk::Read : zk::NodeRead {
   Read(Op op_in, std::string path_in, std::shared_ptr<Node> node_in)
       : NodeRead(op_in, std::move(path_in)), node(std::move(node_in)) {}
-  std::shared_ptr<Node> node;
+  std::shared_ptr<Node> node;  // kData, kAcl
+  Listing listing;             // kChildren
 };
 
 TreeWalk::TreeWalk(zk::NodeReader& reader, std::string root, const ReadOptions& options,
@@ -32,15 +38,30 @@ TreeWalk::TreeWalk(zk::NodeReader& reader, std::string root, const ReadOptions& 
 
 TreeWalk::Counts TreeWalk::Run() {
   todo_.push_back(root_);
-  while (!todo_.empty() || reader_.outstanding() > 0) {
+  while (!todo_.empty() || !to_list_.empty() || reader_.outstanding() > 0) {
     util::ThrowIfInterrupted();
-    while (!todo_.empty() && reader_.outstanding() < options_.max_in_flight) Send();
+    while (reader_.outstanding() < options_.max_in_flight) {
+      if (!to_list_.empty() && MayList()) {
+        SendListing();
+      } else if (!todo_.empty()) {
+        SendNode();
+      } else {
+        break;
+      }
+    }
+    // Something is out: a listing waits only while paths wait or listings
+    // are in flight.
     Handle(reader_.Take());
   }
   return counts_;
 }
 
-void TreeWalk::Send() {
+bool TreeWalk::MayList() const {
+  const uint64_t room = kPathsPerReadInFlight * static_cast<uint64_t>(options_.max_in_flight);
+  return todo_.size() + listed_in_flight_ < room;
+}
+
+void TreeWalk::SendNode() {
   std::string path = std::move(todo_.back());
   todo_.pop_back();
   auto node = std::make_shared<Node>();
@@ -48,11 +69,20 @@ void TreeWalk::Send() {
   node->entry.completes_unit = true;
   node->parts = options_.acls ? 2 : 1;
   if (options_.acls) reader_.Send(std::make_unique<Read>(zk::NodeRead::kAcl, path, node));
-  reader_.Send(std::make_unique<Read>(zk::NodeRead::kNode, std::move(path), node));
+  reader_.Send(std::make_unique<Read>(zk::NodeRead::kData, std::move(path), node));
+}
+
+void TreeWalk::SendListing() {
+  auto read = std::make_unique<Read>(zk::NodeRead::kChildren, to_list_.back().path, nullptr);
+  read->listing = std::move(to_list_.back());
+  to_list_.pop_back();
+  listed_in_flight_ += static_cast<uint64_t>(read->listing.children);
+  reader_.Send(std::move(read));
 }
 
 void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
   auto& read = static_cast<Read&>(*done);
+  if (read.op == zk::NodeRead::kChildren) return Listed(read);
   Node& node = *read.node;
   if (read.rc == ZNONODE) {
     if (read.path == root_) throw Error("nothing to back up: " + root_ + " does not exist");
@@ -65,22 +95,20 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
   } else if (read.op == zk::NodeRead::kAcl) {
     node.entry.acl = std::move(read.acl);
   } else {
-    Listed(read);
+    Data(read);
   }
   if (--node.parts > 0 || node.left_out) return;
   if (node.unreadable) {
     if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
     return;
   }
-  for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
-    todo_.push_back(std::move(*it));
-  }
+  if (node.children > 0) to_list_.push_back({read.path, node.children, node.mzxid, node.length});
   Finish(node);
 }
 
-// A node's data and children are back: its children are read once the node
-// is complete, in name order (pushed in reverse).
-void TreeWalk::Listed(Read& read) {
+// A node's data is back. A node without children is seen whole by its
+// data's Stat; one with children is checked from its listing's.
+void TreeWalk::Data(Read& read) {
   Node& node = *read.node;
   const Stat& stat = read.stat;
   if (stat.ephemeralOwner != 0) {
@@ -88,17 +116,44 @@ void TreeWalk::Listed(Read& read) {
     if (counts_.ephemerals++ == 0) counts_.first_ephemeral = read.path;
     return;
   }
+  node.children = stat.numChildren;
+  node.mzxid = stat.mzxid;
+  node.length = stat.dataLength;
   // The data length lets the point-in-time check read a small node's Stat
   // in a batch rather than as a request of its own.
-  if (prints_ != nullptr) prints_->AddBoth(read.path, stat.mzxid, stat.pzxid, stat.dataLength);
+  if (prints_ != nullptr && stat.numChildren == 0) {
+    prints_->AddBoth(read.path, stat.mzxid, stat.pzxid, stat.dataLength);
+  }
   node.entry.data = std::move(read.data);
   node.entry.attributes = {{kVersionAttribute, std::to_string(stat.version)},
                            {kChildVersionAttribute, std::to_string(stat.cversion)},
                            {kChildrenAttribute, std::to_string(stat.numChildren)}};
+}
+
+// A node's children are back: they are read in name order (pushed in
+// reverse). The check compares the data as its entry holds it and the
+// children as listed here.
+void TreeWalk::Listed(Read& read) {
+  Listing& listing = read.listing;
+  listed_in_flight_ -= static_cast<uint64_t>(listing.children);
+  if (read.rc == ZNONODE) {
+    // Deleted since its data was read: the check finds it gone.
+    if (prints_ != nullptr) prints_->Add(read.path, zk::Fingerprints::kData, listing.mzxid);
+    return;
+  }
+  if (read.rc == ZNOAUTH) {  // its ACL changed since its data was read
+    Unreadable(read.path);
+    if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
+    return;
+  }
+  if (read.rc != ZOK) zk::ThrowZkError(read.rc, "list", read.path);
+  if (prints_ != nullptr) {
+    prints_->AddBoth(read.path, listing.mzxid, read.stat.pzxid, listing.length);
+  }
   const std::string prefix = read.path + "/";
-  for (const std::string& name : read.children) {
-    std::string child = prefix + name;
-    if (!Excluded(child)) node.children.push_back(std::move(child));
+  for (auto it = read.children.rbegin(); it != read.children.rend(); ++it) {
+    std::string child = prefix + *it;
+    if (!Excluded(child)) todo_.push_back(std::move(child));
   }
 }
 

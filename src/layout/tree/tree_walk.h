@@ -1,7 +1,10 @@
 // Reads every persistent node of a subtree through a zk::NodeReader, many
-// reads in flight: each node's data and children in one read (kNode), its
-// ACL in another when asked, depth first so that the frontier stays small.
-// Emits one entry per node, parents before their children.
+// reads in flight: each node's data (with its Stat), its ACL when asked, and
+// the children of a node that has any in a read of its own, sent only while
+// few paths wait to be read. Depth first, so memory is bounded by the widest
+// node rather than the tree: listing every node as it is read queued every
+// path of a 1,000,000-node tree at once. Emits one entry per node, parents
+// before their children.
 //
 // Thread safety: none; one walk, one thread.
 #pragma once
@@ -40,8 +43,21 @@ class TreeWalk {
  private:
   struct Node;
   struct Read;
-  void Send();
+  // A kept node with children, listed once its entry is out: a child's
+  // entry must follow its parent's (a restore creates them in archive order).
+  struct Listing {
+    std::string path;
+    int32_t children = 0;  // as its data's Stat counted them
+    int64_t mzxid = 0;     // of the data its entry holds
+    int32_t length = 0;
+  };
+  // Whether a listing may go out: the paths waiting, and those its listings
+  // in flight will add, are few.
+  bool MayList() const;
+  void SendNode();
+  void SendListing();
   void Handle(std::unique_ptr<zk::NodeRead> done);
+  void Data(Read& read);
   void Listed(Read& read);
   void Unreadable(const std::string& path) const;
   void Finish(Node& node);
@@ -55,6 +71,8 @@ class TreeWalk {
   const std::function<void(Entry&&)>& emit_;
   zk::Fingerprints* prints_;
   std::vector<std::string> todo_;  // paths to read, the deepest last
+  std::vector<Listing> to_list_;   // read nodes with children, the deepest last
+  uint64_t listed_in_flight_ = 0;  // children the listings in flight will add
   Counts counts_;
 };
 
