@@ -49,6 +49,11 @@ struct BackupOptions {
   bool skip_unreadable = false;
   // none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst).
   std::string compression = "auto";
+  // Write a record of the backup beside it (NAME.manifest.json: what it
+  // holds, its size and SHA-256), so that `baton list`, --latest and
+  // `baton prune` know it without downloading it. Not for a stream (a
+  // device, a FIFO), which has nothing beside it.
+  bool record = true;
   // Requests in flight at once while reading the tree.
   int max_in_flight = 2000;
   // A backup is the tree at one point in time: after reading it, Baton checks

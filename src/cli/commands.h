@@ -25,6 +25,8 @@ Command AddVerifyCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
 Command AddDiffCommand(CLI::App& app);
 Command AddCopyCommand(CLI::App& app);
+Command AddListCommand(CLI::App& app);
+Command AddPruneCommand(CLI::App& app);
 
 // " (3 ephemeral and 1 unreadable nodes left out)", or "" when none were.
 std::string LeftOutText(const BackupStats& stats);

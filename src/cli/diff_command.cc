@@ -5,6 +5,7 @@
 
 #include "baton/diff.h"
 #include "cli/commands.h"
+#include "cli/latest_flag.h"
 
 namespace baton::cli {
 namespace {
@@ -46,16 +47,19 @@ struct DiffFlags {
   ZkFlags zk;
   ZkTimeouts timeouts;
   size_t limit = kDiffExamples;
+  LatestFlag latest;
   OutputFlags output;
 };
 
 void AddDiffFlags(CLI::App& cmd, DiffFlags& flags) {
   cmd.add_option("location,--backup_location", flags.location, "The backup")->required();
+  flags.latest.AddTo(cmd);
   flags.zk.AddTo(cmd, flags.timeouts);
   cmd.add_option("--limit", flags.limit, "Entry names to show per category")->capture_default_str();
 }
 
 Result RunDiff(DiffFlags& flags, const CLI::App&) {
+  flags.latest.Resolve(flags.location);
   BackupDiff diff = DiffBackup(flags.location, flags.zk.url(), flags.timeouts, flags.limit);
   return {ToJson(diff), Text(diff)};
 }

@@ -1,4 +1,4 @@
-// baton verify and baton inspect (alias list): read a backup without
+// baton verify and baton inspect: read a backup without
 // touching ZooKeeper.
 #include <spdlog/fmt/fmt.h>
 
@@ -6,6 +6,7 @@
 
 #include "baton/inspect.h"
 #include "cli/commands.h"
+#include "cli/latest_flag.h"
 #include "cli/validation_flags.h"
 #include "util/printable.h"
 
@@ -90,6 +91,7 @@ std::string InspectText(const BackupSummary& s) {
 struct InspectFlags {
   std::string location;
   ValidationOptions validation;
+  LatestFlag latest;
   OutputFlags output;
 };
 
@@ -97,6 +99,7 @@ void AddInspectFlags(CLI::App& cmd, InspectFlags& flags) {
   cmd.add_option("location,--backup_location", flags.location,
                  "The backup, e.g. file:///var/backups/marathon.tar or s3://bucket/key")
       ->required();
+  flags.latest.AddTo(cmd);
   AddValidationFlags(cmd, flags.validation);
 }
 
@@ -104,6 +107,7 @@ void AddInspectFlags(CLI::App& cmd, InspectFlags& flags) {
 template <std::string (*Text)(const BackupSummary&)>
 Result RunInspect(InspectFlags& flags, const CLI::App&) {
   CheckValidationFlags(flags.validation);
+  flags.latest.Resolve(flags.location);
   BackupSummary s = Inspect(flags.location, flags.validation);
   return {ToJson(s), Text(s)};
 }
@@ -128,11 +132,9 @@ Command AddInspectCommand(CLI::App& app) {
       "Show what a backup holds: manifest, storage version, categories, counts and sizes",
       "Examples:\n"
       "  baton inspect file:///var/backups/marathon.tar\n"
-      "  baton list --json 's3://backups/marathon.tar?region=eu-central-1'\n"
+      "  baton inspect --json --latest 's3://backups/zk/?region=eu-central-1'\n"
       "\nThe whole backup is read and verified as by baton verify."};
-  Command inspect = AddResultCommand(app, help, AddInspectFlags, RunInspect<InspectText>);
-  inspect.subcommand->alias("list");
-  return inspect;
+  return AddResultCommand(app, help, AddInspectFlags, RunInspect<InspectText>);
 }
 
 }  // namespace baton::cli

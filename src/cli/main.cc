@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
       baton::cli::AddRecoverCommand(app), baton::cli::AddServeCommand(app),
       baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
       baton::cli::AddDiffCommand(app),    baton::cli::AddCopyCommand(app),
+      baton::cli::AddListCommand(app),    baton::cli::AddPruneCommand(app),
   };
   try {
     app.parse(argc, argv);

@@ -4,19 +4,24 @@
 
 #include "baton/restore.h"
 #include "cli/commands.h"
+#include "cli/latest_flag.h"
 #include "cli/replace_flags.h"
 #include "layout/layout.h"
 
 namespace baton::cli {
 namespace {
 
-using RestoreFlags = OperationFlags<RestoreOptions>;
+struct RestoreFlags : OperationFlags<RestoreOptions> {
+  LatestFlag latest;  // restore only
+};
 
 void AddRestoreFlags(CLI::App& cmd, RestoreFlags& flags) {
   RestoreOptions& options = flags.options;
   cmd.add_option("--backup_location", options.backup_location,
-                 "The backup to restore, e.g. file:///var/backups/marathon.tar")
+                 "The backup to restore, e.g. file:///var/backups/marathon.tar (with --latest: "
+                 "the directory or S3 prefix to take the newest from)")
       ->required();
+  flags.latest.AddTo(cmd);
   flags.zk.AddTo(cmd, options.timeouts);
   cmd.add_option("--layout", options.layout,
                  "marathon or tree, as the backup was taken (baton backup --layout)")
@@ -35,6 +40,7 @@ void AddRecoverFlags(CLI::App& cmd, RestoreFlags& flags) {
 Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
   RestoreOptions& options = flags.Parsed();
   CheckValidationFlags(options.validation);
+  flags.latest.Resolve(options.backup_location);
   RestoreStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Restore(options); });
   nlohmann::json json = {{"dry_run", options.dry_run},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "archive/writer_thread.h"
+#include "baton/catalogue.h"
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/version.h"
@@ -15,6 +16,7 @@
 #include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
 #include "storage/backup_location.h"
+#include "util/digest.h"
 #include "util/printable.h"
 #include "util/temp_file.h"
 #include "util/time_text.h"
@@ -76,6 +78,28 @@ struct Attempt {
   std::optional<std::string> changed;
   archive::Manifest manifest;
   bool quiet = false;
+  uint64_t archive_bytes = 0;  // as committed
+  std::string archive_sha256;
+};
+
+// Counts and hashes what goes to the location, for the catalogue record.
+class HashingSink : public BackupSink {
+ public:
+  explicit HashingSink(BackupSink& inner) : inner_(inner) {}
+  void Write(const void* data, size_t size) override {
+    hash_.Update(std::string_view(static_cast<const char*>(data), size));
+    bytes_ += size;
+    inner_.Write(data, size);
+  }
+  void Commit() override { inner_.Commit(); }
+  bool discardable() const override { return inner_.discardable(); }
+  uint64_t bytes() const { return bytes_; }
+  std::string HexDigest() { return hash_.HexDigest(); }
+
+ private:
+  BackupSink& inner_;
+  util::Sha256 hash_;
+  uint64_t bytes_ = 0;
 };
 
 // Everything one backup reads with and writes to, for each of its attempts.
@@ -181,9 +205,12 @@ Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<
       if (job.options.progress && job.units == 0) {
         job.units = job.layout.CountUnits(job.session, job.scope.data);
       }
-      Attempt attempt = ReadOnce(job, spool ? *spool : *sink);
+      HashingSink hashed(spool ? *spool : *sink);
+      Attempt attempt = ReadOnce(job, hashed);
       if (!attempt.changed) {
-        spool ? spool->Commit() : sink->Commit();
+        hashed.Commit();
+        attempt.archive_bytes = hashed.bytes();
+        attempt.archive_sha256 = hashed.HexDigest();
         return attempt;
       }
       if (attempts >= limit) {
@@ -209,6 +236,42 @@ Attempt ReadUntilConsistent(Job& job, StorageProvider& storage, std::unique_ptr<
   }
 }
 
+// Beside the backup: what `baton list`, --latest and prune read. Written
+// after the backup, so a record always names a whole backup.
+void WriteRecord(const BackupOptions& options, const std::string& location, const Attempt& done) {
+  const archive::Manifest& m = done.manifest;
+  const size_t query = location.find('?');
+  const std::string path = location.substr(0, query);
+  CatalogueRecord record{.backup = path.substr(path.rfind('/') + 1),
+                         .format = options.format == ArchiveFormat::kBaton ? "baton" : "marathon",
+                         .archive_bytes = done.archive_bytes,
+                         .archive_sha256 = done.archive_sha256,
+                         .created = m.created,
+                         .tool = m.tool,
+                         .zk_hosts = m.zk_hosts,
+                         .zk_path = m.zk_path,
+                         .layout = m.layout,
+                         .compression = m.compression,
+                         .zxid = m.zxid_end.value_or(0),
+                         .items = m.items,
+                         .versions = m.versions,
+                         .bytes = m.bytes};
+  const std::string text = record.ToJson();
+  const std::string at =
+      path + kCatalogueSuffix + (query == std::string::npos ? "" : location.substr(query));
+  try {
+    std::unique_ptr<BackupSink> sink = options.env.open_storage(at)->Create();
+    sink->Write(text.data(), text.size());
+    sink->Commit();
+  } catch (const Error& e) {
+    throw Error(
+        "the backup was written, but not its record beside it (so `baton list`, "
+        "--latest and prune do not know it): " +
+            std::string(e.what()),
+        e.kind());
+  }
+}
+
 }  // namespace
 
 BackupStats Backup(const BackupOptions& options) {
@@ -219,6 +282,7 @@ BackupStats Backup(const BackupOptions& options) {
   archive::Compression compression = ChooseCompression(options, location);
   // Opened first, so an unwritable location fails before any ZooKeeper work.
   std::unique_ptr<BackupSink> sink = storage->Create();
+  const bool discardable = sink->discardable();  // a stream has nothing beside it
   auto started = std::chrono::steady_clock::now();
   zk::ZkSession session(options.zk, options.timeouts);
   const layout::Layout& layout = layout::Named(options.layout);
@@ -278,6 +342,7 @@ BackupStats Backup(const BackupOptions& options) {
   stats.has_storage_version = done.manifest.storage_version.has_value();
   stats.zxid = done.manifest.zxid_end.value_or(0);
   stats.quiet = done.quiet;
+  if (options.record && discardable) WriteRecord(options, location, done);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(

@@ -83,6 +83,7 @@ CopyStats Copy(const CopyOptions& options) {
                      .exclude = options.exclude,
                      .skip_unreadable = options.skip_unreadable,
                      .compression = "zstd",
+                     .record = false,  // a private spool, deleted after
                      .consistency_attempts = options.consistency_attempts,
                      .progress = options.target.progress,
                      .env = env};

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -24,12 +25,71 @@ std::string HostOf(const std::string& url) {
 
 }  // namespace
 
+namespace {
+
+std::string XmlUnescape(const std::string& text) {
+  static const std::pair<const char*, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    bool decoded = false;
+    for (const auto& [entity, c] : kEntities) {
+      if (text.compare(i, std::strlen(entity), entity) == 0) {
+        out += c;
+        i += std::strlen(entity);
+        decoded = true;
+        break;
+      }
+    }
+    if (!decoded) out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string XmlValue(const std::string& xml, const std::string& tag) {
-  size_t open = xml.find("<" + tag + ">");
-  if (open == std::string::npos) return "";
-  open += tag.size() + 2;
-  size_t close = xml.find("</" + tag + ">", open);
-  return close == std::string::npos ? "" : xml.substr(open, close - open);
+  std::vector<std::string> found = XmlElements(xml, tag);
+  return found.empty() ? "" : XmlUnescape(found.front());
+}
+
+std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag) {
+  std::vector<std::string> found;
+  const std::string open_tag = "<" + tag + ">", close_tag = "</" + tag + ">";
+  for (size_t at = xml.find(open_tag); at != std::string::npos; at = xml.find(open_tag, at)) {
+    at += open_tag.size();
+    size_t close = xml.find(close_tag, at);
+    if (close == std::string::npos) break;
+    found.push_back(xml.substr(at, close - at));
+    at = close + close_tag.size();
+  }
+  return found;
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 S3Client::S3Client(S3Config config, Credentials credentials)
@@ -46,7 +106,8 @@ HttpResponse S3Client::Call(const std::string& method, const std::string& key,
   } else {
     base = config_.endpoint;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    path = "/" + config_.bucket + "/" + key;
+    // The bucket itself (a listing) has no trailing '/'.
+    path = "/" + config_.bucket + (key.empty() ? "" : "/" + key);
   }
   std::string payload_hash = Sha256Hex(body.data(), body.size());
   std::mt19937_64 random(std::random_device{}());
@@ -164,6 +225,50 @@ ObjectInfo S3Client::HeadObject(const std::string& key) {
   info.size = std::stoull(r.headers.count("content-length") ? r.headers["content-length"] : "0");
   info.etag = r.headers["etag"];
   return info;
+}
+
+std::string S3Client::GetObject(const std::string& key) {
+  return std::move(Call("GET", key, {}, {}, {}, "read").body);
+}
+
+std::vector<ListedObject> S3Client::ListObjects(const std::string& prefix) {
+  std::vector<ListedObject> objects;
+  std::string token;
+  do {
+    std::map<std::string, std::string> query{
+        {"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}};
+    if (!token.empty()) query["continuation-token"] = token;
+    HttpResponse r = Call("GET", "", std::move(query), {}, {}, "list");
+    for (const std::string& element : XmlElements(r.body, "Contents")) {
+      ListedObject object{XmlValue(element, "Key"), 0, XmlValue(element, "LastModified")};
+      object.size = std::stoull("0" + XmlValue(element, "Size"));
+      objects.push_back(std::move(object));
+    }
+    token =
+        XmlValue(r.body, "IsTruncated") == "true" ? XmlValue(r.body, "NextContinuationToken") : "";
+  } while (!token.empty());
+  return objects;
+}
+
+void S3Client::DeleteObjects(const std::vector<std::string>& keys) {
+  constexpr size_t kPerRequest = 1000;  // S3's limit
+  for (size_t first = 0; first < keys.size(); first += kPerRequest) {
+    std::string xml = "<Delete><Quiet>true</Quiet>";
+    for (size_t i = first; i < std::min(keys.size(), first + kPerRequest); ++i) {
+      xml += "<Object><Key>" + XmlEscape(keys[i]) + "</Key></Object>";
+    }
+    xml += "</Delete>";
+    HttpResponse r = Call(
+        "POST", "", {{"delete", ""}},
+        {{"content-md5", Md5Base64(xml.data(), xml.size())}, {"content-type", "application/xml"}},
+        xml, "delete objects in");
+    std::vector<std::string> errors = XmlElements(r.body, "Error");
+    if (!errors.empty()) {
+      throw Error("S3 did not delete " + Describe(XmlValue(errors.front(), "Key")) + ": " +
+                  XmlValue(errors.front(), "Code") + " (" + std::to_string(errors.size()) +
+                  " not deleted)");
+    }
+  }
 }
 
 std::string S3Client::GetRange(const std::string& key, uint64_t first, uint64_t last,

@@ -32,6 +32,13 @@ struct ObjectInfo {
   std::string etag;
 };
 
+// One object of a listing.
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
+  std::string last_modified;  // as S3 wrote it: ISO 8601, UTC
+};
+
 class S3Client {
  public:
   S3Client(S3Config config, Credentials credentials);
@@ -45,6 +52,14 @@ class S3Client {
                                const std::vector<std::string>& etags);
   void AbortMultipartUpload(const std::string& key, const std::string& upload_id);
   ObjectInfo HeadObject(const std::string& key);
+  // The whole of a small object.
+  std::string GetObject(const std::string& key);
+  // Every object whose key starts with `prefix` and has no '/' after it,
+  // however many pages S3 answers in.
+  std::vector<ListedObject> ListObjects(const std::string& prefix);
+  // Deletes the objects, up to 1,000 per request; throws naming the first
+  // one S3 could not delete.
+  void DeleteObjects(const std::vector<std::string>& keys);
   // Bytes [first, last] of the object, which must still have `etag`.
   std::string GetRange(const std::string& key, uint64_t first, uint64_t last,
                        const std::string& etag);
@@ -68,7 +83,12 @@ class S3Client {
   SigV4Signer signer_;
 };
 
-// The text of the first <tag>...</tag> in an XML document, or "".
+// The text of the first <tag>...</tag> in an XML document, or "", with the
+// five predefined entities decoded.
 std::string XmlValue(const std::string& xml, const std::string& tag);
+// Every <tag>...</tag> element's inner XML, in order.
+std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag);
+// `text` with &, <, >, " and ' escaped.
+std::string XmlEscape(const std::string& text);
 
 }  // namespace baton::storage::s3

@@ -160,10 +160,16 @@ std::unique_ptr<BackupSource> S3Storage::Open() {
   return std::make_unique<S3Source>(Client(), key_, tuning_.range_bytes);
 }
 
-std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, Environment env) {
+S3Target ParseS3Target(const std::string& location, const Environment& env, bool prefix) {
   BackupLocation loc = BackupLocation::Parse(location);
   std::string key = loc.path.empty() ? "" : loc.path.substr(1);
-  if (loc.authority.empty() || key.empty() || key.back() == '/') {
+  if (prefix) {
+    if (loc.authority.empty() || (!key.empty() && key.back() != '/')) {
+      throw Error("invalid backup prefix " + loc.Redacted() +
+                  ": an S3 prefix names a bucket and, optionally, a key prefix ending in '/', "
+                  "e.g. s3://bucket-name/backups/");
+    }
+  } else if (loc.authority.empty() || key.empty() || key.back() == '/') {
     throw Error("invalid backup location " + loc.Redacted() +
                 ": an S3 location needs a bucket and a key, e.g. s3://bucket-name/key/in/bucket");
   }
@@ -175,7 +181,8 @@ std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, 
                   util::Printable(name, 40) + "'");
     }
   }
-  S3Config config;
+  S3Target target;
+  S3Config& config = target.config;
   config.bucket = loc.authority;
   if (loc.params.count("region")) config.region = loc.params.at("region");
   config.endpoint =
@@ -188,7 +195,15 @@ std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, 
     }
   }
   if (loc.params.count("sse_kms_key_id")) config.sse_kms_key_id = loc.params.at("sse_kms_key_id");
-  return std::make_unique<S3Storage>(std::move(config), std::move(key), loc.params, std::move(env));
+  target.key = std::move(key);
+  target.params = std::move(loc.params);
+  return target;
+}
+
+std::unique_ptr<S3Storage> S3Storage::FromLocation(const std::string& location, Environment env) {
+  S3Target target = ParseS3Target(location, env, /*prefix=*/false);
+  return std::make_unique<S3Storage>(std::move(target.config), std::move(target.key),
+                                     std::move(target.params), std::move(env));
 }
 
 }  // namespace baton::storage::s3

@@ -20,6 +20,15 @@ struct UploadTuning {
   size_t range_bytes = 8 << 20;
 };
 
+// An s3:// location or prefix, checked: its bucket, key (or key prefix,
+// which ends in '/' or is empty) and parameters.
+struct S3Target {
+  S3Config config;
+  std::string key;
+  std::map<std::string, std::string> params;
+};
+S3Target ParseS3Target(const std::string& location, const Environment& env, bool prefix);
+
 class S3Storage : public StorageProvider {
  public:
   S3Storage(S3Config config, std::string key, std::map<std::string, std::string> uri_params,

@@ -1,0 +1,58 @@
+#include "storage/backup_store.h"
+
+#include <sys/stat.h>
+
+#include "baton/error.h"
+#include "storage/backup_location.h"
+#include "storage/file_store.h"
+#include "storage/s3/s3_store.h"
+
+namespace baton::storage {
+namespace {
+
+std::string FileDirectory(const BackupLocation& loc, const std::string& text) {
+  if ((!loc.authority.empty() && loc.authority != "localhost") || !loc.path.starts_with('/')) {
+    throw Error("invalid backup prefix " + text +
+                ": a file URI names an absolute local path, e.g. file:///var/backups/zk");
+  }
+  std::string dir = loc.path;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+}  // namespace
+
+std::unique_ptr<BackupStore> OpenStore(const std::string& prefix) {
+  BackupLocation loc = BackupLocation::Parse(prefix);
+  if (loc.scheme == "file") return std::make_unique<FileStore>(FileDirectory(loc, prefix));
+  if (loc.scheme == "s3") {
+    return std::make_unique<s3::S3Store>(
+        s3::ParseS3Target(prefix, s3::ProcessEnvironment(), /*prefix=*/true),
+        s3::ProcessEnvironment());
+  }
+  throw Error("invalid backup prefix: unknown scheme '" + loc.scheme + "' (supported: file, s3)",
+              ErrorKind::kInvalidInput);
+}
+
+Placement PlaceOf(const std::string& location) {
+  BackupLocation loc = BackupLocation::Parse(location);
+  Placement placement;
+  if (loc.scheme == "file") {
+    const std::string path = FileDirectory(loc, loc.Redacted());
+    struct stat st {};
+    // A device or a FIFO is a stream, not an object of a directory.
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return placement;
+    const size_t slash = path.rfind('/');
+    placement.store = std::make_unique<FileStore>(slash == 0 ? "" : path.substr(0, slash));
+    placement.name = path.substr(slash + 1);
+  } else if (loc.scheme == "s3") {
+    s3::S3Target target = s3::ParseS3Target(location, s3::ProcessEnvironment(), false);
+    const size_t slash = target.key.rfind('/');
+    placement.name = slash == std::string::npos ? target.key : target.key.substr(slash + 1);
+    target.key.resize(target.key.size() - placement.name.size());
+    placement.store = std::make_unique<s3::S3Store>(std::move(target), s3::ProcessEnvironment());
+  }
+  return placement;
+}
+
+}  // namespace baton::storage

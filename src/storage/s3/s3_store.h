@@ -1,0 +1,30 @@
+// The s3:// backup store: the objects directly under a key prefix.
+#pragma once
+
+#include <string>
+
+#include "storage/backup_store.h"
+#include "storage/s3/credential_chain.h"
+#include "storage/s3/s3_storage.h"
+
+namespace baton::storage::s3 {
+
+class S3Store final : public BackupStore {
+ public:
+  S3Store(S3Target target, Environment env) : target_(std::move(target)), env_(std::move(env)) {}
+
+  std::vector<StoredObject> List() override;
+  std::string Read(const std::string& name, size_t max_bytes) override;
+  void Put(const std::string& name, std::string_view data) override;
+  void Delete(const std::vector<std::string>& names) override;
+  std::string LocationOf(const std::string& name) const override;
+  std::string Describe() const override;
+
+ private:
+  S3Client Client() const;
+
+  S3Target target_;  // its key is the prefix
+  Environment env_;
+};
+
+}  // namespace baton::storage::s3

@@ -1,0 +1,141 @@
+// The catalogue on both stores (a directory, and an S3 prefix on the test
+// server): the record written beside each backup, `baton list`, --latest
+// and `baton prune`, with foreign objects and a damaged backup among them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/test_env.h"
+#include "support/zk_test.h"
+
+namespace baton::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+class CatalogueTest : public ZkTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  bool s3() const { return std::string(GetParam()) == "s3"; }
+
+  void SetUp() override {
+    ZkTest::SetUp();
+    key_prefix_ = "catalogue" + root_ + "/";
+    prefix_ = s3() ? "s3://baton-test/" + key_prefix_ + "?endpoint=" + S3Endpoint() +
+                         "&access_key=S3RVER&secret_key=S3RVER"
+                   : "file://" + dir_ + "/store";
+    if (!s3()) std::filesystem::create_directories(dir_ + "/store");
+  }
+
+  // The location of NAME under the prefix.
+  std::string At(const std::string& name) const {
+    if (!s3()) return "file://" + dir_ + "/store/" + name;
+    return "s3://baton-test/" + key_prefix_ + name + prefix_.substr(prefix_.find('?'));
+  }
+
+  // Puts an object that Baton did not write.
+  void PutForeign(const std::string& name, const std::string& bytes) {
+    std::string file = dir_ + "/foreign";
+    std::ofstream(file, std::ios::binary) << bytes;
+    if (!s3()) {
+      std::filesystem::copy_file(file, dir_ + "/store/" + name,
+                                 std::filesystem::copy_options::overwrite_existing);
+      return;
+    }
+    Shell(
+        "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
+        "aws --endpoint-url " +
+        S3Endpoint() + " s3 cp " + file + " s3://baton-test/" + key_prefix_ + name + " >/dev/null");
+  }
+
+  // The objects under the prefix, by a client of its own (ls, the AWS CLI).
+  std::set<std::string> Objects() {
+    std::set<std::string> names;
+    if (!s3()) {
+      for (const auto& f : std::filesystem::directory_iterator(dir_ + "/store")) {
+        names.insert(f.path().filename().string());
+      }
+      return names;
+    }
+    std::string out = Shell(
+        "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 aws "
+        "--endpoint-url " +
+        S3Endpoint() + " s3api list-objects-v2 --bucket baton-test --prefix " + key_prefix_ +
+        " --query 'Contents[].Key' --output text");
+    std::istringstream words(out);
+    for (std::string key; words >> key;) {
+      if (key.starts_with(key_prefix_)) names.insert(key.substr(key_prefix_.size()));
+    }
+    return names;
+  }
+
+  std::string key_prefix_, prefix_;
+};
+
+TEST_P(CatalogueTest, ListLatestAndPruneKnowOnlyWhatBatonWrote) {
+  Populate(TreeShape{});
+  std::vector<std::string> names;
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // names differ by time
+    RunResult r = RunBaton(
+        {"backup", "--json", "--backup_location", At("zk-{timestamp}.tar"), "--zk", zk_url_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string location = json::parse(r.out)["location"];
+    names.push_back(
+        location.substr(location.rfind('/') + 1, location.find('?') - location.rfind('/') - 1));
+  }
+  PutForeign("notes.txt", "not a backup");
+  PutForeign("old-marathon.tar", "a tar Baton did not write");
+  EXPECT_EQ(Objects().size(), 3u * 2 + 2) << "a record beside each backup";
+
+  RunResult list = RunBaton({"list", "--json", "--verify", prefix_});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  json backups = json::parse(list.out)["backups"];
+  ASSERT_EQ(backups.size(), 4u) << list.out;  // notes.txt is no backup
+  EXPECT_EQ(backups[0]["name"], names[2]);    // newest first
+  EXPECT_EQ(backups[0]["verified"], true);
+  EXPECT_EQ(backups[0]["layout"], "marathon");
+  EXPECT_EQ(backups[0]["source"], "zk://" + ZkAddress() + root_);
+  EXPECT_EQ(backups[3]["name"], "old-marathon.tar");
+  EXPECT_EQ(backups[3]["recorded"], false);
+
+  // The newest damaged: --latest takes the one before, and says which.
+  PutForeign(names[2], "truncated");
+  RunResult latest = RunBaton({"inspect", "--json", "--latest", prefix_});
+  ASSERT_EQ(latest.exit_code, 0) << latest.err;
+  EXPECT_THAT(std::string(json::parse(latest.out)["location"]), HasSubstr(names[1]));
+  EXPECT_THAT(latest.err, HasSubstr("using " + names[1]));
+  RunResult bad = RunBaton({"list", prefix_});
+  EXPECT_THAT(bad.out, HasSubstr("BAD: its size differs from its record"));
+  zk_.DeleteTree(state_);
+  RunResult restore = RunBaton(
+      {"restore", "--latest", "--backup_location", prefix_, "--zk", zk_url_, "--no_safety_backup"});
+  EXPECT_EQ(restore.exit_code, 0) << restore.err;
+
+  // keep_last 1 keeps the damaged newest; the newest valid stays anyway.
+  RunResult dry = RunBaton({"prune", "--keep_last", "1", "--dry-run", prefix_});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("would delete 1 of 3"));
+  EXPECT_EQ(Objects().size(), 8u);
+  RunResult prune = RunBaton({"prune", "--keep_last", "1", prefix_});
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  EXPECT_THAT(prune.out, HasSubstr(names[1] + "  newest valid"));
+  std::set<std::string> left = Objects();
+  EXPECT_EQ(left,
+            (std::set<std::string>{names[2], names[2] + ".manifest.json", names[1],
+                                   names[1] + ".manifest.json", "notes.txt", "old-marathon.tar"}));
+
+  RunResult none = RunBaton({"prune", prefix_});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_THAT(none.err, HasSubstr("no retention policy"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, CatalogueTest, ::testing::Values("file", "s3"));
+
+}  // namespace
+}  // namespace baton::testing
