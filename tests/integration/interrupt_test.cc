@@ -93,7 +93,7 @@ TEST_F(InterruptTest, AKilledBackupsPartialFileIsSweptByTheNextBackup) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ListDir(backups_),
             (std::vector<std::string>{".c.tar.partial-12345", ".c.tar.partial-x1", "b.tar",
-                                      "c.tar.partial-1"}));
+                                      "b.tar.manifest.json", "c.tar.partial-1"}));
 }
 
 TEST_F(InterruptTest, BackupFilesAreReadableByTheOwnerOnly) {

@@ -145,10 +145,13 @@ TEST_F(SafeRestoreTest, StagingSafetyBackupAndRollbackGoThroughTheEnv) {
   }
   EXPECT_FALSE(Marked());
   EXPECT_EQ(Diff(before, State()), "");
-  // The safety backup went to the Env's storage, named by the Env's clock.
-  ASSERT_EQ(memory.committed.size(), 2u);
+  // The safety backup and its record went to the Env's storage, named by
+  // the Env's clock.
+  ASSERT_EQ(memory.committed.size(), 3u);
   memory.committed.erase("memory://bad.tar");
   EXPECT_THAT(memory.committed.begin()->first, HasSubstr("-20300102T030405.000Z.tar.zst"));
+  EXPECT_THAT(memory.committed.rbegin()->first,
+              HasSubstr("-20300102T030405.000Z.tar.zst.manifest.json"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/safety") &&
                !std::filesystem::is_empty(dir_ + "/safety"));
 }

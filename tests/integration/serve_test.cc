@@ -31,11 +31,14 @@ using ::testing::Not;
 
 using namespace std::chrono_literals;
 
-// The files in `dir` whose names start with `prefix`.
+// The backups in `dir` whose names start with `prefix` (not their records).
 std::vector<std::string> FilesStartingWith(const std::string& dir, const std::string& prefix) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(prefix) && !name.ends_with(".manifest.json")) {
+      files.push_back(entry.path());
+    }
   }
   return files;
 }
