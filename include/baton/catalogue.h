@@ -63,6 +63,9 @@ std::vector<CatalogueEntry> ListBackups(const std::string& prefix, bool verify =
 // is none.
 CatalogueEntry LatestBackup(const std::string& prefix);
 
+// "2026-11-25T01:17:37.123Z" (a record's time), if it is one.
+std::optional<std::chrono::system_clock::time_point> ParseUtcText(const std::string& text);
+
 // The time in a backup's name written by a {timestamp} location
 // ("20261125T011737.123Z"), if there is one.
 std::optional<std::chrono::system_clock::time_point> TimeInName(const std::string& name);

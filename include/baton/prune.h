@@ -32,6 +32,9 @@ struct PruneOptions {
   std::string prefix;  // file:///dir or s3://bucket/prefix/. Required.
   RetentionPolicy policy;
   bool dry_run = false;  // decide and report, delete nothing
+  // Only backups whose record names this source path count and may be
+  // deleted (the agent's, in a prefix shared with others); empty: all.
+  std::string source_path = "";
 };
 
 struct PruneDecision {

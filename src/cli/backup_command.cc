@@ -26,15 +26,12 @@ std::string LeftOutText(const BackupStats& stats) {
   return text.empty() ? "" : " (" + text + " nodes left out)";
 }
 
-namespace {
-
-void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
-  BackupOptions& options = flags.options;
+void AddBackupOptionFlags(CLI::App& cmd, BackupOptions& options, ZkFlags& zk) {
   cmd.add_option("--backup_location", options.backup_location,
                  "Where to write the backup, e.g. file:///var/backups/marathon.tar; "
                  "{timestamp} in it becomes the time of the backup")
       ->required();
-  flags.zk.AddTo(cmd, options.timeouts);
+  zk.AddTo(cmd, options.timeouts);
   cmd.add_option("--layout", options.layout,
                  "marathon: Marathon's state under <path>/state; tree: every node under <path>, "
                  "with its data version and cversion")
@@ -55,6 +52,12 @@ void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
       ->check(CLI::IsMember({"auto", "none", "gzip", "zstd"}))
       ->capture_default_str();
   AddReadFlags(cmd, options);
+}
+
+namespace {
+
+void AddBackupFlags(CLI::App& cmd, BackupFlags& flags) {
+  AddBackupOptionFlags(cmd, flags.options, flags.zk);
 }
 
 Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {

@@ -7,6 +7,7 @@
 #include "baton/error.h"
 #include "baton/prune.h"
 #include "cli/commands.h"
+#include "cli/retention_flags.h"
 #include "util/printable.h"
 
 namespace baton::cli {
@@ -97,12 +98,7 @@ struct PruneFlags {
 void AddPruneFlags(CLI::App& cmd, PruneFlags& flags) {
   PruneOptions& o = flags.options;
   cmd.add_option("prefix,--backup_location", o.prefix, kPrefixHelp)->required();
-  cmd.add_option("--keep_last", o.policy.keep_last, "Keep the newest N backups");
-  cmd.add_option("--keep_hourly", o.policy.keep_hourly,
-                 "Keep the newest backup of each of the newest N hours that have one (UTC)");
-  cmd.add_option("--keep_daily", o.policy.keep_daily, "The same for days");
-  cmd.add_option("--keep_weekly", o.policy.keep_weekly, "The same for ISO weeks");
-  cmd.add_option("--keep_monthly", o.policy.keep_monthly, "The same for months");
+  AddRetentionFlags(cmd, o.policy);
   cmd.add_flag("--dry-run,--dry_run", o.dry_run, "Say what would be deleted; delete nothing");
 }
 

@@ -27,6 +27,11 @@ Command AddDiffCommand(CLI::App& app);
 Command AddCopyCommand(CLI::App& app);
 Command AddListCommand(CLI::App& app);
 Command AddPruneCommand(CLI::App& app);
+Command AddAgentCommand(CLI::App& app);
+
+// The flags of what a backup reads and writes (backup, agent): bound to
+// `options`, the ZooKeeper URL to `zk`.
+void AddBackupOptionFlags(CLI::App& cmd, BackupOptions& options, ZkFlags& zk);
 
 // " (3 ephemeral and 1 unreadable nodes left out)", or "" when none were.
 std::string LeftOutText(const BackupStats& stats);

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
       baton::cli::AddVerifyCommand(app),  baton::cli::AddInspectCommand(app),
       baton::cli::AddDiffCommand(app),    baton::cli::AddCopyCommand(app),
       baton::cli::AddListCommand(app),    baton::cli::AddPruneCommand(app),
+      baton::cli::AddAgentCommand(app),
   };
   try {
     app.parse(argc, argv);

@@ -23,6 +23,10 @@ PruneResult Prune(const PruneOptions& options) {
   PruneResult result;
   std::vector<std::chrono::system_clock::time_point> times;
   for (CatalogueEntry& entry : ListBackups(options.prefix)) {
+    if (entry.record && !options.source_path.empty() &&
+        entry.record->zk_path != options.source_path) {
+      continue;  // another source's: not this policy's to count or delete
+    }
     if (!entry.record || !entry.time) {
       result.unrecorded.push_back(std::move(entry));
       continue;

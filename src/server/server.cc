@@ -15,6 +15,7 @@
 #include "baton/error.h"
 #include "server/app_repository.h"
 #include "server/app_resource.h"
+#include "server/http_listener.h"
 #include "server/json_reply.h"
 #include "server/leader_election.h"
 #include "server/leader_proxy.h"
@@ -89,36 +90,6 @@ void LimitBodies(httplib::Server& http, size_t max_bytes) {
       }));
 }
 
-// Binds the listening socket. cpp-httplib's default socket options set
-// SO_REUSEPORT, with which a second server on the same port starts too and
-// the two answer in turn; SO_REUSEADDR alone refuses a port in use. Its
-// backlog of 5 overflowed when 16 clients connected at once to a busy server:
-// the kernel dropped their handshakes, and a client whose request got through
-// only after the keep-alive timeout found the connection closed (wrk: "read"
-// errors). listen() on the bound socket again raises the backlog.
-void Listen(httplib::Server& http, const std::string& host, int port) {
-  socket_t bound = INVALID_SOCKET;
-  http.set_socket_options([&bound](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    bound = sock;
-  });
-  errno = 0;
-  if (http.bind_to_port(host, port)) {
-    if (::listen(bound, SOMAXCONN) != 0) {
-      spdlog::warn("could not raise the listen backlog: {}", std::strerror(errno));
-    }
-    return;
-  }
-  const int err = errno;
-  const std::string where = "cannot listen on " + host + ":" + std::to_string(port);
-  if (err == EADDRINUSE) {
-    throw Error(where + ": port " + std::to_string(port) +
-                " is already in use (another baton serve?)");
-  }
-  throw Error(where + (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
-}
-
 // Every request needs the credentials, compared in constant time.
 void RequireCredentials(httplib::Server& http, const std::string& credentials) {
   const std::string expected = "Basic " + util::Base64(credentials);
@@ -168,26 +139,6 @@ void ServeStatus(httplib::Server& http, Metrics& metrics, const Term& term) {
     res.set_content("pong", "text/plain");
   });
 }
-
-// Serves `http` on its own thread from construction to destruction, however
-// the session's serving ends.
-class Listener {
- public:
-  Listener(httplib::Server& http, const std::string& host, int port) : http_(http) {
-    Listen(http_, host, port);
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-  }
-  ~Listener() {
-    http_.stop();
-    thread_.join();
-  }
-  Listener(const Listener&) = delete;
-  Listener& operator=(const Listener&) = delete;
-
- private:
-  httplib::Server& http_;
-  std::thread thread_;
-};
 
 // Runs terms, one after the other, until `stopping` (true) or until the
 // session ended (false): everything that hung on it is gone then.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -24,73 +25,6 @@ std::string HostOf(const std::string& url) {
 }
 
 }  // namespace
-
-namespace {
-
-std::string XmlUnescape(const std::string& text) {
-  static const std::pair<const char*, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    bool decoded = false;
-    for (const auto& [entity, c] : kEntities) {
-      if (text.compare(i, std::strlen(entity), entity) == 0) {
-        out += c;
-        i += std::strlen(entity);
-        decoded = true;
-        break;
-      }
-    }
-    if (!decoded) out += text[i++];
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string XmlValue(const std::string& xml, const std::string& tag) {
-  std::vector<std::string> found = XmlElements(xml, tag);
-  return found.empty() ? "" : XmlUnescape(found.front());
-}
-
-std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag) {
-  std::vector<std::string> found;
-  const std::string open_tag = "<" + tag + ">", close_tag = "</" + tag + ">";
-  for (size_t at = xml.find(open_tag); at != std::string::npos; at = xml.find(open_tag, at)) {
-    at += open_tag.size();
-    size_t close = xml.find(close_tag, at);
-    if (close == std::string::npos) break;
-    found.push_back(xml.substr(at, close - at));
-    at = close + close_tag.size();
-  }
-  return found;
-}
-
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 S3Client::S3Client(S3Config config, Credentials credentials)
     : config_(std::move(config)), signer_(std::move(credentials), config_.region, "s3") {}
@@ -241,7 +175,8 @@ std::vector<ListedObject> S3Client::ListObjects(const std::string& prefix) {
     HttpResponse r = Call("GET", "", std::move(query), {}, {}, "list");
     for (const std::string& element : XmlElements(r.body, "Contents")) {
       ListedObject object{XmlValue(element, "Key"), 0, XmlValue(element, "LastModified")};
-      object.size = std::stoull("0" + XmlValue(element, "Size"));
+      const std::string size = XmlValue(element, "Size");
+      std::from_chars(size.data(), size.data() + size.size(), object.size);  // 0 if not a number
       objects.push_back(std::move(object));
     }
     token =

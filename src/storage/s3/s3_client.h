@@ -11,6 +11,7 @@
 
 #include "storage/http_client.h"
 #include "storage/s3/sigv4_signer.h"
+#include "storage/s3/xml.h"
 
 namespace baton::storage::s3 {
 
@@ -82,13 +83,5 @@ class S3Client {
   S3Config config_;
   SigV4Signer signer_;
 };
-
-// The text of the first <tag>...</tag> in an XML document, or "", with the
-// five predefined entities decoded.
-std::string XmlValue(const std::string& xml, const std::string& tag);
-// Every <tag>...</tag> element's inner XML, in order.
-std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag);
-// `text` with &, <, >, " and ' escaped.
-std::string XmlEscape(const std::string& text);
 
 }  // namespace baton::storage::s3

@@ -1,0 +1,340 @@
+#include "server/agent.h"
+
+#include <httplib.h>
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "baton/error.h"
+#include "layout/layout.h"
+#include "server/http_listener.h"
+#include "server/leader_election.h"
+#include "storage/backup_location.h"
+#include "storage/backup_store.h"
+#include "util/host_name.h"
+#include "util/interrupt.h"
+#include "util/time_text.h"
+#include "zk/multi_op.h"
+#include "zk/watch.h"
+#include "zk/zk_session.h"
+
+extern char** environ;
+
+namespace baton::server {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// Beside Baton's other control nodes (operations/ownership.h), never under
+// Marathon's leader nodes.
+constexpr char kElection[] = "/baton-agent";
+constexpr char kState[] = "/baton-agent-state";
+
+double UnixSeconds(Clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// What the leading agent keeps in ZooKeeper for the next one.
+struct AgentState {
+  std::optional<Clock::time_point> last_success;
+  std::string schedule;  // the leader's, for the others to compare with theirs
+};
+
+AgentState ReadState(zk::ZkSession& session, const std::string& path) {
+  AgentState state;
+  std::optional<std::string> data = session.Get(path);
+  json j = json::parse(data.value_or(""), nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return state;  // none yet, or not ours: start afresh
+  if (j.contains("last_success") && j["last_success"].is_number()) {
+    state.last_success = Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(j["last_success"].get<double>())));
+  }
+  if (j.contains("schedule") && j["schedule"].is_string()) state.schedule = j["schedule"];
+  return state;
+}
+
+// Written only while `fence` (the leader's election node) exists: an agent
+// that lost the lead writes nothing.
+void WriteState(zk::ZkSession& session, const std::string& path, const AgentState& state,
+                const std::string& fence) {
+  json j = {{"schedule", state.schedule}};
+  if (state.last_success) {
+    j["last_success"] = UnixSeconds(*state.last_success);
+    j["last_success_utc"] = util::UtcText(*state.last_success);
+  }
+  zk::MultiOp op;
+  op.Fence(fence);
+  if (session.Exists(path)) {
+    op.Set(path, j.dump());
+  } else {
+    op.Create(path, j.dump(), 0, session.StructureAcl(path));
+  }
+  op.Run(session);
+}
+
+// The directory or prefix the location's backups land in, for retention;
+// empty for a stream.
+std::string PrefixOf(const std::string& location) {
+  storage::Placement placement =
+      storage::PlaceOf(storage::ExpandTimePlaceholder(location, Clock::now()));
+  return placement.store ? placement.store->LocationOf("") : "";
+}
+
+std::pair<std::string, int> HostPort(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw Error("--listen " + listen + ": give host:port, e.g. 127.0.0.1:9571",
+                ErrorKind::kInvalidInput);
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 1 || port > 65535) {
+    throw Error("--listen " + listen + ": the port must be 1-65535", ErrorKind::kInvalidInput);
+  }
+  return {host, port};
+}
+
+// One leader's runs: when the next is due, and what each did.
+class Runs {
+ public:
+  Runs(const AgentOptions& options, AgentMetrics& metrics, zk::ZkSession& session,
+       const std::string& state_path, const std::string& fence)
+      : options_(options),
+        metrics_(metrics),
+        session_(session),
+        state_path_(state_path),
+        fence_(fence),
+        random_(std::random_device{}()) {}
+
+  // A new term: goes on from the last success any leader recorded.
+  void Begin() {
+    AgentState state = ReadState(session_, state_path_);
+    last_success_ = state.last_success;
+    const Clock::time_point now = Clock::now();
+    due_ = last_success_ ? Plan(*last_success_) : now;
+    if (due_ < now) due_ = now;  // a slot was missed while no one led
+    spdlog::info("leading the backup agents: {}; next backup at {}", schedule().text(),
+                 util::UtcText(due_));
+    Record();
+  }
+
+  Clock::time_point due() const { return due_; }
+
+  void Run() {
+    const Clock::time_point started = Clock::now();
+    const auto steady = std::chrono::steady_clock::now();
+    try {
+      BackupStats stats = Backup(options_.backup);
+      metrics_.last_duration = Seconds(steady);
+      metrics_.success++;
+      metrics_.last_success = UnixSeconds(started);
+      metrics_.last_bytes = stats.bytes;
+      metrics_.last_entries = stats.items + stats.versions;
+      last_success_ = started;
+      failures_ = 0;
+      due_ = Plan(started);
+      Record();
+      Retain(stats.location);
+    } catch (const Error& e) {
+      metrics_.last_duration = Seconds(steady);
+      if (e.kind() == ErrorKind::kInterrupted) throw;
+      if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) {
+        spdlog::warn("no longer leading while recording the backup: {}", e.what());
+        return;
+      }
+      Failed(e, started);
+    }
+  }
+
+ private:
+  const server::Schedule& schedule() const { return *options_.schedule; }
+
+  static double Seconds(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  }
+
+  // The slot after `from`, plus jitter.
+  Clock::time_point Plan(Clock::time_point from) {
+    std::optional<Clock::time_point> next = schedule().Next(from);
+    if (!next) throw Error("the schedule never runs again: " + schedule().text());
+    const double most = options_.jitter * static_cast<double>(schedule().Period(from).count());
+    const double jitter = std::uniform_real_distribution<double>(0, std::max(most, 0.0))(random_);
+    return *next +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(jitter));
+  }
+
+  void Failed(const Error& e, Clock::time_point started) {
+    if (e.kind() == ErrorKind::kRefused) {  // a restore holds the path: not a failure
+      metrics_.skipped++;
+      spdlog::warn("skipped the scheduled backup: {}", e.what());
+      due_ = Plan(started);
+      return;
+    }
+    metrics_.failure++;
+    const std::string where = options_.backup.backup_location;
+    spdlog::error("the scheduled backup failed: {}", e.what());
+    if (!options_.on_failure.empty()) {
+      RunFailureHook(options_.on_failure, "agent", e.what(),
+                     storage::BackupLocation::Parse(where).Redacted());
+    }
+    if (++failures_ <= options_.retries) {
+      due_ = Clock::now() + options_.retry_delay;
+      spdlog::info("retrying at {} (retry {} of {})", util::UtcText(due_), failures_,
+                   options_.retries);
+    } else {
+      failures_ = 0;
+      due_ = Plan(started);
+      spdlog::info("next backup at {}", util::UtcText(due_));
+    }
+  }
+
+  // Tells the next leader where the schedule stands, and the others which
+  // schedule is in force.
+  void Record() { WriteState(session_, state_path_, {last_success_, schedule().text()}, fence_); }
+
+  void Retain(const std::string& location) {
+    if (options_.retention.empty()) return;
+    try {
+      const std::string prefix = PrefixOf(options_.backup.backup_location);
+      if (prefix.empty()) return;
+      PruneResult result = Prune(
+          {.prefix = prefix, .policy = options_.retention, .source_path = options_.backup.zk.path});
+      metrics_.kept = result.decisions.size() - result.deleted;
+    } catch (const Error& e) {
+      spdlog::error("retention after the backup to {} failed: {}", location, e.what());
+    }
+  }
+
+  const AgentOptions& options_;
+  AgentMetrics& metrics_;
+  zk::ZkSession& session_;
+  std::string state_path_, fence_;
+  std::mt19937_64 random_;
+  std::optional<Clock::time_point> last_success_;
+  Clock::time_point due_;
+  int failures_ = 0;
+};
+
+}  // namespace
+
+void RunFailureHook(const std::string& command, const std::string& what, const std::string& error,
+                    const std::string& location) {
+  std::vector<std::string> env_text = {"BATON_ERROR=" + error, "BATON_COMMAND=" + what,
+                                       "BATON_LOCATION=" + location};
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+  for (std::string& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = 0;
+  if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), env.data()) !=
+      0) {
+    spdlog::error("could not run --on_failure: {}", std::strerror(errno));
+    return;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    spdlog::warn("--on_failure exited with status {}",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+}
+
+Agent::Agent(AgentOptions options) : options_(std::move(options)) {}
+
+bool Agent::Stopping() const { return stopping_ || util::Interrupted(); }
+
+void Agent::Run() {
+  if (!options_.schedule) throw Error("give --interval or --schedule", ErrorKind::kInvalidInput);
+  if (options_.jitter < 0 || options_.jitter > 1) {
+    throw Error("--jitter is a share of the period, 0-1", ErrorKind::kInvalidInput);
+  }
+  layout::Named(options_.backup.layout);  // refuses an unknown one before anything runs
+  if (!options_.retention.empty() && PrefixOf(options_.backup.backup_location).empty()) {
+    throw Error("retention needs a file or S3 location, not a stream", ErrorKind::kInvalidInput);
+  }
+  httplib::Server http;
+  http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.Text(), "text/plain; version=0.0.4");
+  });
+  http.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("pong", "text/plain");
+  });
+  std::optional<Listener> listener;
+  if (!options_.listen.empty()) {
+    auto [host, port] = HostPort(options_.listen);
+    listener.emplace(http, host, port);
+    spdlog::info("metrics on http://{}/metrics", options_.listen);
+  }
+  while (!Stopping() && !RunSession()) {
+    spdlog::warn("the ZooKeeper session ended; joining the agents again with a new one");
+  }
+}
+
+// One ZooKeeper session: true when stopped, false when the session ended.
+bool Agent::RunSession() try {
+  zk::ZkSession session(options_.backup.zk, options_.backup.timeouts);
+  const layout::Scope scope = layout::Named(options_.backup.layout).ScopeOf(options_.backup.zk);
+  session.ShareStructureUnder(scope.control_family);
+  const std::string me = util::HostName() + " pid " + std::to_string(getpid()) +
+                         (options_.listen.empty() ? "" : " " + options_.listen);
+  LeaderElection election(session, scope.control + kElection, me);
+  election.Join();
+  const std::string state_path = scope.control + kState;
+  std::optional<Runs> runs;
+  bool told = false;
+  while (!Stopping()) {
+    if (zk::SessionEnded(session)) return false;
+    if (!election.WaitForLeadership(200ms)) {
+      if (runs) spdlog::info("no longer leading the backup agents");
+      runs.reset();
+      metrics_.leader = false;
+      metrics_.next_run = 0;
+      if (!told) {  // which schedule is in force, once
+        const std::string theirs = ReadState(session, state_path).schedule;
+        if (!theirs.empty() && theirs != options_.schedule->text()) {
+          spdlog::warn("another agent leads with {}; this one ({}) only takes over if it goes",
+                       theirs, options_.schedule->text());
+        } else {
+          spdlog::info("standing by: another agent leads");
+        }
+        told = true;
+      }
+      continue;
+    }
+    if (!runs) {
+      runs.emplace(options_, metrics_, session, state_path, election.NodePath());
+      runs->Begin();
+      metrics_.leader = true;
+      told = false;
+    }
+    metrics_.next_run = UnixSeconds(runs->due());
+    if (Clock::now() < runs->due()) {
+      std::this_thread::sleep_for(std::min<Clock::duration>(200ms, runs->due() - Clock::now()));
+      continue;
+    }
+    runs->Run();
+  }
+  election.Leave();
+  return true;
+} catch (const zk::ConnectionLost& e) {
+  spdlog::warn("{}", e.what());
+  return false;
+} catch (const zk::LockLost& e) {
+  spdlog::warn("no longer leading: {}", e.what());
+  return false;
+}
+
+}  // namespace baton::server
