@@ -59,9 +59,11 @@ struct CatalogueEntry {
 // records whose backup is gone are too.
 std::vector<CatalogueEntry> ListBackups(const std::string& prefix, bool verify = false);
 
-// The newest valid backup under `prefix`. Throws baton::Error when there
-// is none.
-CatalogueEntry LatestBackup(const std::string& prefix);
+// The newest valid backup under `prefix`, of the source path `zk_path` and
+// the `layout` where they are given (a prefix may hold several sources').
+// Throws baton::Error when there is none.
+CatalogueEntry LatestBackup(const std::string& prefix, const std::string& zk_path = "",
+                            const std::string& layout = "");
 
 // "2026-11-25T01:17:37.123Z" (a record's time), if it is one.
 std::optional<std::chrono::system_clock::time_point> ParseUtcText(const std::string& text);

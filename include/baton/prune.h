@@ -1,8 +1,9 @@
 // Prune: deletes the backups under a directory or S3 prefix that a
-// retention policy does not keep. It only ever deletes backups Baton wrote
-// (those with a catalogue record beside them, baton/catalogue.h), with
-// their records, and never the newest valid one; objects it does not
-// recognise are left alone.
+// retention policy does not keep. It only ever deletes valid backups Baton
+// wrote (those with a catalogue record beside them that they match,
+// baton/catalogue.h), with their records. Each source (ensemble, path,
+// layout) is a series of its own, and the newest backup of each is kept;
+// damaged backups and objects it does not recognise are left alone.
 #pragma once
 
 #include <string>
@@ -32,8 +33,9 @@ struct PruneOptions {
   std::string prefix;  // file:///dir or s3://bucket/prefix/. Required.
   RetentionPolicy policy;
   bool dry_run = false;  // decide and report, delete nothing
-  // Only backups whose record names this source path count and may be
-  // deleted (the agent's, in a prefix shared with others); empty: all.
+  // Only the backups of this source count and may be deleted (the agent's
+  // own); empty: every source, each as its own series.
+  std::string source_hosts = "";
   std::string source_path = "";
 };
 
@@ -43,9 +45,11 @@ struct PruneDecision {
 };
 
 struct PruneResult {
-  std::vector<PruneDecision> decisions;  // the backups Baton wrote, newest first
+  std::vector<PruneDecision> decisions;  // the valid backups Baton wrote, newest first
   // Backups without a record: never deleted, not counted by the policy.
   std::vector<CatalogueEntry> unrecorded;
+  // Recorded backups that do not match their records: never deleted.
+  std::vector<CatalogueEntry> damaged;
   size_t deleted = 0;
 };
 

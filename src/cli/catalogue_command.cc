@@ -117,6 +117,10 @@ Result RunPrune(PruneFlags& flags, const CLI::App&) {
     text += fmt::format("{:<12} {}  {}\n", d.reasons.empty() ? gone : "keep",
                         util::Printable(d.backup.name), why);
   }
+  for (const CatalogueEntry& e : result.damaged) {
+    text += fmt::format("{:<12} {}  damaged ({}): not counted, not deleted\n", "leave",
+                        util::Printable(e.name), e.problem);
+  }
   for (const CatalogueEntry& e : result.unrecorded) {
     text += fmt::format("{:<12} {}  no record: not Baton's to delete\n", "leave",
                         util::Printable(e.name));
@@ -126,7 +130,8 @@ Result RunPrune(PruneFlags& flags, const CLI::App&) {
   return {{{"dry_run", flags.options.dry_run},
            {"deleted", result.deleted},
            {"backups", decisions},
-           {"unrecorded", result.unrecorded.size()}},
+           {"unrecorded", result.unrecorded.size()},
+           {"damaged", result.damaged.size()}},
           text};
 }
 
@@ -149,9 +154,9 @@ Command AddPruneCommand(CLI::App& app) {
       "Examples:\n"
       "  baton prune file:///var/backups/zk --keep_last 3 --keep_daily 7 --keep_weekly 4\n"
       "  baton prune 's3://backups/zk/' --keep_hourly 24 --dry-run\n"
-      "\nOnly backups Baton wrote (with a record beside them) are counted and deleted, with their\n"
-      "records; the newest valid one is always kept; anything else under the prefix is left "
-      "alone."};
+      "\nOnly valid backups Baton wrote (with a record beside them) are counted and deleted, with\n"
+      "their records. Each source (ensemble, path, layout) is its own series and keeps its newest\n"
+      "backup; damaged backups and anything else under the prefix are left alone."};
   return AddResultCommand(app, help, AddPruneFlags, RunPrune);
 }
 

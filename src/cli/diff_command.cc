@@ -59,7 +59,7 @@ void AddDiffFlags(CLI::App& cmd, DiffFlags& flags) {
 }
 
 Result RunDiff(DiffFlags& flags, const CLI::App&) {
-  flags.latest.Resolve(flags.location);
+  flags.latest.Resolve(flags.location, flags.zk.url().path);
   BackupDiff diff = DiffBackup(flags.location, flags.zk.url(), flags.timeouts, flags.limit);
   return {ToJson(diff), Text(diff)};
 }

@@ -2,7 +2,9 @@
 // rules: its result as text on stdout, or as one JSON object on one line with
 // --json, or nothing with -q/--quiet (which also keeps the logs to warnings
 // and errors). backup, restore and recover also show their progress
-// (--progress, --progress_interval).
+// (--progress, --progress_interval). Every one can update a node_exporter
+// textfile (--metrics_file) and run a hook when it fails (--on_failure), so
+// that a cron job is monitored as the agent is.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -28,6 +30,10 @@ struct OutputFlags {
   bool json = false;
   std::string progress = "auto";
   double progress_interval_s = 10;
+  // node_exporter textfile to update after the command (--metrics_file).
+  std::string metrics_file;
+  // Shell command run after a failure (--on_failure).
+  std::string on_failure;
 
   // -q/--quiet and --json; `with_progress`: --progress and
   // --progress_interval too.
@@ -48,6 +54,8 @@ struct OutputFlags {
   }
   // Applies --quiet to the log level, runs `run` and prints its result. The
   // JSON gets "command", "seconds" (that the run took) and "peak_rss_mb".
+  // Then updates --metrics_file, and runs --on_failure if `run` threw (what
+  // it threw is thrown on).
   void Run(const CLI::App& cmd, const std::function<Result()>& run) const;
 };
 

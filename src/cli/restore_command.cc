@@ -40,7 +40,9 @@ void AddRecoverFlags(CLI::App& cmd, RestoreFlags& flags) {
 Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
   RestoreOptions& options = flags.Parsed();
   CheckValidationFlags(options.validation);
-  flags.latest.Resolve(options.backup_location);
+  // The newest of this path (unless restoring another path's) and layout.
+  flags.latest.Resolve(options.backup_location, options.to_other_path ? "" : options.zk.path,
+                       options.layout);
   RestoreStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Restore(options); });
   nlohmann::json json = {{"dry_run", options.dry_run},

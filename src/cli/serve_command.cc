@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/retention_flags.h"
 #include "cli/safety_backup_flag.h"
 #include "cli/zk_flags.h"
 #include "server/server.h"
@@ -41,6 +42,10 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
       "--backup_location", options.backup_location,
       "Back up here before every storage migration, e.g. "
       "'file:///var/backups/baton-{timestamp}.tar' ({timestamp}: the UTC time of the backup)");
+  cmd.add_option("--backup_interval", options.backup_interval,
+                 "Also take scheduled backups to --backup_location this often (1h, 30m): the "
+                 "server joins the backup agents' election, so one agent or server takes them");
+  AddRetentionFlags(cmd, options.backup_retention);
   cmd.add_option("--http_credentials", options.http_credentials,
                  "user:password; every endpoint then requires HTTP basic auth");
   AddSafetyBackupDirFlag(cmd, options.safety_backup_dir,

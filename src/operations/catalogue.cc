@@ -55,8 +55,12 @@ std::vector<CatalogueEntry> ListBackups(const std::string& prefix, bool verify) 
     entry.location = store->LocationOf(name);
     entry.size = size;
     if (recorded) {
-      entry.record =
-          CatalogueRecord::FromJson(store->Read(name + kCatalogueSuffix, kMaxRecordBytes));
+      try {
+        entry.record =
+            CatalogueRecord::FromJson(store->Read(name + kCatalogueSuffix, kMaxRecordBytes));
+      } catch (const Error&) {  // too large, or deleted since the listing
+        entry.record.reset();
+      }
       if (entry.record && entry.record->backup != name) entry.record.reset();
       if (!entry.record && !LooksLikeBackup(name)) continue;  // a foreign pair
       if (!entry.record) entry.problem = "its record is not one Baton wrote";
@@ -79,15 +83,27 @@ std::vector<CatalogueEntry> ListBackups(const std::string& prefix, bool verify) 
   return entries;
 }
 
-CatalogueEntry LatestBackup(const std::string& prefix) {
+CatalogueEntry LatestBackup(const std::string& prefix, const std::string& zk_path,
+                            const std::string& layout) {
   std::vector<CatalogueEntry> entries = ListBackups(prefix);
+  size_t others = 0;
   for (CatalogueEntry& entry : entries) {
-    if (entry.valid()) return std::move(entry);
+    if (!entry.valid()) continue;
+    if ((!zk_path.empty() && entry.record->zk_path != zk_path) ||
+        (!layout.empty() && entry.record->layout != layout)) {
+      ++others;  // another source's
+      continue;
+    }
+    return std::move(entry);
   }
-  throw Error("no backup under " + storage::OpenStore(prefix)->Describe() +
-                  " has a record Baton wrote beside it (NAME" + kCatalogueSuffix + "); " +
-                  std::to_string(entries.size()) +
-                  " backup(s) without one: name one with "
+  std::string of = zk_path.empty() ? "" : " of " + zk_path;
+  if (!layout.empty()) of += " (layout " + layout + ")";
+  throw Error("no valid backup" + of + " under " + storage::OpenStore(prefix)->Describe() + " (" +
+                  std::to_string(entries.size()) + " backups there, " + std::to_string(others) +
+                  " valid ones of other sources; a valid one has a record Baton wrote beside it, "
+                  "NAME" +
+                  kCatalogueSuffix +
+                  ", that it matches): name one with "
                   "--backup_location",
               ErrorKind::kFailed);
 }

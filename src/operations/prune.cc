@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "baton/error.h"
 #include "operations/retention.h"
 #include "storage/backup_store.h"
@@ -21,27 +23,38 @@ PruneResult Prune(const PruneOptions& options) {
     if (count < 0) throw Error("a --keep_* count cannot be negative", ErrorKind::kInvalidInput);
   }
   PruneResult result;
-  std::vector<std::chrono::system_clock::time_point> times;
+  // Each source (ensemble, path, layout) is a series of its own, as restic
+  // groups snapshots by host and paths: one cluster's schedule never
+  // deletes another's backups in a shared prefix.
+  std::map<std::string, std::vector<size_t>> series;
   for (CatalogueEntry& entry : ListBackups(options.prefix)) {
-    if (entry.record && !options.source_path.empty() &&
-        entry.record->zk_path != options.source_path) {
-      continue;  // another source's: not this policy's to count or delete
-    }
     if (!entry.record || !entry.time) {
       result.unrecorded.push_back(std::move(entry));
       continue;
     }
-    times.push_back(*entry.time);
+    const CatalogueRecord& r = *entry.record;
+    if (!options.source_hosts.empty() && r.zk_hosts != options.source_hosts) continue;
+    if (!options.source_path.empty() && r.zk_path != options.source_path) continue;
+    if (!entry.valid()) {
+      // Damaged (its size or checksum differs from its record): it takes no
+      // place of a valid backup, and is left for the operator to look at.
+      result.damaged.push_back(std::move(entry));
+      continue;
+    }
+    series[r.zk_hosts + "\n" + r.zk_path + "\n" + r.layout].push_back(result.decisions.size());
     result.decisions.push_back({std::move(entry), {}});
   }
-  std::vector<std::vector<std::string>> reasons = operations::Retain(times, policy);
-  for (size_t i = 0; i < reasons.size(); ++i) result.decisions[i].reasons = std::move(reasons[i]);
-  // The newest valid backup stays, whatever the policy says (decisions are
-  // newest first).
-  for (PruneDecision& decision : result.decisions) {
-    if (!decision.backup.valid()) continue;
-    if (decision.reasons.empty()) decision.reasons.push_back("newest valid");
-    break;
+  for (const auto& [source, members] : series) {
+    std::vector<std::chrono::system_clock::time_point> times;
+    for (size_t i : members) times.push_back(*result.decisions[i].backup.time);
+    std::vector<std::vector<std::string>> reasons = operations::Retain(times, policy);
+    for (size_t k = 0; k < members.size(); ++k) {
+      result.decisions[members[k]].reasons = std::move(reasons[k]);
+    }
+    // The newest backup of each source stays, whatever the policy says
+    // (decisions are newest first).
+    std::vector<std::string>& newest = result.decisions[members.front()].reasons;
+    if (newest.empty()) newest.push_back("newest of its source");
   }
   std::vector<std::string> backups, records;
   for (const PruneDecision& decision : result.decisions) {

@@ -122,8 +122,10 @@ class Runs {
     AgentState state = ReadState(session_, state_path_);
     last_success_ = state.last_success;
     const Clock::time_point now = Clock::now();
-    due_ = last_success_ ? Plan(*last_success_) : now;
-    if (due_ < now) due_ = now;  // a slot was missed while no one led
+    slot_ = last_success_ ? schedule().Next(*last_success_).value_or(now) : now;
+    // No backup yet, or a slot missed while no one led: it runs now.
+    due_ = slot_ <= now ? now : Jittered(slot_);
+    if (slot_ < now) slot_ = now;
     spdlog::info("leading the backup agents: {}; next backup at {}", schedule().text(),
                  util::UtcText(due_));
     Record();
@@ -131,30 +133,46 @@ class Runs {
 
   Clock::time_point due() const { return due_; }
 
+  // A wall clock set back would hold the next run back as long: a run due
+  // later than one period (and its jitter) from now is planned again.
+  void CheckClock() {
+    const Clock::time_point now = Clock::now();
+    const auto period = schedule().Period(now);
+    if (due_ - now <= period + period / 2 + std::chrono::seconds(1)) return;
+    spdlog::warn(
+        "the next backup was due at {}, more than a period away: the clock was set "
+        "back; planning from now",
+        util::UtcText(due_));
+    slot_ = now;
+    Advance();
+  }
+
+  // Takes the backup that is due. Throws zk::LockLost when leadership went
+  // while it recorded the run, ConnectionLost when the session did.
   void Run() {
     const Clock::time_point started = Clock::now();
     const auto steady = std::chrono::steady_clock::now();
+    BackupStats stats;
     try {
-      BackupStats stats = Backup(options_.backup);
-      metrics_.last_duration = Seconds(steady);
-      metrics_.success++;
-      metrics_.last_success = UnixSeconds(started);
-      metrics_.last_bytes = stats.bytes;
-      metrics_.last_entries = stats.items + stats.versions;
-      last_success_ = started;
-      failures_ = 0;
-      due_ = Plan(started);
-      Record();
-      Retain(stats.location);
+      stats = Backup(options_.backup);
     } catch (const Error& e) {
       metrics_.last_duration = Seconds(steady);
       if (e.kind() == ErrorKind::kInterrupted) throw;
-      if (dynamic_cast<const zk::LockLost*>(&e) != nullptr) {
-        spdlog::warn("no longer leading while recording the backup: {}", e.what());
-        return;
-      }
-      Failed(e, started);
+      return Failed(e);
+    } catch (const std::exception& e) {
+      metrics_.last_duration = Seconds(steady);
+      return Failed(Error(e.what()));
     }
+    metrics_.last_duration = Seconds(steady);
+    metrics_.success++;
+    metrics_.last_success = UnixSeconds(started);
+    metrics_.last_bytes = stats.bytes;
+    metrics_.last_entries = stats.items + stats.versions;
+    last_success_ = started;
+    failures_ = 0;
+    Advance();
+    Retain(stats.location);
+    Record();
   }
 
  private:
@@ -164,22 +182,28 @@ class Runs {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
   }
 
-  // The slot after `from`, plus jitter.
-  Clock::time_point Plan(Clock::time_point from) {
-    std::optional<Clock::time_point> next = schedule().Next(from);
-    if (!next) throw Error("the schedule never runs again: " + schedule().text());
-    const double most = options_.jitter * static_cast<double>(schedule().Period(from).count());
+  // To the next slot of the schedule, counted from the last slot (not from
+  // when its run started, which jitter and the run itself delay: planning
+  // from there would drift). A slot already past runs now.
+  void Advance() {
+    const Clock::time_point now = Clock::now();
+    slot_ = schedule().Next(slot_).value_or(now + std::chrono::hours(24));
+    if (slot_ < now) slot_ = now;
+    due_ = Jittered(slot_);
+  }
+
+  Clock::time_point Jittered(Clock::time_point slot) {
+    const double most = options_.jitter * static_cast<double>(schedule().Period(slot).count());
     const double jitter = std::uniform_real_distribution<double>(0, std::max(most, 0.0))(random_);
-    return *next +
+    return slot +
            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(jitter));
   }
 
-  void Failed(const Error& e, Clock::time_point started) {
+  void Failed(const Error& e) {
     if (e.kind() == ErrorKind::kRefused) {  // a restore holds the path: not a failure
       metrics_.skipped++;
       spdlog::warn("skipped the scheduled backup: {}", e.what());
-      due_ = Plan(started);
-      return;
+      return Advance();
     }
     metrics_.failure++;
     const std::string where = options_.backup.backup_location;
@@ -192,26 +216,30 @@ class Runs {
       due_ = Clock::now() + options_.retry_delay;
       spdlog::info("retrying at {} (retry {} of {})", util::UtcText(due_), failures_,
                    options_.retries);
-    } else {
-      failures_ = 0;
-      due_ = Plan(started);
-      spdlog::info("next backup at {}", util::UtcText(due_));
+      return;
     }
+    failures_ = 0;
+    Advance();
+    spdlog::info("next backup at {}", util::UtcText(due_));
   }
 
   // Tells the next leader where the schedule stands, and the others which
   // schedule is in force.
   void Record() { WriteState(session_, state_path_, {last_success_, schedule().text()}, fence_); }
 
+  // After a success: the policy over this source's backups. Its failure is
+  // logged; the backup stands.
   void Retain(const std::string& location) {
     if (options_.retention.empty()) return;
     try {
       const std::string prefix = PrefixOf(options_.backup.backup_location);
       if (prefix.empty()) return;
-      PruneResult result = Prune(
-          {.prefix = prefix, .policy = options_.retention, .source_path = options_.backup.zk.path});
+      PruneResult result = Prune({.prefix = prefix,
+                                  .policy = options_.retention,
+                                  .source_hosts = options_.backup.zk.hosts,
+                                  .source_path = options_.backup.zk.path});
       metrics_.kept = result.decisions.size() - result.deleted;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       spdlog::error("retention after the backup to {} failed: {}", location, e.what());
     }
   }
@@ -222,7 +250,7 @@ class Runs {
   std::string state_path_, fence_;
   std::mt19937_64 random_;
   std::optional<Clock::time_point> last_success_;
-  Clock::time_point due_;
+  Clock::time_point slot_, due_;
   int failures_ = 0;
 };
 
@@ -278,62 +306,81 @@ void Agent::Run() {
     listener.emplace(http, host, port);
     spdlog::info("metrics on http://{}/metrics", options_.listen);
   }
-  while (!Stopping() && !RunSession()) {
-    spdlog::warn("the ZooKeeper session ended; joining the agents again with a new one");
+  while (!Stopping()) {
+    try {
+      if (RunSession()) return;
+      spdlog::warn("the ZooKeeper session ended; joining the agents again with a new one");
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInterrupted) throw;
+      // ZooKeeper unreachable, a write refused: the agent outlives it.
+      spdlog::error("{}; trying again in 5 s", e.what());
+      util::SleepInterruptibly(std::chrono::seconds(5));
+    }
   }
 }
 
 // One ZooKeeper session: true when stopped, false when the session ended.
-bool Agent::RunSession() try {
+bool Agent::RunSession() {
   zk::ZkSession session(options_.backup.zk, options_.backup.timeouts);
-  const layout::Scope scope = layout::Named(options_.backup.layout).ScopeOf(options_.backup.zk);
-  session.ShareStructureUnder(scope.control_family);
   const std::string me = util::HostName() + " pid " + std::to_string(getpid()) +
                          (options_.listen.empty() ? "" : " " + options_.listen);
+  return RunSchedule(
+      session, options_, metrics_, [this] { return Stopping(); }, me);
+}
+
+bool RunSchedule(zk::ZkSession& session, const AgentOptions& options, AgentMetrics& metrics,
+                 const std::function<bool()>& stopping, const std::string& me) try {
+  const layout::Scope scope = layout::Named(options.backup.layout).ScopeOf(options.backup.zk);
+  session.ShareStructureUnder(scope.control_family);
   LeaderElection election(session, scope.control + kElection, me);
   election.Join();
   const std::string state_path = scope.control + kState;
   std::optional<Runs> runs;
   bool told = false;
-  while (!Stopping()) {
+  while (!stopping()) {
     if (zk::SessionEnded(session)) return false;
     if (!election.WaitForLeadership(200ms)) {
       if (runs) spdlog::info("no longer leading the backup agents");
       runs.reset();
-      metrics_.leader = false;
-      metrics_.next_run = 0;
+      metrics.leader = false;
+      metrics.next_run = 0;
       if (!told) {  // which schedule is in force, once
         const std::string theirs = ReadState(session, state_path).schedule;
-        if (!theirs.empty() && theirs != options_.schedule->text()) {
+        if (!theirs.empty() && theirs != options.schedule->text()) {
           spdlog::warn("another agent leads with {}; this one ({}) only takes over if it goes",
-                       theirs, options_.schedule->text());
+                       theirs, options.schedule->text());
         } else {
-          spdlog::info("standing by: another agent leads");
+          spdlog::info("standing by: another agent leads the backups");
         }
         told = true;
       }
       continue;
     }
-    if (!runs) {
-      runs.emplace(options_, metrics_, session, state_path, election.NodePath());
-      runs->Begin();
-      metrics_.leader = true;
-      told = false;
+    try {
+      if (!runs) {
+        runs.emplace(options, metrics, session, state_path, election.NodePath());
+        metrics.leader = true;
+        told = false;
+        runs->Begin();
+      }
+      runs->CheckClock();
+      metrics.next_run = UnixSeconds(runs->due());
+      if (Clock::now() < runs->due()) {
+        std::this_thread::sleep_for(std::min<Clock::duration>(200ms, runs->due() - Clock::now()));
+        continue;
+      }
+      runs->Run();
+    } catch (const zk::LockLost& e) {
+      // Its election node is gone: another leads now, or will.
+      spdlog::warn("no longer leading the backups: {}", e.what());
+      runs.reset();
+      metrics.leader = false;
     }
-    metrics_.next_run = UnixSeconds(runs->due());
-    if (Clock::now() < runs->due()) {
-      std::this_thread::sleep_for(std::min<Clock::duration>(200ms, runs->due() - Clock::now()));
-      continue;
-    }
-    runs->Run();
   }
   election.Leave();
   return true;
 } catch (const zk::ConnectionLost& e) {
   spdlog::warn("{}", e.what());
-  return false;
-} catch (const zk::LockLost& e) {
-  spdlog::warn("no longer leading: {}", e.what());
   return false;
 }
 

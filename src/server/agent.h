@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,7 @@
 #include "baton/prune.h"
 #include "server/agent_metrics.h"
 #include "server/schedule.h"
+#include "zk/zk_session.h"
 
 namespace baton::server {
 
@@ -62,6 +64,13 @@ class Agent {
   AgentMetrics metrics_;
   std::atomic<bool> stopping_{false};
 };
+
+// The agents' election and schedule on `session` (baton agent's own, or
+// baton serve's with --backup_interval, which so joins the same election):
+// true once `stopping()`, false when the session ended. `me` names this
+// candidate. Thread safety: its own thread; `metrics` is read by others.
+bool RunSchedule(zk::ZkSession& session, const AgentOptions& options, AgentMetrics& metrics,
+                 const std::function<bool()>& stopping, const std::string& me);
 
 // Runs `command` with /bin/sh -c, `error` and the others in its environment;
 // waits for it, logs how it ended.

@@ -101,6 +101,7 @@ std::chrono::seconds ParseDuration(const std::string& text) {
     if (digits == at || digits - at > 9 || digits == text.size()) {
       Refuse("'" + text + "' is not a duration such as 90s, 15m, 1h30m or 2d");
     }
+    // At most 9 digits of days: no overflow in seconds; the sum is capped below.
     const long long n = std::stoll(text.substr(at, digits - at));
     switch (text[digits]) {
       case 's':
@@ -121,6 +122,8 @@ std::chrono::seconds ParseDuration(const std::string& text) {
     at = digits + 1;
   }
   if (total.count() <= 0) Refuse("a duration must be longer than nothing ('" + text + "')");
+  if (total > std::chrono::hours(24 * 366))
+    Refuse("a duration must be at most a year ('" + text + "')");
   return total;
 }
 
@@ -149,6 +152,7 @@ Schedule Schedule::Cron(const std::string& expression) {
   std::bitset<8> weekdays;  // 7 is Sunday too
   s.weekdays_restricted_ = Field(f[4], 0, 7, &kWeekdayNames, "day of week", weekdays);
   for (size_t d = 0; d < 7; ++d) s.weekdays_[d] = weekdays[d] || (d == 0 && weekdays[7]);
+  if (!s.Next(Clock::now())) Refuse("'" + expression + "' names a day that never comes");
   return s;
 }
 

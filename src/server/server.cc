@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "baton/error.h"
+#include "server/agent.h"
 #include "server/app_repository.h"
 #include "server/app_resource.h"
 #include "server/http_listener.h"
@@ -130,11 +131,14 @@ void Configure(httplib::Server& http, const ServerOptions& options) {
 }
 
 // GET /metrics and GET /ping, which every instance answers itself.
-void ServeStatus(httplib::Server& http, Metrics& metrics, const Term& term) {
-  http.Get("/metrics", [&metrics, &term](const httplib::Request&, httplib::Response& res) {
-    metrics.leader = term.fence().has_value();
-    res.set_content(metrics.Text(), "text/plain; version=0.0.4");
-  });
+void ServeStatus(httplib::Server& http, Metrics& metrics, const Term& term,
+                 const AgentMetrics* scheduled) {
+  http.Get("/metrics",
+           [&metrics, &term, scheduled](const httplib::Request&, httplib::Response& res) {
+             metrics.leader = term.fence().has_value();
+             res.set_content(metrics.Text() + (scheduled != nullptr ? scheduled->Text() : ""),
+                             "text/plain; version=0.0.4");
+           });
   http.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("pong", "text/plain");
   });
@@ -184,6 +188,38 @@ bool RunTerms(zk::ZkSession& session, LeaderElection& election, Term& term, Take
   return true;
 }
 
+// Runs the backup schedule on a thread of its own for as long as the session
+// serves; what it throws is logged, and it starts again a second later.
+class Scheduled {
+ public:
+  Scheduled(zk::ZkSession& session, const AgentOptions& options, AgentMetrics& metrics,
+            const std::atomic<bool>& stopping, const std::string& me) {
+    if (!options.schedule) return;
+    thread_ = std::thread([&, me] {
+      while (!done_ && !stopping) {
+        try {
+          RunSchedule(
+              session, options, metrics, [&] { return done_ || stopping; }, me);
+          return;  // stopped, or the session ended: the next session starts again
+        } catch (const std::exception& e) {
+          spdlog::error("the backup schedule stopped: {}; starting it again", e.what());
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
+      }
+    });
+  }
+  ~Scheduled() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  Scheduled(const Scheduled&) = delete;
+  Scheduled& operator=(const Scheduled&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
 }  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -193,6 +229,17 @@ void Server::Stop() { stopping_ = true; }
 void Server::Run() {
   CheckExposure(options_);
   if (!options_.backup_location.empty()) CheckLocation(options_.backup_location, false);
+  if (!options_.backup_interval.empty()) {
+    if (options_.backup_location.empty()) {
+      throw Error("--backup_interval needs --backup_location", ErrorKind::kInvalidInput);
+    }
+    scheduled_.backup.zk = options_.zk;
+    scheduled_.backup.timeouts = options_.timeouts;
+    scheduled_.backup.backup_location = options_.backup_location;
+    scheduled_.schedule = Schedule::Every(ParseDuration(options_.backup_interval));
+    scheduled_.retention = options_.backup_retention;
+    scheduled_.listen = "";
+  }
   Metrics metrics;
   while (!ServeSession(metrics) && !stopping_) {
     spdlog::warn("the term and the candidacy ended with the session; rejoining with a new one");
@@ -215,7 +262,10 @@ bool Server::ServeSession(Metrics& metrics) try {
   AppResource app_resource(apps, proxy, static_cast<size_t>(options_.http_max_json_depth));
   httplib::Server http;
   Configure(http, options_);
-  ServeStatus(http, metrics, term);
+  ServeStatus(http, metrics, term, scheduled_.schedule ? &agent_metrics_ : nullptr);
+  // --backup_interval: the backup agents' election and schedule, on this
+  // session, beside the terms (one scheduler among agents and servers).
+  Scheduled scheduled(session, scheduled_, agent_metrics_, stopping_, me);
   leader_resource.Register(http);
   app_resource.Register(http);
   Listener listener(http, options_.hostname, options_.http_port);

@@ -10,8 +10,11 @@
 #include <cstddef>
 #include <string>
 
+#include "baton/prune.h"
 #include "baton/restore.h"
 #include "baton/zk_url.h"
+#include "server/agent.h"
+#include "server/agent_metrics.h"
 
 namespace baton::server {
 
@@ -27,7 +30,12 @@ struct ServerOptions {
   size_t http_max_body_bytes = 1 << 20;  // larger request bodies get 413
   int http_max_json_depth = 64;          // JSON bodies nested deeper get 400
   std::string backup_location;           // optional
-  std::string http_credentials;          // "user:password": basic auth on every endpoint
+  // Scheduled backups to backup_location, this often ("1h"): the server
+  // joins the backup agents' election (server/agent.h), so one of all the
+  // agents and servers on the path takes them. Empty: none.
+  std::string backup_interval;
+  RetentionPolicy backup_retention = {};  // after each scheduled backup
+  std::string http_credentials;           // "user:password": basic auth on every endpoint
   std::string safety_backup_dir = kDefaultSafetyBackupDir;  // for restores through /v2/leader
   int abdicate_delay_ms = 500;
 };
@@ -46,6 +54,8 @@ class Server {
   bool ServeSession(Metrics& metrics);
 
   ServerOptions options_;
+  AgentOptions scheduled_;  // with a schedule when --backup_interval
+  AgentMetrics agent_metrics_;
   std::atomic<bool> stopping_{false};
 };
 

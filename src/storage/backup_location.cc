@@ -63,6 +63,22 @@ std::string PercentDecode(const std::string& text) {
   return out;
 }
 
+std::string PercentEncodePath(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' ||
+        c == '+' || c == ',' || c == '=' || c == '@') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 BackupLocation BackupLocation::Parse(const std::string& text) {
   BackupLocation loc;
   size_t colon = text.find(':');

@@ -35,6 +35,10 @@ std::string ExpandTimePlaceholder(const std::string& location,
 // never be shown: true for all but region, endpoint, sse and sse_kms_key_id.
 bool IsSecretParameter(std::string_view name);
 
+// `path` as a URI's path: '%', '?', '#', spaces and other bytes a URI may
+// not hold as they are percent-encoded, so that Parse gives it back.
+std::string PercentEncodePath(const std::string& path);
+
 // Percent-decodes `text` ('+' stays '+'); throws baton::Error on a bad escape.
 std::string PercentDecode(const std::string& text);
 

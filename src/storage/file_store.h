@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "storage/backup_location.h"
 #include "storage/backup_store.h"
 
 namespace baton::storage {
@@ -16,7 +17,7 @@ class FileStore final : public BackupStore {
   void Put(const std::string& name, std::string_view data) override;
   void Delete(const std::vector<std::string>& names) override;
   std::string LocationOf(const std::string& name) const override {
-    return "file://" + dir_ + "/" + name;
+    return "file://" + PercentEncodePath(dir_ + "/" + name);
   }
   std::string Describe() const override { return "file://" + dir_ + "/"; }
 

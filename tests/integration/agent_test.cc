@@ -202,5 +202,45 @@ TEST_F(AgentTest, RetentionAfterEachBackupAndAFailureHook) {
   EXPECT_THAT(ReadFile(dir_ + "/hook.txt"), HasSubstr("agent: "));
 }
 
+TEST_F(AgentTest, AnAgentWithAnotherScheduleSaysWhichIsInForce) {
+  Populate(TreeShape{});
+  Shell("mkdir -p " + dir_ + "/b");
+  const int first = FreePort(), second = FreePort();
+  StartAgent(first);
+  ASSERT_TRUE(WaitFor([&] { return Scrape(first)["baton_agent_leader{}"] == 1; }));
+  pid_t other = StartBaton({"agent", "--zk", zk_url_, "--interval", "1h", "--listen",
+                            "127.0.0.1:" + std::to_string(second), "--backup_location",
+                            "file://" + dir_ + "/b/m-{timestamp}.tar"},
+                           dir_ + "/other.log");
+  agents_.push_back(other);
+  ASSERT_TRUE(WaitFor([&] {
+    return ReadFile(dir_ + "/other.log").find("another agent leads") != std::string::npos;
+  })) << ReadFile(dir_ + "/other.log");
+  EXPECT_THAT(ReadFile(dir_ + "/other.log"),
+              HasSubstr("another agent leads with every 2s; this one (every 3600s)"));
+  EXPECT_EQ(Scrape(second)["baton_agent_leader{}"], 0);
+}
+
+TEST_F(AgentTest, AServerWithABackupIntervalJoinsTheSameElection) {
+  Populate(TreeShape{});
+  Shell("mkdir -p " + dir_ + "/b");
+  const int agent_port = FreePort(), serve_port = FreePort();
+  StartAgent(agent_port);
+  pid_t serve = StartBaton(
+      {"serve", "--zk", zk_url_, "--http_port", std::to_string(serve_port), "--backup_interval",
+       "2s", "--backup_location", "file://" + dir_ + "/b/m-{timestamp}.tar"},
+      dir_ + "/serve.log");
+  agents_.push_back(serve);
+  ASSERT_TRUE(WaitFor([&] { return Taken().size() >= 3; })) << ReadFile(dir_ + "/serve.log");
+  ASSERT_TRUE(WaitFor([&] { return Scrape(serve_port).count("baton_agent_leader{}") > 0; }))
+      << ReadFile(dir_ + "/serve.log");
+  const double agent_leads = Scrape(agent_port)["baton_agent_leader{}"];
+  const double serve_leads = Scrape(serve_port)["baton_agent_leader{}"];
+  EXPECT_EQ(agent_leads + serve_leads, 1) << "one scheduler among the agent and the server";
+  // The one that does not lead took no backup.
+  const int follower = agent_leads == 1 ? serve_port : agent_port;
+  EXPECT_EQ(Scrape(follower)["baton_agent_backups_total{result=success}"], 0);
+}
+
 }  // namespace
 }  // namespace baton::testing

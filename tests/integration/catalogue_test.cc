@@ -112,23 +112,42 @@ TEST_P(CatalogueTest, ListLatestAndPruneKnowOnlyWhatBatonWrote) {
   EXPECT_THAT(latest.err, HasSubstr("using " + names[1]));
   RunResult bad = RunBaton({"list", prefix_});
   EXPECT_THAT(bad.out, HasSubstr("BAD: its size differs from its record"));
+
+  // Another source's backup in the same prefix, the newest of all: inspect
+  // --latest takes it, a restore of this path does not.
+  const std::string other = UniqueRoot("other-source");
+  zk_.Create(other, "another service");
+  RunResult theirs = RunBaton({"backup", "--layout", "tree", "--backup_location",
+                               At("other-{timestamp}.tar"), "--zk", "zk://" + ZkAddress() + other});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  RunResult newest = RunBaton({"inspect", "--json", "--latest", prefix_});
+  EXPECT_THAT(std::string(json::parse(newest.out)["location"]), HasSubstr("other-"));
   zk_.DeleteTree(state_);
   RunResult restore = RunBaton(
       {"restore", "--latest", "--backup_location", prefix_, "--zk", zk_url_, "--no_safety_backup"});
   EXPECT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_THAT(restore.err, HasSubstr("using " + names[1]));
 
-  // keep_last 1 keeps the damaged newest; the newest valid stays anyway.
+  // keep_last 1 per source: this path keeps names[1] (the damaged newest is
+  // not counted, nor deleted), the other source keeps its one backup.
   RunResult dry = RunBaton({"prune", "--keep_last", "1", "--dry-run", prefix_});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("would delete 1 of 3"));
-  EXPECT_EQ(Objects().size(), 8u);
+  EXPECT_EQ(Objects().size(), 10u);
   RunResult prune = RunBaton({"prune", "--keep_last", "1", prefix_});
   ASSERT_EQ(prune.exit_code, 0) << prune.err;
-  EXPECT_THAT(prune.out, HasSubstr(names[1] + "  newest valid"));
+  EXPECT_THAT(prune.out, HasSubstr(names[2] + "  damaged"));
   std::set<std::string> left = Objects();
-  EXPECT_EQ(left,
-            (std::set<std::string>{names[2], names[2] + ".manifest.json", names[1],
-                                   names[1] + ".manifest.json", "notes.txt", "old-marathon.tar"}));
+  EXPECT_EQ(left.count(names[0]), 0u);
+  EXPECT_EQ(left.count(names[0] + ".manifest.json"), 0u);
+  left.erase(names[2]);
+  left.erase(names[2] + ".manifest.json");
+  left.erase(names[1]);
+  left.erase(names[1] + ".manifest.json");
+  left.erase("notes.txt");
+  left.erase("old-marathon.tar");
+  ASSERT_EQ(left.size(), 2u) << "the other source's backup and record";
+  EXPECT_TRUE(left.begin()->starts_with("other-"));
 
   RunResult none = RunBaton({"prune", prefix_});
   EXPECT_NE(none.exit_code, 0);

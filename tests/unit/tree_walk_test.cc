@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "layout/tree/tree_layout.h"
+#include "zk/fingerprints.h"
 
 namespace baton::layout {
 namespace {
@@ -37,6 +38,10 @@ std::vector<std::string> ChildrenOf(const std::string& path) {
 
 class TreeReader final : public zk::NodeReader {
  public:
+  // The pzxid a listing's Stat reports: a child came and went between a
+  // node's data read (pzxid 7) and its listing.
+  int64_t listing_pzxid = 7;
+
   void Send(std::unique_ptr<zk::NodeRead> read) override {
     if (read->op == zk::NodeRead::kData || read->op == zk::NodeRead::kNode) {
       --known_unread_;  // the root was never listed: it starts at one below
@@ -61,6 +66,7 @@ class TreeReader final : public zk::NodeReader {
     std::vector<std::string> children = ChildrenOf(read.path);
     read.stat.numChildren = static_cast<int32_t>(children.size());
     read.stat.mzxid = read.stat.pzxid = 7;
+    if (read.op == zk::NodeRead::kChildren) read.stat.pzxid = listing_pzxid;
     if (read.op == zk::NodeRead::kChildren || read.op == zk::NodeRead::kNode) {
       known_unread_ += static_cast<int64_t>(children.size());
       most_known_unread_ = std::max(most_known_unread_, known_unread_);
@@ -95,6 +101,44 @@ TEST(TreeWalkTest, PathsWaitingAreBoundedByTheWidestNodeNotTheTree) {
     std::string parent = name.substr(0, name.rfind('/'));
     EXPECT_TRUE(seen.count(parent) == 1) << name << " before " << parent;
   }
+}
+
+// Answers the check's Stat reads as the server is now: every node with
+// children has a newer pzxid than the walk's data reads saw.
+class NowReader final : public zk::NodeReader {
+ public:
+  void Send(std::unique_ptr<zk::NodeRead> read) override {
+    read->stat.mzxid = 7;
+    read->stat.pzxid = ChildrenOf(read->path).empty() ? 7 : 99;
+    read->stat.dataLength = 0;
+    done_.push_back(std::move(read));
+  }
+  std::unique_ptr<zk::NodeRead> Take() override {
+    std::unique_ptr<zk::NodeRead> read = std::move(done_.front());
+    done_.pop_front();
+    return read;
+  }
+  int outstanding() const override { return static_cast<int>(done_.size()); }
+
+ private:
+  std::deque<std::unique_ptr<zk::NodeRead>> done_;
+};
+
+// A node's entry keeps the counters of its data read; a child created and
+// deleted before its listing must fail the check, though the listing
+// itself already saw the new pzxid.
+TEST(TreeWalkTest, AChildThatCameAndWentBeforeTheListingFailsTheCheck) {
+  TreeReader reader;
+  reader.listing_pzxid = 99;
+  ReadOptions options;
+  options.max_in_flight = 50;
+  zk::Fingerprints prints;
+  std::function<void(Entry &&)> emit = [](Entry&&) {};
+  TreeWalk(reader, "/t", options, emit, &prints).Run();
+  NowReader now;
+  std::optional<std::string> changed = prints.FirstChange(now, 10);
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_FALSE(ChildrenOf(*changed).empty()) << *changed;
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ struct TreeWalk::Node {
   bool left_out = false;    // ephemeral, or deleted while the walk ran
   bool unreadable = false;  // its ACL does not let the session read it
   int32_t children = 0;     // as its data's Stat counted them
-  int64_t mzxid = 0;
+  int64_t mzxid = 0, pzxid = 0;
   int32_t length = 0;
 };
 
@@ -102,12 +102,15 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
     if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
     return;
   }
-  if (node.children > 0) to_list_.push_back({read.path, node.children, node.mzxid, node.length});
+  if (node.children > 0) {
+    to_list_.push_back({read.path, node.children, node.mzxid, node.pzxid, node.length});
+  }
   Finish(node);
 }
 
-// A node's data is back. A node without children is seen whole by its
-// data's Stat; one with children is checked from its listing's.
+// A node's data is back, with the counters its entry keeps (cversion,
+// numChildren) as of this read. A node without children is recorded for
+// the check now, one with children once it is listed.
 void TreeWalk::Data(Read& read) {
   Node& node = *read.node;
   const Stat& stat = read.stat;
@@ -118,6 +121,7 @@ void TreeWalk::Data(Read& read) {
   }
   node.children = stat.numChildren;
   node.mzxid = stat.mzxid;
+  node.pzxid = stat.pzxid;
   node.length = stat.dataLength;
   // The data length lets the point-in-time check read a small node's Stat
   // in a batch rather than as a request of its own.
@@ -131,8 +135,9 @@ void TreeWalk::Data(Read& read) {
 }
 
 // A node's children are back: they are read in name order (pushed in
-// reverse). The check compares the data as its entry holds it and the
-// children as listed here.
+// reverse). The check compares the node's Stat as its data read saw it:
+// its entry's counters are from that read, so a child created or deleted
+// since, even before this listing, must make the walk read again.
 void TreeWalk::Listed(Read& read) {
   Listing& listing = read.listing;
   listed_in_flight_ -= static_cast<uint64_t>(listing.children);
@@ -144,11 +149,12 @@ void TreeWalk::Listed(Read& read) {
   if (read.rc == ZNOAUTH) {  // its ACL changed since its data was read
     Unreadable(read.path);
     if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
+    if (prints_ != nullptr) prints_->Add(read.path, zk::Fingerprints::kData, listing.mzxid);
     return;
   }
   if (read.rc != ZOK) zk::ThrowZkError(read.rc, "list", read.path);
   if (prints_ != nullptr) {
-    prints_->AddBoth(read.path, listing.mzxid, read.stat.pzxid, listing.length);
+    prints_->AddBoth(read.path, listing.mzxid, listing.pzxid, listing.length);
   }
   const std::string prefix = read.path + "/";
   for (auto it = read.children.rbegin(); it != read.children.rend(); ++it) {

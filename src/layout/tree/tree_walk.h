@@ -49,6 +49,7 @@ class TreeWalk {
     std::string path;
     int32_t children = 0;  // as its data's Stat counted them
     int64_t mzxid = 0;     // of the data its entry holds
+    int64_t pzxid = 0;     // of the children as its entry counts them
     int32_t length = 0;
   };
   // Whether a listing may go out: the paths waiting, and those its listings
