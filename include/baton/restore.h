@@ -41,6 +41,10 @@ struct RestoreOptions {
   // Created mode 0700 if missing; refused if a symlink, not a directory, not
   // the user's own, or writable by others.
   std::string safety_backup_dir = kDefaultSafetyBackupDir;
+  // After a successful restore, the safety backups of this ensemble and path
+  // in safety_backup_dir beyond the newest this many are deleted with their
+  // records (baton/prune.h: only those Baton wrote); 0 keeps all.
+  int safety_keep_last = 10;
   // Upper bound on the request bytes of one multi-op; ZooKeeper rejects
   // requests over jute.maxbuffer (1 MiB by default).
   size_t max_batch_bytes = 512 * 1024;

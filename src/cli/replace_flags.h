@@ -26,6 +26,11 @@ inline void AddReplaceFlags(CLI::App& cmd, RestoreOptions& options) {
       "interrupted restore can then only be completed, not rolled back");
   AddSafetyBackupDirFlag(cmd, options.safety_backup_dir,
                          "Where the current state is saved before it is replaced");
+  cmd.add_option("--safety_keep_last", options.safety_keep_last,
+                 "After a successful restore, keep only this many safety backups of the path "
+                 "(the newest) in --safety_backup_dir; 0 keeps all")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
   cmd.add_flag("--merge", options.merge,
                "Tree layout: create and update the backup's nodes without deleting any other "
                "(existing nodes keep their ACLs); for seeding a cluster");

@@ -9,6 +9,7 @@
 
 #include "baton/backup.h"
 #include "baton/error.h"
+#include "baton/prune.h"
 #include "baton/storage.h"
 #include "layout/layout.h"
 #include "operations/backup_check.h"
@@ -281,6 +282,26 @@ std::string TakeSafetyBackup(zk::ZkSession& session, const RestoreOptions& optio
   return stats.location;
 }
 
+// Safety backups have a policy of their own: the newest few of this path
+// stay. A failure to prune is a warning; the restore is done.
+void PruneSafetyBackups(const RestoreOptions& options) {
+  if (options.safety_keep_last <= 0) return;
+  try {
+    PruneResult pruned =
+        Prune({.prefix = "file://" + std::filesystem::absolute(options.safety_backup_dir).string(),
+               .policy = {.keep_last = options.safety_keep_last},
+               .source_hosts = options.zk.hosts,
+               .source_path = options.zk.path});
+    if (pruned.deleted > 0) {
+      spdlog::info("deleted {} older safety backup(s) of {} (--safety_keep_last {})",
+                   pruned.deleted, options.zk.path, options.safety_keep_last);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("could not prune the safety backups in {}: {}", options.safety_backup_dir,
+                 e.what());
+  }
+}
+
 // Writes the marker, replaces the state, removes the marker; rolls back on
 // failure, unless marker.no_rollback says there is no way back.
 void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& staged,
@@ -425,6 +446,7 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
       .layout = options.layout};
   stats.safety_backup = marker.safety_backup;
   ReplaceMarked(owner, staged, options, summary, marker, stats);
+  if (keep) PruneSafetyBackups(options);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,

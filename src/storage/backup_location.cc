@@ -16,9 +16,8 @@ int HexValue(char c) {
   return -1;
 }
 
-// Escapes what would change the meaning of a URI part (`reserved`, '%',
-// spaces, control characters), so that Redacted() parses back to the same
-// location.
+}  // namespace
+
 std::string PercentEncode(const std::string& text, std::string_view reserved) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -34,8 +33,6 @@ std::string PercentEncode(const std::string& text, std::string_view reserved) {
   }
   return out;
 }
-
-}  // namespace
 
 bool IsSecretParameter(std::string_view name) {
   // Values are shown only for the parameters known to be public: a secret
@@ -59,22 +56,6 @@ std::string PercentDecode(const std::string& text) {
     if (lo < 0) throw Error("invalid backup location: bad percent-escape in the URI");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
-  }
-  return out;
-}
-
-std::string PercentEncodePath(const std::string& path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' ||
-        c == '+' || c == ',' || c == '=' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }

@@ -35,9 +35,10 @@ std::string ExpandTimePlaceholder(const std::string& location,
 // never be shown: true for all but region, endpoint, sse and sse_kms_key_id.
 bool IsSecretParameter(std::string_view name);
 
-// `path` as a URI's path: '%', '?', '#', spaces and other bytes a URI may
-// not hold as they are percent-encoded, so that Parse gives it back.
-std::string PercentEncodePath(const std::string& path);
+// `text` with what would change the meaning of a URI part percent-encoded
+// (the `reserved` characters, '%', spaces, control characters), so that
+// Parse gives it back as it was: "?#" for a path.
+std::string PercentEncode(const std::string& text, std::string_view reserved);
 
 // Percent-decodes `text` ('+' stays '+'); throws baton::Error on a bad escape.
 std::string PercentDecode(const std::string& text);

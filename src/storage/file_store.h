@@ -17,7 +17,7 @@ class FileStore final : public BackupStore {
   void Put(const std::string& name, std::string_view data) override;
   void Delete(const std::vector<std::string>& names) override;
   std::string LocationOf(const std::string& name) const override {
-    return "file://" + PercentEncodePath(dir_ + "/" + name);
+    return "file://" + PercentEncode(dir_ + "/" + name, "?#");
   }
   std::string Describe() const override { return "file://" + dir_ + "/"; }
 

@@ -93,12 +93,7 @@ class AgentTest : public ZkTest {
   // Waits (bounded) until `done()`.
   template <typename Done>
   static bool WaitFor(Done done, std::chrono::seconds limit = 60s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
+    return testing::WaitFor(done, limit, 50ms);
   }
 
   std::vector<pid_t> agents_;

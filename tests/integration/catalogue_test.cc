@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "storage/s3/s3_store.h"
 #include "support/test_env.h"
 #include "support/zk_test.h"
 
@@ -152,6 +153,87 @@ TEST_P(CatalogueTest, ListLatestAndPruneKnowOnlyWhatBatonWrote) {
   RunResult none = RunBaton({"prune", prefix_});
   EXPECT_NE(none.exit_code, 0);
   EXPECT_THAT(none.err, HasSubstr("no retention policy"));
+}
+
+// Two months of daily backups (at noon, 2026-09-01 .. 2026-10-31), their
+// records written with those times: prune keeps exactly what the policy
+// says, worked out by hand. 2026-10-31 is a Saturday of ISO week 44.
+TEST_P(CatalogueTest, PruneKeepsWhatThePolicySaysOverTwoMonths) {
+  const std::string local = dir_ + "/months";
+  Shell("mkdir -p " + local);
+  std::set<std::string> all;
+  for (int month : {9, 10}) {
+    for (int day = 1; day <= (month == 9 ? 30 : 31); ++day) {
+      char stamp[32], created[32];
+      std::snprintf(stamp, sizeof stamp, "2026%02d%02dT120000.000Z", month, day);
+      std::snprintf(created, sizeof created, "2026-%02d-%02dT12:00:00.000Z", month, day);
+      const std::string name = std::string("zk-") + stamp + ".tar";
+      std::ofstream(local + "/" + name) << "x";
+      std::ofstream(local + "/" + name + ".manifest.json") << json{
+          {"baton_catalogue", 1},
+          {"backup", name},
+          {"format", "baton"},
+          {"archive_bytes", 1},
+          {"archive_sha256", ""},
+          {"created", created},
+          {"source", {{"zk_hosts", "h:1"}, {"zk_path", "/svc"}}},
+          {"layout", "tree"}}.dump();
+      all.insert(name);
+    }
+  }
+  if (s3()) {
+    Shell(
+        "AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 "
+        "aws --endpoint-url " +
+        S3Endpoint() + " s3 cp --recursive --quiet " + local + " s3://baton-test/" + key_prefix_);
+  } else {
+    Shell("cp " + local + "/* " + dir_ + "/store/");
+  }
+  ASSERT_EQ(Objects().size(), 2 * all.size());
+  if (s3()) {  // the listing follows S3's pages: 7 keys a page here
+    storage::s3::S3Target target =
+        storage::s3::ParseS3Target(prefix_, storage::s3::ProcessEnvironment(), /*prefix=*/true);
+    target.config.list_max_keys = 7;
+    storage::s3::S3Store store(std::move(target), storage::s3::ProcessEnvironment());
+    auto lists = [] {
+      return std::stoi(
+          Shell("curl -s " + S3Endpoint() + "/__proxy/events | grep -o list-type | wc -l"));
+    };
+    const int before = lists();
+    EXPECT_EQ(store.List().size(), 2 * all.size());
+    EXPECT_GE(lists() - before, static_cast<int>(2 * all.size() / 7)) << "pages of 7 keys";
+  }
+  RunResult prune = RunBaton({"prune", "--json", "--keep_last", "3", "--keep_daily", "7",
+                              "--keep_weekly", "4", "--keep_monthly", "2", prefix_});
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  std::set<std::string> kept;
+  for (const char* day : {"20261025", "20261026", "20261027", "20261028", "20261029", "20261030",
+                          "20261031", "20261018", "20261011", "20260930"}) {
+    kept.insert(std::string("zk-") + day + "T120000.000Z.tar");
+    kept.insert(std::string("zk-") + day + "T120000.000Z.tar.manifest.json");
+  }
+  EXPECT_EQ(Objects(), kept);
+  EXPECT_EQ(json::parse(prune.out)["deleted"], all.size() - 10);
+}
+
+// Safety backups have their own policy: after each successful restore, the
+// newest --safety_keep_last of the path stay.
+TEST_F(ZkTest, SafetyBackupsBeyondTheNewestFewAreDeletedAfterARestore) {
+  Populate(TreeShape{});
+  ASSERT_EQ(Backup(dir_ + "/b.tar").exit_code, 0);
+  for (int i = 0; i < 3; ++i) {
+    RunResult r =
+        RunBaton({"restore", "--backup_location", "file://" + dir_ + "/b.tar", "--zk", zk_url_,
+                  "--safety_backup_dir", dir_ + "/safety", "--safety_keep_last", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  int backups = 0, records = 0;
+  for (const std::string& name : ListDir(dir_ + "/safety")) {
+    backups += name.ends_with(".tar.zst") ? 1 : 0;
+    records += name.ends_with(".manifest.json") ? 1 : 0;
+  }
+  EXPECT_EQ(backups, 2);
+  EXPECT_EQ(records, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CatalogueTest, ::testing::Values("file", "s3"));

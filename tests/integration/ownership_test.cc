@@ -46,12 +46,7 @@ class OwnershipTest : public ZkTest {
   // Waits (bounded) until `done()`; false when it never happened.
   template <typename Done>
   static bool WaitFor(Done done, std::chrono::milliseconds limit = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(1ms);
-    }
-    return true;
+    return testing::WaitFor(done, limit, 1ms);
   }
 
   Snapshot big_, small_;

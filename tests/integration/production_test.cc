@@ -122,7 +122,8 @@ TEST_F(ProductionTest, TheAgentUnitVerifiesAndItsExecStartRunsWithItsEnvironment
     std::this_thread::sleep_for(50ms);
   }
   const bool kept_two = pruned();
-  const int pid = std::stoi("0" + ReadFile(dir_ + "/pid"));
+  const std::string pid_text = ReadFile(dir_ + "/pid");
+  const int pid = pid_text.empty() ? 0 : std::stoi(pid_text);
   ASSERT_GT(pid, 0);
   kill(pid, SIGTERM);
   agent.join();

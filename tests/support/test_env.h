@@ -7,8 +7,10 @@
 #include <sys/types.h>
 #include <zookeeper/zookeeper.h>
 
+#include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace baton::testing {
@@ -67,6 +69,19 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds = 1
 // Runs baton on a pseudo-terminal (stdin, stdout and stderr), as an operator
 // would; `out` is everything it wrote there.
 RunResult RunBatonOnTerminal(const std::vector<std::string>& args, int timeout_seconds = 120);
+
+// Calls `done()` every `poll` until it is true (then true) or `limit` has
+// passed (then false): every wait in the tests is bounded.
+template <typename Done>
+bool WaitFor(Done done, std::chrono::milliseconds limit,
+             std::chrono::milliseconds poll = std::chrono::milliseconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(poll);
+  }
+  return true;
+}
 
 // Starts baton with `args` in the background, stdin from /dev/null, stdout
 // and stderr to `log_path`; returns its pid.

@@ -169,8 +169,10 @@ std::vector<ListedObject> S3Client::ListObjects(const std::string& prefix) {
   std::vector<ListedObject> objects;
   std::string token;
   do {
-    std::map<std::string, std::string> query{
-        {"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}};
+    std::map<std::string, std::string> query{{"list-type", "2"},
+                                             {"prefix", prefix},
+                                             {"delimiter", "/"},
+                                             {"max-keys", std::to_string(config_.list_max_keys)}};
     if (!token.empty()) query["continuation-token"] = token;
     HttpResponse r = Call("GET", "", std::move(query), {}, {}, "list");
     for (const std::string& element : XmlElements(r.body, "Contents")) {

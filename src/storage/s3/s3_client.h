@@ -23,6 +23,7 @@ struct S3Config {
   std::string endpoint;
   std::string sse;             // "", "AES256" or "aws:kms"
   std::string sse_kms_key_id;  // with sse=aws:kms
+  int list_max_keys = 1000;    // per page of a listing (S3's most; tests page with fewer)
   int max_attempts = 6;
   int backoff_base_ms = 100;
   int backoff_max_ms = 5000;
