@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -195,6 +196,28 @@ TEST_F(AgentTest, RetentionAfterEachBackupAndAFailureHook) {
     return Scrape(bad)["baton_agent_backups_total{result=failure}"] >= 2;
   })) << ReadFile(dir_ + "/failing.log");
   EXPECT_THAT(ReadFile(dir_ + "/hook.txt"), HasSubstr("agent: "));
+}
+
+// A full disk (a file size limit stands in for it): each run fails cleanly,
+// is reported, leaves no file, and the next slot is tried again.
+TEST_F(AgentTest, AFullDiskFailsEachRunCleanlyAndTheScheduleGoesOn) {
+  Populate(TreeShape{});  // holds a value of about 1 MB: no backup fits in 256 KB
+  Shell("mkdir -p " + dir_ + "/full");
+  RunResult r = RunBaton(
+      {"agent", "--zk", zk_url_, "--interval", "1s", "--jitter", "0", "--retries", "0", "--listen",
+       "", "--on_failure", "echo \"$BATON_ERROR\" >> " + dir_ + "/hook.txt", "--backup_location",
+       "file://" + dir_ + "/full/x-{timestamp}.tar"},
+      60, {}, {"/usr/bin/timeout", "-s", "TERM", "6", "/usr/bin/prlimit", "--fsize=262144"});
+  EXPECT_EQ(r.exit_code, 124) << "stopped by timeout, not before\n" << r.err;
+  const std::string failed = "the scheduled backup failed: cannot write backup file";
+  EXPECT_GE(std::count(r.err.begin(), r.err.end(), '\n'), 2);
+  size_t failures = 0;
+  for (size_t at = r.err.find(failed); at != std::string::npos; at = r.err.find(failed, at + 1)) {
+    ++failures;
+  }
+  EXPECT_GE(failures, 2u) << r.err;
+  EXPECT_THAT(ReadFile(dir_ + "/hook.txt"), HasSubstr("File too large"));
+  EXPECT_EQ(ListDir(dir_ + "/full"), std::vector<std::string>{}) << "no file, no record";
 }
 
 TEST_F(AgentTest, AnAgentWithAnotherScheduleSaysWhichIsInForce) {
