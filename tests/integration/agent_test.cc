@@ -207,7 +207,7 @@ TEST_F(AgentTest, AFullDiskFailsEachRunCleanlyAndTheScheduleGoesOn) {
       {"agent", "--zk", zk_url_, "--interval", "1s", "--jitter", "0", "--retries", "0", "--listen",
        "", "--on_failure", "echo \"$BATON_ERROR\" >> " + dir_ + "/hook.txt", "--backup_location",
        "file://" + dir_ + "/full/x-{timestamp}.tar"},
-      60, {}, {"/usr/bin/timeout", "-s", "TERM", "6", "/usr/bin/prlimit", "--fsize=262144"});
+      60, {}, {"/usr/bin/timeout", "-s", "TERM", "10", "/usr/bin/prlimit", "--fsize=262144"});
   EXPECT_EQ(r.exit_code, 124) << "stopped by timeout, not before\n" << r.err;
   const std::string failed = "the scheduled backup failed: cannot write backup file";
   EXPECT_GE(std::count(r.err.begin(), r.err.end(), '\n'), 2);
