@@ -20,7 +20,7 @@ namespace baton::layout {
 namespace {
 
 constexpr int kBuckets = 16;
-constexpr int kLeaves = 3000;
+constexpr int kLeaves = 6000;
 
 // /t has kBuckets children, each with kLeaves leaves.
 std::vector<std::string> ChildrenOf(const std::string& path) {
@@ -90,8 +90,8 @@ TEST(TreeWalkTest, PathsWaitingAreBoundedByTheWidestNodeNotTheTree) {
   TreeWalk::Counts counts = TreeWalk(reader, "/t", options, emit, nullptr).Run();
 
   EXPECT_EQ(counts.nodes, 1u + kBuckets + kBuckets * kLeaves);
-  // 4 paths per read in flight, and one node's listing past that.
-  EXPECT_LE(reader.most_known_unread(), 4 * options.max_in_flight + kLeaves);
+  // 16 paths per read in flight, and one node's listing past that.
+  EXPECT_LE(reader.most_known_unread(), 16 * options.max_in_flight + kLeaves);
 
   // Each node once, after its parent.
   std::set<std::string> seen;

@@ -10,9 +10,10 @@
 namespace baton::layout {
 
 // The paths waiting to be read may grow to this many times the reads in
-// flight before a listing waits: enough that listings arrive before the
+// flight before a listing waits: enough that a wide node's listing (62,500
+// children took long enough to starve the reads at 4) arrives before the
 // reads run dry, few enough that memory does not follow the tree.
-constexpr uint64_t kPathsPerReadInFlight = 4;
+constexpr uint64_t kPathsPerReadInFlight = 16;
 
 // One node's entry, complete once each of its reads is back.
 struct TreeWalk::Node {
