@@ -242,7 +242,9 @@ void WriteRecord(const BackupOptions& options, const std::string& location, cons
   const archive::Manifest& m = done.manifest;
   const size_t query = location.find('?');
   const std::string path = location.substr(0, query);
-  CatalogueRecord record{.backup = path.substr(path.rfind('/') + 1),
+  // Named as a listing names it: decoded ("a%20b.tar" is "a b.tar").
+  const std::string decoded = storage::BackupLocation::Parse(location).path;
+  CatalogueRecord record{.backup = decoded.substr(decoded.rfind('/') + 1),
                          .format = options.format == ArchiveFormat::kBaton ? "baton" : "marathon",
                          .archive_bytes = done.archive_bytes,
                          .archive_sha256 = done.archive_sha256,

@@ -216,6 +216,24 @@ TEST_P(CatalogueTest, PruneKeepsWhatThePolicySaysOverTwoMonths) {
   EXPECT_EQ(json::parse(prune.out)["deleted"], all.size() - 10);
 }
 
+// A name the location spells percent-encoded: its record names it as a
+// listing does (decoded), so it is valid and --latest takes it.
+TEST_F(ZkTest, ABackupNamedWithAnEscapeIsKnownByItsRecord) {
+  Populate(TreeShape{});
+  Shell("mkdir -p " + dir_ + "/esc");
+  RunResult r = RunBaton(
+      {"backup", "--backup_location", "file://" + dir_ + "/esc/a%20b.tar", "--zk", zk_url_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunResult list = RunBaton({"list", "--json", "file://" + dir_ + "/esc"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const json listed = json::parse(list.out);
+  ASSERT_EQ(listed["backups"].size(), 1u) << list.out;
+  EXPECT_EQ(listed["backups"][0]["name"], "a b.tar");
+  EXPECT_EQ(listed["backups"][0]["valid"], true) << list.out;
+  RunResult latest = RunBaton({"verify", "--latest", "file://" + dir_ + "/esc"});
+  EXPECT_EQ(latest.exit_code, 0) << latest.err;
+}
+
 // Safety backups have their own policy: after each successful restore, the
 // newest --safety_keep_last of the path stay.
 TEST_F(ZkTest, SafetyBackupsBeyondTheNewestFewAreDeletedAfterARestore) {
