@@ -6,8 +6,14 @@
 
 namespace baton::storage::s3 {
 
-S3Client S3Store::Client() const {
-  return S3Client(target_.config, ResolveCredentials(target_.params, target_.config.region, env_));
+// Credentials are resolved once per store: a listing reads every record,
+// and the chain may ask a metadata service each time it is walked.
+S3Client& S3Store::Client() {
+  if (!client_) {
+    client_.emplace(target_.config,
+                    ResolveCredentials(target_.params, target_.config.region, env_));
+  }
+  return *client_;
 }
 
 std::vector<StoredObject> S3Store::List() {
@@ -19,7 +25,7 @@ std::vector<StoredObject> S3Store::List() {
 }
 
 std::string S3Store::Read(const std::string& name, size_t max_bytes) {
-  S3Client client = Client();
+  S3Client& client = Client();
   const std::string key = target_.key + name;
   if (client.HeadObject(key).size > max_bytes) {
     throw Error(client.Describe(key) + " is larger than " + std::to_string(max_bytes) + " bytes");

@@ -1,6 +1,7 @@
 // The s3:// backup store: the objects directly under a key prefix.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "storage/backup_store.h"
@@ -21,10 +22,11 @@ class S3Store final : public BackupStore {
   std::string Describe() const override;
 
  private:
-  S3Client Client() const;
+  S3Client& Client();
 
   S3Target target_;  // its key is the prefix
   Environment env_;
+  std::optional<S3Client> client_;  // made on first use
 };
 
 }  // namespace baton::storage::s3
