@@ -81,9 +81,9 @@ void WriteState(zk::ZkSession& session, const std::string& path, const AgentStat
 // The directory or prefix the location's backups land in, for retention;
 // empty for a stream.
 std::string PrefixOf(const std::string& location) {
-  storage::Placement placement =
-      storage::PlaceOf(storage::ExpandTimePlaceholder(location, Clock::now()));
-  return placement.store ? placement.store->LocationOf("") : "";
+  std::unique_ptr<storage::BackupStore> store =
+      storage::StoreOf(storage::ExpandTimePlaceholder(location, Clock::now()));
+  return store ? store->LocationOf("") : "";
 }
 
 std::pair<std::string, int> HostPort(const std::string& listen) {

@@ -34,25 +34,22 @@ std::unique_ptr<BackupStore> OpenStore(const std::string& prefix) {
               ErrorKind::kInvalidInput);
 }
 
-Placement PlaceOf(const std::string& location) {
+std::unique_ptr<BackupStore> StoreOf(const std::string& location) {
   BackupLocation loc = BackupLocation::Parse(location);
-  Placement placement;
   if (loc.scheme == "file") {
     const std::string path = FileDirectory(loc, loc.Redacted());
     struct stat st {};
     // A device or a FIFO is a stream, not an object of a directory.
-    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return placement;
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return nullptr;
     const size_t slash = path.rfind('/');
-    placement.store = std::make_unique<FileStore>(slash == 0 ? "" : path.substr(0, slash));
-    placement.name = path.substr(slash + 1);
-  } else if (loc.scheme == "s3") {
-    s3::S3Target target = s3::ParseS3Target(location, s3::ProcessEnvironment(), false);
-    const size_t slash = target.key.rfind('/');
-    placement.name = slash == std::string::npos ? target.key : target.key.substr(slash + 1);
-    target.key.resize(target.key.size() - placement.name.size());
-    placement.store = std::make_unique<s3::S3Store>(std::move(target), s3::ProcessEnvironment());
+    return std::make_unique<FileStore>(slash == 0 ? "" : path.substr(0, slash));
   }
-  return placement;
+  if (loc.scheme == "s3") {
+    s3::S3Target target = s3::ParseS3Target(location, s3::ProcessEnvironment(), false);
+    target.key.resize(target.key.rfind('/') + 1);  // npos + 1: the bucket's top
+    return std::make_unique<s3::S3Store>(std::move(target), s3::ProcessEnvironment());
+  }
+  return nullptr;
 }
 
 }  // namespace baton::storage

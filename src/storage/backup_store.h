@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace baton::storage {
@@ -29,8 +28,6 @@ class BackupStore {
   // A small object whole (a manifest). Throws baton::Error if it is
   // missing or larger than `max_bytes`.
   virtual std::string Read(const std::string& name, size_t max_bytes) = 0;
-  // Writes a small object whole: nothing is under the name until it is.
-  virtual void Put(const std::string& name, std::string_view data) = 0;
   // Deletes the objects (S3: in batches); a missing one is no error.
   virtual void Delete(const std::vector<std::string>& names) = 0;
   // The backup location of an object in it, as OpenStorage takes it
@@ -44,12 +41,8 @@ class BackupStore {
 // with a location's parameters. Throws baton::Error when it is bad.
 std::unique_ptr<BackupStore> OpenStore(const std::string& prefix);
 
-// The store a backup location lies in, and its name there; no store for a
-// location that is no object of one (a device, a FIFO).
-struct Placement {
-  std::unique_ptr<BackupStore> store;
-  std::string name;
-};
-Placement PlaceOf(const std::string& location);
+// The store a backup location lies in; null for a location that is no
+// object of one (a device, a FIFO, another scheme).
+std::unique_ptr<BackupStore> StoreOf(const std::string& location);
 
 }  // namespace baton::storage

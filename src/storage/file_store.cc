@@ -11,7 +11,6 @@
 #include <iterator>
 
 #include "baton/error.h"
-#include "storage/file_storage.h"
 
 namespace baton::storage {
 
@@ -44,12 +43,6 @@ std::string FileStore::Read(const std::string& name, size_t max_bytes) {
     throw Error(path + " is larger than " + std::to_string(max_bytes) + " bytes");
   }
   return data;
-}
-
-void FileStore::Put(const std::string& name, std::string_view data) {
-  std::unique_ptr<BackupSink> sink = FileStorage(dir_ + "/" + name).Create();
-  sink->Write(data.data(), data.size());
-  sink->Commit();
 }
 
 void FileStore::Delete(const std::vector<std::string>& names) {

@@ -14,7 +14,6 @@ class FileStore final : public BackupStore {
 
   std::vector<StoredObject> List() override;
   std::string Read(const std::string& name, size_t max_bytes) override;
-  void Put(const std::string& name, std::string_view data) override;
   void Delete(const std::vector<std::string>& names) override;
   std::string LocationOf(const std::string& name) const override {
     return "file://" + PercentEncode(dir_ + "/" + name, "?#");

@@ -33,10 +33,6 @@ std::string S3Store::Read(const std::string& name, size_t max_bytes) {
   return client.GetObject(key);
 }
 
-void S3Store::Put(const std::string& name, std::string_view data) {
-  Client().PutObject(target_.key + name, data);
-}
-
 void S3Store::Delete(const std::vector<std::string>& names) {
   std::vector<std::string> keys;
   for (const std::string& name : names) keys.push_back(target_.key + name);

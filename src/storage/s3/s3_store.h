@@ -16,7 +16,6 @@ class S3Store final : public BackupStore {
 
   std::vector<StoredObject> List() override;
   std::string Read(const std::string& name, size_t max_bytes) override;
-  void Put(const std::string& name, std::string_view data) override;
   void Delete(const std::vector<std::string>& names) override;
   std::string LocationOf(const std::string& name) const override;
   std::string Describe() const override;
