@@ -21,9 +21,7 @@ struct TreeWalk::Node {
   int parts = 1;
   bool left_out = false;    // ephemeral, or deleted while the walk ran
   bool unreadable = false;  // its ACL does not let the session read it
-  int32_t children = 0;     // as its data's Stat counted them
-  int64_t mzxid = 0, pzxid = 0;
-  int32_t length = 0;
+  Stat stat{};              // its data read's: what a listing is checked by
 };
 
 struct TreeWalk::Read : zk::NodeRead {
@@ -103,8 +101,9 @@ void TreeWalk::Handle(std::unique_ptr<zk::NodeRead> done) {
     if (counts_.unreadable++ == 0) counts_.first_unreadable = read.path;
     return;
   }
-  if (node.children > 0) {
-    to_list_.push_back({read.path, node.children, node.mzxid, node.pzxid, node.length});
+  const Stat& stat = node.stat;
+  if (stat.numChildren > 0) {
+    to_list_.push_back({read.path, stat.numChildren, stat.mzxid, stat.pzxid, stat.dataLength});
   }
   Finish(node);
 }
@@ -120,10 +119,7 @@ void TreeWalk::Data(Read& read) {
     if (counts_.ephemerals++ == 0) counts_.first_ephemeral = read.path;
     return;
   }
-  node.children = stat.numChildren;
-  node.mzxid = stat.mzxid;
-  node.pzxid = stat.pzxid;
-  node.length = stat.dataLength;
+  node.stat = stat;
   // The data length lets the point-in-time check read a small node's Stat
   // in a batch rather than as a request of its own.
   if (prints_ != nullptr && stat.numChildren == 0) {
