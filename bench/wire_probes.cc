@@ -16,10 +16,6 @@ using Clock = std::chrono::steady_clock;
 using zk::wire::Reply;
 using zk::wire::Request;
 
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 void CheckReply(const Reply& reply, const char* what) {
   if (reply.header.err != 0) {
     throw std::runtime_error(std::string(what) + ": error " + std::to_string(reply.header.err));

@@ -13,10 +13,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Queue = zk::CompletionQueue<int>;
 
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 void Check(int rc, const char* what, const std::string& path) {
   if (rc != ZOK) throw std::runtime_error(std::string(what) + " " + path + ": " + zerror(rc));
 }

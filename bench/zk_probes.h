@@ -21,6 +21,11 @@ struct Budget {
   std::chrono::seconds max_time{600};
 };
 
+// Seconds on the steady clock since `start`.
+inline double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 struct ProbeResult {
   uint64_t nodes = 0;  // nodes done
   uint64_t bytes = 0;  // value bytes moved

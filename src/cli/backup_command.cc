@@ -64,21 +64,21 @@ Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {
   BackupOptions& options = flags.Parsed();
   BackupStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Backup(options); });
-  nlohmann::json json = {{"location", stats.location},
-                         {"format", FormatName(options.format)},
-                         {"items", stats.items},
-                         {"versions", stats.versions},
-                         {"bytes", stats.bytes},
-                         {"ephemerals_left_out", stats.ephemerals},
-                         {"unreadable_left_out", stats.unreadable},
-                         {"storage_version", stats.has_storage_version},
-                         {"zxid", fmt::format("0x{:x}", stats.zxid)},
-                         {"attempts", stats.attempts},
-                         {"quiet", stats.quiet}};
-  return {json, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}{}",
-                            stats.location, stats.items, stats.versions, stats.bytes,
-                            stats.has_storage_version ? ", with storage version" : "",
-                            LeftOutText(stats))};
+  nlohmann::json result = {{"location", stats.location},
+                           {"format", FormatName(options.format)},
+                           {"items", stats.items},
+                           {"versions", stats.versions},
+                           {"bytes", stats.bytes},
+                           {"ephemerals_left_out", stats.ephemerals},
+                           {"unreadable_left_out", stats.unreadable},
+                           {"storage_version", stats.has_storage_version},
+                           {"zxid", fmt::format("0x{:x}", stats.zxid)},
+                           {"attempts", stats.attempts},
+                           {"quiet", stats.quiet}};
+  return {result, fmt::format("backup written to {}: {} items, {} versions, {} bytes{}{}",
+                              stats.location, stats.items, stats.versions, stats.bytes,
+                              stats.has_storage_version ? ", with storage version" : "",
+                              LeftOutText(stats))};
 }
 
 }  // namespace

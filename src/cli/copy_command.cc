@@ -41,19 +41,19 @@ Result RunCopy(CopyFlags& flags, const CLI::App& cmd) {
   CopyStats stats =
       flags.output.WithProgress(cmd, options.target.progress, [&] { return Copy(options); });
   const RestoreStats& written = stats.written;
-  nlohmann::json json = {{"dry_run", options.target.dry_run},
-                         {"merge", options.target.merge},
-                         {"source", options.source.Redacted()},
-                         {"target", options.target.zk.Redacted()},
-                         {"nodes", stats.read.items},
-                         {"bytes", stats.read.bytes},
-                         {"ephemerals_left_out", stats.read.ephemerals},
-                         {"unreadable_left_out", stats.read.unreadable},
-                         {"zxid", fmt::format("0x{:x}", stats.read.zxid)},
-                         {"spooled_bytes", stats.spooled_bytes},
-                         {"replaced_nodes", written.deleted_nodes},
-                         {"safety_backup", written.safety_backup},
-                         {"rolled_back_previous", written.rolled_back_previous}};
+  nlohmann::json result = {{"dry_run", options.target.dry_run},
+                           {"merge", options.target.merge},
+                           {"source", options.source.Redacted()},
+                           {"target", options.target.zk.Redacted()},
+                           {"nodes", stats.read.items},
+                           {"bytes", stats.read.bytes},
+                           {"ephemerals_left_out", stats.read.ephemerals},
+                           {"unreadable_left_out", stats.read.unreadable},
+                           {"zxid", fmt::format("0x{:x}", stats.read.zxid)},
+                           {"spooled_bytes", stats.spooled_bytes},
+                           {"replaced_nodes", written.deleted_nodes},
+                           {"safety_backup", written.safety_backup},
+                           {"rolled_back_previous", written.rolled_back_previous}};
   std::string text =
       fmt::format("{} {} nodes ({} bytes, as of zxid 0x{:x}) from {} to {}{}",
                   options.target.dry_run ? "dry run, nothing written; would copy" : "copied",
@@ -62,7 +62,7 @@ Result RunCopy(CopyFlags& flags, const CLI::App& cmd) {
   if (!options.target.dry_run) {
     text += ReplacedText(options.target, written);
   }
-  return {json, text};
+  return {result, text};
 }
 
 }  // namespace

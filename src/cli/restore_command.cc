@@ -45,15 +45,15 @@ Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
                        options.layout);
   RestoreStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Restore(options); });
-  nlohmann::json json = {{"dry_run", options.dry_run},
-                         {"merge", options.merge},
-                         {"items", stats.items},
-                         {"versions", stats.versions},
-                         {"bytes", stats.bytes},
-                         {"storage_version", stats.has_storage_version},
-                         {"replaced_nodes", stats.deleted_nodes},
-                         {"safety_backup", stats.safety_backup},
-                         {"rolled_back_previous", stats.rolled_back_previous}};
+  nlohmann::json result = {{"dry_run", options.dry_run},
+                           {"merge", options.merge},
+                           {"items", stats.items},
+                           {"versions", stats.versions},
+                           {"bytes", stats.bytes},
+                           {"storage_version", stats.has_storage_version},
+                           {"replaced_nodes", stats.deleted_nodes},
+                           {"safety_backup", stats.safety_backup},
+                           {"rolled_back_previous", stats.rolled_back_previous}};
   std::string text;
   if (stats.rolled_back_previous) text = "an interrupted restore was rolled back first\n";
   text +=
@@ -63,7 +63,7 @@ Result RunRestore(RestoreFlags& flags, const CLI::App& cmd) {
   if (!options.dry_run) {
     text += ReplacedText(options, stats);
   }
-  return {json, text};
+  return {result, text};
 }
 
 Result RunRecover(RestoreFlags& flags, const CLI::App& cmd) {

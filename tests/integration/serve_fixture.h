@@ -26,6 +26,9 @@
 
 namespace baton::testing {
 
+// The content type of every JSON request body.
+inline constexpr char kJson[] = "application/json";
+
 using namespace std::chrono_literals;
 
 inline int FreePort() {

@@ -26,8 +26,6 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-const char kJson[] = "application/json";
-
 class ServeSafetyTest : public ServeTest {
  protected:
   // The server answers /ping and still serves as leader.

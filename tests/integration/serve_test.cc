@@ -55,8 +55,6 @@ std::map<std::string, json> Apps(int port) {
   return apps;
 }
 
-const char kJson[] = "application/json";
-
 TEST_F(ServeTest, LeaderEndpointBackupIsTakenByTheNextLeader) {
   Populate(Shape());
   Instance a = Start();
