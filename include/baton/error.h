@@ -35,6 +35,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRefused = 3;
+// baton diff --exit_code: the state differs from the backup.
+inline constexpr int kExitDiffers = 4;
 
 // The exit code for an error of `kind`; `signal` is the signal that
 // interrupted the command (kInterrupted only).

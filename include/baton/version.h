@@ -2,6 +2,7 @@
 
 namespace baton {
 
-inline constexpr char kVersion[] = "0.1.0";
+// Baton's version: CMake's project version, passed in as BATON_VERSION.
+inline constexpr char kVersion[] = BATON_VERSION;
 
 }  // namespace baton

@@ -77,7 +77,10 @@ Command AddAgentCommand(CLI::App& app) {
       "time of the last backup is kept in ZooKeeper, so a new leader goes on with the schedule.\n"
       "A run while a restore holds the path is skipped; retention prunes the location's\n"
       "directory or prefix after each successful backup (backups of this path only).");
-  return {cmd, [flags] { RunAgent(*flags); }};
+  return {cmd, [flags] {
+            RunAgent(*flags);
+            return kExitOk;
+          }};
 }
 
 }  // namespace baton::cli

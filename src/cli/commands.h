@@ -14,7 +14,7 @@ namespace baton::cli {
 
 struct Command {
   CLI::App* subcommand;
-  std::function<void()> run;
+  std::function<int()> run;  // returns the exit code
 };
 
 Command AddBackupCommand(CLI::App& app);
@@ -54,7 +54,8 @@ Command AddResultCommand(CLI::App& app, const CommandHelp& help, void (*add)(CLI
   add(*cmd, *flags);
   flags->output.AddTo(*cmd, with_progress);
   cmd->footer(help.footer);
-  return {cmd, [cmd, flags, run] { flags->output.Run(*cmd, [&] { return run(*flags, *cmd); }); }};
+  return {cmd,
+          [cmd, flags, run] { return flags->output.Run(*cmd, [&] { return run(*flags, *cmd); }); }};
 }
 
 // The flags of a command that runs an operation on ZooKeeper (backup,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "baton/diff.h"
+#include "baton/error.h"
 #include "cli/commands.h"
 #include "cli/latest_flag.h"
 
@@ -47,6 +48,7 @@ struct DiffFlags {
   ZkFlags zk;
   ZkTimeouts timeouts;
   size_t limit = kDiffExamples;
+  bool exit_code = false;
   LatestFlag latest;
   OutputFlags output;
 };
@@ -56,12 +58,14 @@ void AddDiffFlags(CLI::App& cmd, DiffFlags& flags) {
   flags.latest.AddTo(cmd);
   flags.zk.AddTo(cmd, flags.timeouts);
   cmd.add_option("--limit", flags.limit, "Entry names to show per category")->capture_default_str();
+  cmd.add_flag("--exit_code", flags.exit_code,
+               "Exit with 4 when a restore would change something (as git diff --exit-code)");
 }
 
 Result RunDiff(DiffFlags& flags, const CLI::App&) {
   flags.latest.Resolve(flags.location, flags.zk.url().path);
   BackupDiff diff = DiffBackup(flags.location, flags.zk.url(), flags.timeouts, flags.limit);
-  return {ToJson(diff), Text(diff)};
+  return {ToJson(diff), Text(diff), flags.exit_code && !diff.identical() ? kExitDiffers : 0};
 }
 
 }  // namespace

@@ -21,6 +21,14 @@ void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memor
   dest.append(text.data(), text.data() + text.size());
 }
 
+std::string JsonErrorLine(const std::string& message, int exit_code) {
+  nlohmann::json line = {{"time", util::UtcText(std::chrono::system_clock::now())},
+                         {"level", "error"},
+                         {"message", message},
+                         {"exit_code", exit_code}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::unique_ptr<spdlog::formatter> JsonLogFormatter::clone() const {
   return std::make_unique<JsonLogFormatter>();
 }

@@ -7,8 +7,13 @@
 #include <spdlog/formatter.h>
 
 #include <memory>
+#include <string>
 
 namespace baton::cli {
+
+// The line of a command's final error with --log_format json: as a log
+// line at level "error", with the exit code.
+std::string JsonErrorLine(const std::string& message, int exit_code);
 
 class JsonLogFormatter : public spdlog::formatter {
  public:

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "baton/error.h"
-#include "baton/version.h"
 #include "cli/commands.h"
+#include "cli/flag_sources.h"
 #include "cli/json_log_formatter.h"
+#include "cli/nearest_name.h"
 #include "cli/output_flags.h"
 #include "cli/process_title.h"
+#include "cli/version_text.h"
 #include "util/interrupt.h"
 
 namespace {
@@ -47,31 +49,101 @@ void StartLogging(const LogFlags& flags) {
   }
 }
 
+constexpr char kHelpFooter[] =
+    "Flags: --name or --name-with-dashes alike. Every flag may also come from the\n"
+    "environment as BATON_<NAME> (BATON_ZK, BATON_BACKUP_LOCATION, ...) or from a --config\n"
+    "file (name = value, or a [command] section); a flag typed wins over the environment,\n"
+    "which wins over the file, which wins over the default. Flags that override a safety\n"
+    "check (--force, --no_safety_backup, --allow_empty, ...) must be typed.\n"
+    "Exit codes: 0 done, 1 failed, 2 usage, 3 refused, 4 differs (diff --exit_code),\n"
+    "128+N stopped by signal N.";
+
+// The command's final error, on stderr: "baton: error: ..." or, with
+// --log_format json, one JSON line.
+int Fail(const LogFlags& log, const std::string& prefix, const std::string& message, int code) {
+  if (log.format == "json") {
+    std::fprintf(stderr, "%s\n", baton::cli::JsonErrorLine(message, code).c_str());
+  } else {
+    std::fprintf(stderr, "baton: %s%s\n", prefix.c_str(), message.c_str());
+  }
+  return code;
+}
+
 // Runs the parsed command; returns the exit code.
-int Run(const std::vector<baton::cli::Command>& commands) {
+int Run(const std::vector<baton::cli::Command>& commands, const LogFlags& log) {
   try {
     for (const auto& command : commands) {
-      if (command.subcommand->parsed()) command.run();
+      if (command.subcommand->parsed()) return command.run();
     }
     return baton::kExitOk;
   } catch (const baton::Error& e) {
-    if (e.kind() == baton::ErrorKind::kInterrupted) {
-      std::fprintf(stderr, "baton: %s\n", e.what());  // "interrupted by SIGTERM..."
-      return baton::ExitCode(e.kind(), baton::util::InterruptSignal());
+    if (e.kind() == baton::ErrorKind::kInterrupted) {  // "interrupted by SIGTERM..."
+      return Fail(log, "", e.what(), baton::ExitCode(e.kind(), baton::util::InterruptSignal()));
     }
-    std::fprintf(stderr, "baton: error: %s\n", e.what());
-    return baton::ExitCode(e.kind());
+    return Fail(log, "error: ", e.what(), baton::ExitCode(e.kind()));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "baton: internal error: %s\n", e.what());
+    return Fail(log, "internal error: ", e.what(), baton::kExitFailed);
   }
-  return baton::kExitFailed;
+}
+
+std::vector<std::string> CommandNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+  return names;
+}
+
+// "--name" of every flag of `app` and of baton itself.
+std::vector<std::string> FlagNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* scope : {&app, app.get_parent()}) {
+    if (scope == nullptr) continue;
+    for (const CLI::Option* option : scope->get_options()) {
+      for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+// What was wrong with the command line, naming the nearest valid command or
+// flag for a mistyped one.
+std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e) {
+  const auto parsed = app.get_subcommands();
+  const CLI::App& scope = parsed.empty() ? app : *parsed.front();
+  // Unknown flags fall through from the command to baton itself: all of
+  // what is left, wherever it was left.
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg.starts_with("-")) {
+      const std::string name = arg.substr(0, arg.find('='));
+      return "unknown flag " + name + baton::cli::DidYouMean(name, FlagNames(scope));
+    }
+    if (parsed.empty()) {
+      return "unknown command '" + arg + "'" + baton::cli::DidYouMean(arg, CommandNames(app));
+    }
+  }
+  return e.what();
+}
+
+// A parse error's exit: 0 after --help, --version and --print_config
+// (printed by CLI11), else 2 with what was wrong.
+int ParseExit(CLI::App& app, const CLI::ParseError& e, const LogFlags& log) {
+  if (e.get_exit_code() == 0) {
+    app.exit(e);
+    return baton::kExitOk;
+  }
+  const auto parsed = app.get_subcommands();
+  const std::string help =
+      parsed.empty() ? "baton --help" : "baton " + parsed.front()->get_name() + " --help";
+  return Fail(log, "", UsageMessage(app, e) + " (see " + help + ")", baton::kExitUsage);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  baton::cli::UnderscoreFlagNames(argc, argv);
   CLI::App app("baton: backup & restore for service state kept in ZooKeeper", "baton");
-  app.set_version_flag("--version", std::string("baton ") + baton::kVersion);
+  app.set_version_flag("--version", baton::cli::VersionText(),
+                       "Print the version, git commit and libraries, and exit");
+  app.footer(kHelpFooter);
   app.require_subcommand(1);
   LogFlags log;
   AddLogFlags(app, log);
@@ -83,11 +155,11 @@ int main(int argc, char** argv) {
       baton::cli::AddListCommand(app),    baton::cli::AddPruneCommand(app),
       baton::cli::AddAgentCommand(app),
   };
+  baton::cli::AddFlagSources(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? baton::kExitOk : baton::kExitUsage;
+    return ParseExit(app, e, log);
   }
   baton::cli::HideSecretsInProcessTitle(argc, argv);
   // Past a file size limit, writes fail with EFBIG and the backup reports
@@ -97,5 +169,5 @@ int main(int argc, char** argv) {
   // signal); serve takes them itself with sigwait to leave the election.
   if (!app.get_subcommand("serve")->parsed()) baton::util::InstallInterruptHandlers();
   StartLogging(log);
-  return Run(commands);
+  return Run(commands, log);
 }

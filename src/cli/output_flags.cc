@@ -115,7 +115,7 @@ void UpdateTextfile(const std::string& path, const std::string& command,
 
 }  // namespace
 
-void OutputFlags::Run(const CLI::App& cmd, const std::function<Result()>& run) const {
+int OutputFlags::Run(const CLI::App& cmd, const std::function<Result()>& run) const {
   if (quiet && spdlog::get_level() < spdlog::level::warn) spdlog::set_level(spdlog::level::warn);
   auto started = std::chrono::steady_clock::now();
   Result result;
@@ -141,6 +141,7 @@ void OutputFlags::Run(const CLI::App& cmd, const std::function<Result()>& run) c
     std::printf("%s\n", result.text.c_str());
   }
   std::fflush(stdout);
+  return result.exit_code;
 }
 
 }  // namespace baton::cli

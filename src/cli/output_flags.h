@@ -16,13 +16,15 @@
 
 namespace baton::cli {
 
-// The text log line: time, level, message.
-inline constexpr char kTextLogPattern[] = "%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v";
+// The text log line: local time with its offset from UTC, level, message.
+inline constexpr char kTextLogPattern[] = "%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v";
 
-// A command's result: `json` with --json, else `text`.
+// A command's result: `json` with --json, else `text`; and its exit code
+// (0, or kExitDiffers for diff --exit_code).
 struct Result {
   nlohmann::json json;
   std::string text;
+  int exit_code = 0;
 };
 
 struct OutputFlags {
@@ -55,8 +57,8 @@ struct OutputFlags {
   // Applies --quiet to the log level, runs `run` and prints its result. The
   // JSON gets "command", "seconds" (that the run took) and "peak_rss_mb".
   // Then updates --metrics_file, and runs --on_failure if `run` threw (what
-  // it threw is thrown on).
-  void Run(const CLI::App& cmd, const std::function<Result()>& run) const;
+  // it threw is thrown on). Returns the result's exit code.
+  int Run(const CLI::App& cmd, const std::function<Result()>& run) const;
 };
 
 }  // namespace baton::cli

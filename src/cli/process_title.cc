@@ -56,7 +56,20 @@ void MaskZkPassword(char* arg) {
   if (colon != nullptr && colon < at) Mask(colon + 1, at);
 }
 
+// user:password: masks the password.
+void MaskCredentials(char* arg) {
+  char* colon = std::strchr(arg, ':');
+  if (colon != nullptr) Mask(colon + 1, colon + 1 + std::strlen(colon + 1));
+}
+
 }  // namespace
+
+std::string HideSecrets(std::string_view name, std::string value) {
+  MaskQuery(value.data());
+  MaskZkPassword(value.data());
+  if (name == "http_credentials") MaskCredentials(value.data());
+  return value;
+}
 
 void HideSecretsInProcessTitle(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -64,11 +77,9 @@ void HideSecretsInProcessTitle(int argc, char** argv) {
     MaskZkPassword(argv[i]);
     // --http_credentials user:password, as one or two arguments.
     if (std::strncmp(argv[i], "--http_credentials=", 19) == 0) {
-      char* colon = std::strchr(argv[i] + 19, ':');
-      if (colon != nullptr) Mask(colon + 1, colon + 1 + std::strlen(colon + 1));
+      MaskCredentials(argv[i] + 19);
     } else if (std::strcmp(argv[i], "--http_credentials") == 0 && i + 1 < argc) {
-      char* colon = std::strchr(argv[i + 1], ':');
-      if (colon != nullptr) Mask(colon + 1, colon + 1 + std::strlen(colon + 1));
+      MaskCredentials(argv[i + 1]);
     }
   }
 }

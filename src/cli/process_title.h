@@ -4,8 +4,15 @@
 // flags are parsed.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 namespace baton::cli {
 
 void HideSecretsInProcessTitle(int argc, char** argv);
+
+// `value` of flag `name` with its secrets masked by the same rules (for
+// --print_config).
+std::string HideSecrets(std::string_view name, std::string value);
 
 }  // namespace baton::cli

@@ -4,6 +4,7 @@
 #include <memory>
 #include <thread>
 
+#include "baton/error.h"
 #include "cli/commands.h"
 #include "cli/retention_flags.h"
 #include "cli/safety_backup_flag.h"
@@ -87,7 +88,10 @@ Command AddServeCommand(CLI::App& app) {
       "  curl -X DELETE 'http://127.0.0.1:8080/v2/leader?backup=file:///tmp/b.tar'\n"
       "\nThe next leader backs up (or restores), migrates the storage, and only then serves.\n"
       "Standbys forward /v2 requests to the leader.");
-  return {cmd, [flags] { RunServe(*flags); }};
+  return {cmd, [flags] {
+            RunServe(*flags);
+            return kExitOk;
+          }};
 }
 
 }  // namespace baton::cli

@@ -106,6 +106,7 @@ TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
   RunResult same = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
   ASSERT_EQ(same.exit_code, 0) << same.err;
   EXPECT_THAT(same.out, HasSubstr("no differences"));
+  EXPECT_EQ(RunBaton({"diff", "--exit_code", "file://" + tar, "--zk", zk_url_}).exit_code, 0);
 
   // After the backup: one app added (bucket 3 is "_made-after"'s), one value
   // changed, one version removed.
@@ -130,6 +131,10 @@ TEST_F(InspectTest, DiffShowsWhatARestoreWouldChange) {
   RunResult text = RunBaton({"diff", "file://" + tar, "--zk", zk_url_});
   EXPECT_THAT(text.out, HasSubstr("- apps/items/_made-after"));
   EXPECT_THAT(text.out, HasSubstr("~ framework-id/items/id"));
+  // --exit_code: 4 when a restore would change something, as git diff's.
+  RunResult differs = RunBaton({"diff", "--exit-code", "file://" + tar, "--zk", zk_url_});
+  EXPECT_EQ(differs.exit_code, 4) << differs.err;
+  EXPECT_THAT(differs.out, HasSubstr("~ framework-id/items/id"));
   EXPECT_EQ(Diff(before, zk_.Take(state_)), "");  // diff writes nothing
 }
 
