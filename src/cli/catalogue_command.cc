@@ -17,7 +17,7 @@ using nlohmann::json;
 
 constexpr char kPrefixHelp[] =
     "A directory or S3 prefix holding backups, e.g. file:///var/backups/zk or "
-    "s3://bucket/zk/";
+    "s3://bucket/zk/, or the backups' location with {timestamp} (its directory)";
 
 std::string TimeText(const CatalogueEntry& e) {
   if (e.record) return util::Printable(e.record->created);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include "cli/nearest_name.h"
@@ -80,6 +81,17 @@ std::vector<std::string> SettingNames(const CLI::App& app) {
 // - a setting whose environment variable is set is dropped: the
 //   environment wins over the file (CLI11 would apply the file first);
 // - safety overrides and unknown names are errors, with the nearest name.
+// The file without INI's comment lines ("; ..."): CLI11 reads either TOML's
+// '#' comments or INI's ';', not both.
+std::string WithoutIniComments(std::istream& input) {
+  std::string kept;
+  for (std::string line; std::getline(input, line);) {
+    const size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] != ';') kept += line + "\n";
+  }
+  return kept;
+}
+
 // CLI11's marks of a section's start ("++") and end ("--").
 bool IsSectionMark(const CLI::ConfigItem& item) { return item.name == "++" || item.name == "--"; }
 
@@ -88,7 +100,8 @@ class ConfigFile : public CLI::ConfigBase {
   explicit ConfigFile(const CLI::App& app) : app_(app) {}
 
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    std::vector<CLI::ConfigItem> all = CLI::ConfigBase::from_config(input);
+    std::istringstream text(WithoutIniComments(input));
+    std::vector<CLI::ConfigItem> all = CLI::ConfigBase::from_config(text);
     std::vector<std::string> in_sections;  // "command.name" set in a [command] section
     for (CLI::ConfigItem& item : all) {
       if (IsSectionMark(item)) continue;

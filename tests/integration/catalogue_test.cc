@@ -98,7 +98,13 @@ TEST_P(CatalogueTest, ListLatestAndPruneKnowOnlyWhatBatonWrote) {
   ASSERT_EQ(list.exit_code, 0) << list.err;
   json backups = json::parse(list.out)["backups"];
   ASSERT_EQ(backups.size(), 4u) << list.out;  // notes.txt is no backup
-  EXPECT_EQ(backups[0]["name"], names[2]);    // newest first
+  // The backups' own location template names the same store, so that one
+  // BATON_BACKUP_LOCATION serves backup, list and prune.
+  RunResult by_template =
+      RunBaton({"list", "--json"}, 60, {{"BATON_BACKUP_LOCATION", At("zk-{timestamp}.tar")}});
+  ASSERT_EQ(by_template.exit_code, 0) << by_template.err;
+  EXPECT_EQ(json::parse(by_template.out)["backups"].size(), 4u);
+  EXPECT_EQ(backups[0]["name"], names[2]);  // newest first
   EXPECT_EQ(backups[0]["verified"], true);
   EXPECT_EQ(backups[0]["layout"], "marathon");
   EXPECT_EQ(backups[0]["source"], "zk://" + ZkAddress() + root_);

@@ -97,6 +97,15 @@ TEST(FlagSources, ASectionAppliesToItsCommandOnly) {
   EXPECT_EQ(list.exit_code, 0) << list.err;
 }
 
+TEST(FlagSources, AnIniFileIsReadToo) {
+  const std::string file = ConfigFile(
+      "; Baton's settings\n[backup]\nzk_timeout=4321\nbackup_location=file:///tmp/ini.tar\n");
+  RunResult r = RunBaton({"backup", "--print_config", "--config", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("zk_timeout = \"4321\""));
+  EXPECT_THAT(r.out, HasSubstr("backup_location = \"file:///tmp/ini.tar\""));
+}
+
 TEST(FlagSources, TheConfigFileCanBecomeTheSettingsItPrinted) {
   RunResult printed = RunBaton({"backup", "--print_config", "--backup_location",
                                 "file:///tmp/a b \"c\".tar", "--exclude", "/x", "--exclude", "/y"});
