@@ -53,7 +53,8 @@ struct CatalogueEntry {
   bool valid() const { return record.has_value() && problem.empty(); }
 };
 
-// Every backup under `prefix` (file:///dir or s3://bucket/prefix/), newest
+// Every backup under `prefix` (file:///dir or s3://bucket/prefix/; or a
+// location template, dir/hourly-{timestamp}.tar: the backups it names), newest
 // first; with `verify`, each recorded one is read whole and its checksum
 // compared. Objects that are neither backups nor records are left out;
 // records whose backup is gone are too.

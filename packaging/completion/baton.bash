@@ -1,9 +1,11 @@
 # bash completion for baton: its commands and each command's flags, read
 # from baton's own --help, so they are never out of date.
 
-# The flags in a --help text (the names in its option column).
+# The flags in a --help text: the names in the option column of its
+# Options section (not the examples after it).
 _baton_flags() {
-  awk '/^ +-/ { n = split($1, names, ","); for (i = 1; i <= n; i++) {
+  awk '/^Options:/ { on = 1; next } /^[^ ]/ { on = 0 }
+       on && /^  +-/ { n = split($1, names, ","); for (i = 1; i <= n; i++) {
          name = names[i]; sub(/[{=].*/, "", name); if (name ~ /^--/) print name } }'
 }
 
@@ -21,11 +23,15 @@ _baton() {
     done
   done
   if [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "$("$baton" $command --help 2>/dev/null | _baton_flags)" -- "$cur"))
+    # The command's flags, and baton's own (which may follow the command).
+    local flags
+    flags=$("$baton" --help 2>/dev/null | _baton_flags)
+    [[ -n $command ]] && flags+=" $("$baton" "$command" --help 2>/dev/null | _baton_flags)"
+    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
   elif [[ -z $command ]]; then
     COMPREPLY=($(compgen -W "$commands" -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))
   fi
 }
-complete -F _baton baton
+complete -o filenames -F _baton baton

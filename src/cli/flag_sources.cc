@@ -1,13 +1,16 @@
 #include "cli/flag_sources.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
-#include <sstream>
 #include <vector>
 
+#include "cli/config_file.h"
 #include "cli/nearest_name.h"
 #include "cli/process_title.h"
 
@@ -72,94 +75,92 @@ std::vector<std::string> SettingNames(const CLI::App& app) {
   return names;
 }
 
-// A config file read as TOML (or INI: [section], name = value), checked and
-// placed before CLI11 applies it:
+// A --config file (config_file.h), checked and placed before CLI11 applies
+// it:
 // - a top-level setting applies to the command being run when it has that
 //   flag, to baton itself (log_level) when it has, and is ignored when only
 //   other commands have it, so one file can serve every command;
-// - a [command] section applies to that command only;
-// - a setting whose environment variable is set is dropped: the
+// - a [command] section applies to that command only, and wins over the top;
+// - a setting whose flag's environment variable is set is dropped: the
 //   environment wins over the file (CLI11 would apply the file first);
 // - safety overrides and unknown names are errors, with the nearest name.
-// The file without INI's comment lines ("; ..."): CLI11 reads either TOML's
-// '#' comments or INI's ';', not both.
-std::string WithoutIniComments(std::istream& input) {
-  std::string kept;
-  for (std::string line; std::getline(input, line);) {
-    const size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] != ';') kept += line + "\n";
-  }
-  return kept;
-}
-
-// CLI11's marks of a section's start ("++") and end ("--").
-bool IsSectionMark(const CLI::ConfigItem& item) { return item.name == "++" || item.name == "--"; }
-
+// CLI11 calls from_config during parse, after the command line is read
+// (Running() is known); one parse at a time, as CLI11 itself.
 class ConfigFile : public CLI::ConfigBase {
  public:
   explicit ConfigFile(const CLI::App& app) : app_(app) {}
 
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    std::istringstream text(WithoutIniComments(input));
-    std::vector<CLI::ConfigItem> all = CLI::ConfigBase::from_config(text);
+    std::vector<ConfigSetting> settings;
+    try {
+      settings = ParseConfigFile(std::string(std::istreambuf_iterator<char>(input), {}));
+    } catch (const ConfigSyntaxError& e) {
+      throw CLI::ConfigError(std::string("--config: ") + e.what());
+    }
     std::vector<std::string> in_sections;  // "command.name" set in a [command] section
-    for (CLI::ConfigItem& item : all) {
-      if (IsSectionMark(item)) continue;
-      std::replace(item.name.begin(), item.name.end(), '-', '_');
-      if (!item.parents.empty()) in_sections.push_back(item.fullname());
+    for (ConfigSetting& setting : settings) {
+      std::replace(setting.name.begin(), setting.name.end(), '-', '_');
+      if (!setting.section.empty()) in_sections.push_back(setting.section + "." + setting.name);
     }
-    std::vector<CLI::ConfigItem> kept;
-    for (CLI::ConfigItem& item : all) {
-      if (IsSectionMark(item)) {
-        kept.push_back(item);
+    std::vector<CLI::ConfigItem> placed;
+    for (const ConfigSetting& setting : settings) {
+      RefuseSafetyOverride(setting, setting.name);  // whichever command has it
+      const CLI::App* scope = Scope(setting);
+      if (scope == nullptr) continue;  // another command's setting
+      const CLI::Option& option = *FindSetting(*scope, setting.name);
+      const std::string name = SettingName(option);
+      RefuseSafetyOverride(setting, name);  // by another of its names
+      const std::string scoped = scope->get_name() + "." + setting.name;
+      if (setting.section.empty() && scope != &app_ &&
+          std::find(in_sections.begin(), in_sections.end(), scoped) != in_sections.end()) {
         continue;
       }
-      if (IsSafetyOverride(item.name)) {
-        throw CLI::ConfigError("--config: " + item.name + " overrides a safety check; type --" +
-                               item.name + " on the command line");
-      }
-      const bool top_level = item.parents.empty();
-      if (!Place(item)) continue;
-      // A command's own section wins over the top of the file.
-      if (top_level &&
-          std::find(in_sections.begin(), in_sections.end(), item.fullname()) != in_sections.end()) {
-        continue;
-      }
-      if (!InEnvironment(EnvName(item.name))) kept.push_back(item);
+      if (InEnvironment(EnvName(name))) continue;
+      CLI::ConfigItem item;
+      if (scope != &app_) item.parents = {scope->get_name()};
+      item.name = setting.name;
+      item.inputs = setting.values;
+      placed.push_back(std::move(item));
     }
-    return kept;
+    return placed;
   }
 
  private:
-  // Sets the item's parents to the command it applies to; false if it
-  // applies to none of this run's.
-  bool Place(CLI::ConfigItem& item) const {
-    const CLI::App* scope = &app_;
-    if (!item.parents.empty()) {
-      scope = Command(item.parents.front());
-      if (scope == nullptr || item.parents.size() > 1) {
-        throw CLI::ConfigError("--config: no command [" + item.parents.front() + "]" +
-                               DidYouMean(item.parents.front(), CommandNames()));
-      }
-    } else if (const CLI::App* running = Running(app_);
-               running != nullptr && FindSetting(*running, item.name) != nullptr) {
-      item.parents = {running->get_name()};
-      return true;
+  static std::string Where(const ConfigSetting& setting) {
+    return "--config: line " + std::to_string(setting.line) + ": ";
+  }
+
+  static void RefuseSafetyOverride(const ConfigSetting& setting, const std::string& name) {
+    if (IsSafetyOverride(name)) {
+      throw CLI::ConfigError(Where(setting) + name + " overrides a safety check; type --" + name +
+                             " on the command line");
     }
-    if (FindSetting(*scope, item.name) != nullptr) return true;
-    if (scope == &app_) {
-      for (const CLI::App* command : app_.get_subcommands({})) {
-        if (FindSetting(*command, item.name) != nullptr) return false;  // another command's
+  }
+
+  // The app whose flag `setting` sets; null if only commands not being run
+  // have it. Throws for a name no command has.
+  const CLI::App* Scope(const ConfigSetting& setting) const {
+    if (!setting.section.empty()) {
+      const CLI::App* command = Command(setting.section);
+      if (command == nullptr) {
+        throw CLI::ConfigError(Where(setting) + "no command [" + setting.section + "]" +
+                               DidYouMean(setting.section, CommandNames()));
       }
+      if (FindSetting(*command, setting.name) != nullptr) return command;
+      if (FindSetting(app_, setting.name) != nullptr) return &app_;
+      throw CLI::ConfigError(Where(setting) + "unknown setting " + setting.name + " of " +
+                             setting.section + DidYouMean(setting.name, SettingNames(*command)));
     }
-    std::vector<std::string> names = SettingNames(*scope);
-    if (scope == &app_) {
-      for (const CLI::App* command : app_.get_subcommands({})) {
-        for (std::string& name : SettingNames(*command)) names.push_back(std::move(name));
-      }
+    const CLI::App* running = Running(app_);
+    if (running != nullptr && FindSetting(*running, setting.name) != nullptr) return running;
+    if (FindSetting(app_, setting.name) != nullptr) return &app_;
+    std::vector<std::string> names = SettingNames(app_);
+    for (const CLI::App* command : app_.get_subcommands({})) {
+      if (FindSetting(*command, setting.name) != nullptr) return nullptr;
+      for (std::string& name : SettingNames(*command)) names.push_back(std::move(name));
     }
-    throw CLI::ConfigError("--config: unknown setting " + item.fullname() +
-                           DidYouMean(item.name, names));
+    throw CLI::ConfigError(Where(setting) + "unknown setting " + setting.name +
+                           DidYouMean(setting.name, names));
   }
 
   const CLI::App* Command(const std::string& name) const {
@@ -188,8 +189,8 @@ std::string Quoted(const std::string& text) {
   return quoted + "\"";
 }
 
-// One line per setting of baton and of the command being run, as a config
-// file would give them (so the output can become one), secrets masked.
+}  // namespace
+
 void PrintSettings(const CLI::App& app) {
   std::vector<const CLI::App*> scopes = {&app};
   if (const CLI::App* running = Running(app)) scopes.push_back(running);
@@ -197,7 +198,7 @@ void PrintSettings(const CLI::App& app) {
     if (scope != &app) std::printf("\n[%s]\n", scope->get_name().c_str());
     for (const CLI::Option* option : Settings(*scope)) {
       const std::string name = SettingName(*option);
-      if (name == "config" || name == "version") continue;
+      if (name == "config" || name == "version" || name == "print_config") continue;
       std::vector<std::string> values = option->results();
       if (values.empty() && !option->get_default_str().empty()) {
         values = {option->get_default_str()};
@@ -206,7 +207,8 @@ void PrintSettings(const CLI::App& app) {
         std::printf("# %s%s\n", name.c_str(), option->get_required() ? " (required)" : "");
         continue;
       }
-      std::string line = name + " = ";
+      // A file may not set it: shown, as a comment.
+      std::string line = (IsSafetyOverride(name) ? "# typed only: " : "") + name + " = ";
       if (values.size() > 1) line += "[";
       for (size_t i = 0; i < values.size(); ++i) {
         line += (i > 0 ? ", " : "") + Quoted(HideSecrets(name, values[i]));
@@ -218,6 +220,21 @@ void PrintSettings(const CLI::App& app) {
   std::fflush(stdout);
 }
 
+bool PrintConfigAsked(const CLI::App& app) { return app.get_option("--print_config")->count() > 0; }
+
+void WarnOfIgnoredVariables(const CLI::App& app) {
+  const CLI::App* running = Running(app);
+  if (running == nullptr) return;
+  for (const CLI::Option* option : Settings(*running)) {
+    const std::string name = SettingName(*option);
+    if (IsSafetyOverride(name) && InEnvironment(EnvName(name))) {
+      spdlog::warn("{} is ignored: --{} must be typed", EnvName(name), name);
+    }
+  }
+}
+
+namespace {
+
 void BindEnvironment(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
     const std::string name = SettingName(*option);
@@ -225,14 +242,7 @@ void BindEnvironment(CLI::App& app) {
         name == "print_config") {
       continue;
     }
-    if (IsSafetyOverride(name)) {
-      if (InEnvironment(EnvName(name))) {
-        std::fprintf(stderr, "baton: warning: %s is ignored: --%s must be typed\n",
-                     EnvName(name).c_str(), name.c_str());
-      }
-      continue;
-    }
-    option->envname(EnvName(name));
+    if (!IsSafetyOverride(name)) option->envname(EnvName(name));
   }
 }
 
@@ -246,14 +256,11 @@ void AddFlagSources(CLI::App& app) {
                  "for one command's); env BATON_CONFIG",
                  config != nullptr && *config != '\0');
   app.config_formatter(std::make_shared<ConfigFile>(app));
-  app.add_flag_callback(
-      "--print_config",
-      [&app] {
-        PrintSettings(app);
-        throw CLI::Success();
-      },
-      "Print the settings the command would run with (from flags, environment, --config "
-      "and defaults; secrets masked) as a config file, and run nothing");
+  app.add_flag("--print_config")
+      ->description(
+          "Check the command line and print the settings the command would run with "
+          "(from flags, environment, --config and defaults) as a config file, and run "
+          "nothing; secrets are masked, so a file made of it must get them back by hand");
   BindEnvironment(app);
   for (CLI::App* command : app.get_subcommands({})) BindEnvironment(*command);
 }

@@ -30,4 +30,14 @@ std::string SettingName(const CLI::Option& option);
 // environment variable. Call after every subcommand is added.
 void AddFlagSources(CLI::App& app);
 
+// After a parse: whether --print_config was given; then prints the settings
+// of baton and of the command being run, one line each, as a config file
+// would give them, secrets masked.
+bool PrintConfigAsked(const CLI::App& app);
+void PrintSettings(const CLI::App& app);
+
+// Logs a warning for each BATON_* variable of a safety override of the
+// command being run: it is set, and ignored.
+void WarnOfIgnoredVariables(const CLI::App& app);
+
 }  // namespace baton::cli

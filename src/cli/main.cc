@@ -162,6 +162,10 @@ int main(int argc, char** argv) {
     return ParseExit(app, e, log);
   }
   baton::cli::HideSecretsInProcessTitle(argc, argv);
+  if (baton::cli::PrintConfigAsked(app)) {
+    baton::cli::PrintSettings(app);
+    return baton::kExitOk;
+  }
   // Past a file size limit, writes fail with EFBIG and the backup reports
   // it and removes its partial file, instead of being killed mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -169,5 +173,6 @@ int main(int argc, char** argv) {
   // signal); serve takes them itself with sigwait to leave the election.
   if (!app.get_subcommand("serve")->parsed()) baton::util::InstallInterruptHandlers();
   StartLogging(log);
+  baton::cli::WarnOfIgnoredVariables(app);
   return Run(commands, log);
 }

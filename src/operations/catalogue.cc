@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <string>
+#include <utility>
 
 #include "baton/error.h"
 #include "baton/storage.h"
@@ -21,6 +23,18 @@ bool LooksLikeBackup(const std::string& name) {
     if (name.ends_with(suffix)) return true;
   }
   return false;
+}
+
+// The names a location template (dir/hourly-{timestamp}.tar.zst) makes: its
+// last path segment split at {timestamp}, or {"", ""} (every name) for a
+// plain prefix. Other series in the same directory are not the template's.
+std::pair<std::string, std::string> TemplateNames(const std::string& prefix) {
+  const size_t at = prefix.find("{timestamp}");
+  if (at == std::string::npos) return {};
+  const size_t start = prefix.rfind('/', at) + 1;
+  const size_t end = prefix.find_first_of("?#", at);
+  return {prefix.substr(start, at - start),
+          prefix.substr(at + 11, (end == std::string::npos ? prefix.size() : end) - at - 11)};
 }
 
 // Reads the object whole and compares its SHA-256 with the record's.
@@ -46,8 +60,10 @@ std::vector<CatalogueEntry> ListBackups(const std::string& prefix, bool verify) 
   std::map<std::string, uint64_t> objects;
   for (storage::StoredObject& object : store->List()) objects[object.name] = object.size;
   std::vector<CatalogueEntry> entries;
+  const auto [head, tail] = TemplateNames(prefix);
   for (const auto& [name, size] : objects) {
     if (name.ends_with(kCatalogueSuffix)) continue;
+    if (!name.starts_with(head) || !name.ends_with(tail)) continue;
     const bool recorded = objects.count(name + kCatalogueSuffix) > 0;
     if (!recorded && !LooksLikeBackup(name)) continue;  // not Baton's to list
     CatalogueEntry entry;

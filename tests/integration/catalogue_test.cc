@@ -98,12 +98,16 @@ TEST_P(CatalogueTest, ListLatestAndPruneKnowOnlyWhatBatonWrote) {
   ASSERT_EQ(list.exit_code, 0) << list.err;
   json backups = json::parse(list.out)["backups"];
   ASSERT_EQ(backups.size(), 4u) << list.out;  // notes.txt is no backup
-  // The backups' own location template names the same store, so that one
-  // BATON_BACKUP_LOCATION serves backup, list and prune.
+  // The backups' own location template names them (and only them: not
+  // old-marathon.tar beside them), so that one BATON_BACKUP_LOCATION serves
+  // backup, list and prune.
   RunResult by_template =
       RunBaton({"list", "--json"}, 60, {{"BATON_BACKUP_LOCATION", At("zk-{timestamp}.tar")}});
   ASSERT_EQ(by_template.exit_code, 0) << by_template.err;
-  EXPECT_EQ(json::parse(by_template.out)["backups"].size(), 4u);
+  EXPECT_EQ(json::parse(by_template.out)["backups"].size(), 3u) << by_template.out;
+  RunResult other_series = RunBaton({"list", "--json", At("hourly-{timestamp}.tar")});
+  ASSERT_EQ(other_series.exit_code, 0) << other_series.err;
+  EXPECT_EQ(json::parse(other_series.out)["backups"].size(), 0u) << other_series.out;
   EXPECT_EQ(backups[0]["name"], names[2]);  // newest first
   EXPECT_EQ(backups[0]["verified"], true);
   EXPECT_EQ(backups[0]["layout"], "marathon");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,18 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// --print_config checks the command line first: every command gets the
+// location it requires from the environment (copy's two URLs are typed).
+class FlagSources : public ::testing::Test {
+ protected:
+  void SetUp() override { setenv("BATON_BACKUP_LOCATION", "file:///tmp/x.tar", 1); }
+  void TearDown() override { unsetenv("BATON_BACKUP_LOCATION"); }
+};
+
+// The environment without the fixture's location, for tests that set it in
+// a file (which the environment would win over).
+const std::map<std::string, std::string> kNoLocation = {{"BATON_BACKUP_LOCATION", ""}};
 
 // A config file in a fresh directory.
 std::string ConfigFile(const std::string& text) {
@@ -47,11 +60,17 @@ const Setting kSettings[] = {
     {"agent", "interval", {"11m", "22m", "33m"}},
 };
 
+// copy's source and target; for other commands, a repeat of --print_config.
+std::string Extra(const std::string& command, int i) {
+  if (command != "copy") return "--print_config";
+  return i == 0 ? "zk://127.0.0.1:1/a" : "zk://127.0.0.1:1/b";
+}
+
 std::string Line(const Setting& s, int source) {
   return std::string("\n") + s.name + " = \"" + s.values[source] + "\"\n";
 }
 
-TEST(FlagSources, FlagBeatsEnvironmentBeatsFileBeatsDefaultForEveryCommand) {
+TEST_F(FlagSources, FlagBeatsEnvironmentBeatsFileBeatsDefaultForEveryCommand) {
   for (const Setting& s : kSettings) {
     SCOPED_TRACE(s.command);
     const std::string env = "BATON_" + [&] {
@@ -61,30 +80,36 @@ TEST(FlagSources, FlagBeatsEnvironmentBeatsFileBeatsDefaultForEveryCommand) {
     }();
     // A top-level setting applies to the command that has it.
     const std::string file = ConfigFile(std::string(s.name) + " = \"" + s.values[0] + "\"\n");
-    RunResult base = RunBaton({s.command, "--print_config"});
+    RunResult base =
+        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1)});
     ASSERT_EQ(base.exit_code, 0) << base.err;
     EXPECT_THAT(base.out, HasSubstr("[" + std::string(s.command) + "]"));
     EXPECT_THAT(base.out, Not(HasSubstr(Line(s, 0))));
 
-    RunResult from_file = RunBaton({s.command, "--print_config", "--config", file});
+    RunResult from_file = RunBaton(
+        {s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config", file});
     EXPECT_THAT(from_file.out, HasSubstr(Line(s, 0))) << from_file.err;
 
-    RunResult from_env =
-        RunBaton({s.command, "--print_config", "--config", file}, 60, {{env, s.values[1]}});
+    RunResult from_env = RunBaton(
+        {s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config", file},
+        60, {{env, s.values[1]}});
     EXPECT_THAT(from_env.out, HasSubstr(Line(s, 1))) << from_env.err;
 
-    RunResult from_flag = RunBaton(
-        {s.command, "--print_config", "--config", file, std::string("--") + s.name, s.values[2]},
-        60, {{env, s.values[1]}});
+    RunResult from_flag =
+        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config",
+                  file, std::string("--") + s.name, s.values[2]},
+                 60, {{env, s.values[1]}});
     EXPECT_THAT(from_flag.out, HasSubstr(Line(s, 2))) << from_flag.err;
 
     // BATON_CONFIG names the file when --config does not.
-    RunResult named = RunBaton({s.command, "--print_config"}, 60, {{"BATON_CONFIG", file}});
+    RunResult named =
+        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1)}, 60,
+                 {{"BATON_CONFIG", file}});
     EXPECT_THAT(named.out, HasSubstr(Line(s, 0))) << named.err;
   }
 }
 
-TEST(FlagSources, ASectionAppliesToItsCommandOnly) {
+TEST_F(FlagSources, ASectionAppliesToItsCommandOnly) {
   const std::string file = ConfigFile(
       "zk = \"zk://127.0.0.1:2181/top\"\n"
       "[restore]\nzk = \"zk://127.0.0.1:2181/restore\"\n");
@@ -97,33 +122,71 @@ TEST(FlagSources, ASectionAppliesToItsCommandOnly) {
   EXPECT_EQ(list.exit_code, 0) << list.err;
 }
 
-TEST(FlagSources, AnIniFileIsReadToo) {
+TEST_F(FlagSources, AnIniFileIsReadToo) {
   const std::string file = ConfigFile(
       "; Baton's settings\n[backup]\nzk_timeout=4321\nbackup_location=file:///tmp/ini.tar\n");
-  RunResult r = RunBaton({"backup", "--print_config", "--config", file});
+  RunResult r = RunBaton({"backup", "--print_config", "--config", file}, 60, kNoLocation);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("zk_timeout = \"4321\""));
   EXPECT_THAT(r.out, HasSubstr("backup_location = \"file:///tmp/ini.tar\""));
 }
 
-TEST(FlagSources, TheConfigFileCanBecomeTheSettingsItPrinted) {
+TEST_F(FlagSources, ValuesAreReadWholeAndSecretsInBadLinesAreNotEchoed) {
+  const std::string file = ConfigFile(
+      "backup_location = \"file:///tmp/d d#x.tar\"  # a comment\n"
+      "zk = 'zk://u:pa#ss@127.0.0.1:2181/m'\n"
+      "on_failure = logger -t baton failed ; an INI comment\n"
+      "exclude = /a,/b\n");
+  RunResult r = RunBaton({"backup", "--print_config", "--config", file}, 60, kNoLocation);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("backup_location = \"file:///tmp/d d#x.tar\"\n"));
+  EXPECT_THAT(r.out, HasSubstr("zk = \"zk://u:*****@127.0.0.1:2181/m\"\n"));
+  EXPECT_THAT(r.out, HasSubstr("on_failure = \"logger -t baton failed\"\n"));
+  EXPECT_THAT(r.out, HasSubstr("exclude = \"/a,/b\"\n"));  // one glob, as BATON_EXCLUDE's
+
+  RunResult bad = RunBaton({"serve", "--print_config", "--config",
+                            ConfigFile("[serve]\nhttp_credentials: admin:Top\n")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("line 2: expected name = value"));
+  EXPECT_THAT(bad.err, Not(HasSubstr("Top")));
+}
+
+TEST_F(FlagSources, TheEnvironmentBeatsTheFileWhicheverNameTheFileUses) {
+  const std::string file = ConfigFile("no_restore_counters = true\n");
+  RunResult file_only = RunBaton({"restore", "--print_config", "--config", file});
+  EXPECT_THAT(file_only.out, HasSubstr("restore_counters = \"false\"")) << file_only.err;
+  RunResult env = RunBaton({"restore", "--print_config", "--config", file}, 60,
+                           {{"BATON_RESTORE_COUNTERS", "true"}});
+  EXPECT_THAT(env.out, HasSubstr("restore_counters = \"true\"")) << env.err;
+}
+
+TEST_F(FlagSources, PrintConfigChecksTheCommandLineFirst) {
+  EXPECT_EQ(RunBaton({"restore", "--print_config", "--bogus"}).exit_code, 2);
+  EXPECT_EQ(RunBaton({"restre", "--print_config"}).exit_code, 2);
+  EXPECT_EQ(RunBaton({"prune", "--print_config", "--keep_last", "-3"}).exit_code, 2);
+}
+
+TEST_F(FlagSources, TheConfigFileCanBecomeTheSettingsItPrinted) {
   RunResult printed = RunBaton({"backup", "--print_config", "--backup_location",
                                 "file:///tmp/a b \"c\".tar", "--exclude", "/x", "--exclude", "/y"});
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
   const std::string file = ConfigFile(printed.out);
-  RunResult again = RunBaton({"backup", "--print_config", "--config", file});
+  RunResult again = RunBaton({"backup", "--print_config", "--config", file}, 60, kNoLocation);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, printed.out);
 }
 
-TEST(FlagSources, SafetyOverridesMustBeTyped) {
+TEST_F(FlagSources, SafetyOverridesMustBeTyped) {
   RunResult env = RunBaton({"restore", "--print_config"}, 60,
                            {{"BATON_FORCE", "true"}, {"BATON_NO_SAFETY_BACKUP", "true"}});
   EXPECT_EQ(env.exit_code, 0) << env.err;
   EXPECT_THAT(env.out, Not(HasSubstr("force = \"true\"")));
-  EXPECT_THAT(env.err, HasSubstr("BATON_FORCE is ignored: --force must be typed"));
+  RunResult warned = RunBaton({"restore", "--backup_location", "file:///nowhere/x.tar"}, 60,
+                              {{"BATON_FORCE", "true"}});
+  EXPECT_EQ(warned.exit_code, 1);
+  EXPECT_THAT(warned.err, HasSubstr("BATON_FORCE is ignored: --force must be typed"));
   RunResult typed = RunBaton({"restore", "--print_config", "--force"});
-  EXPECT_THAT(typed.out, HasSubstr("force = \"true\""));
+  EXPECT_THAT(typed.out, HasSubstr("# typed only: force = \"true\""));
 
   for (const char* name : {"force", "no_safety_backup", "allow_empty", "skip_unreadable"}) {
     const std::string file = ConfigFile(std::string("[restore]\n") + name + " = true\n");
@@ -133,7 +196,7 @@ TEST(FlagSources, SafetyOverridesMustBeTyped) {
   }
 }
 
-TEST(FlagSources, FlagsAreTypedWithDashesOrUnderscores) {
+TEST_F(FlagSources, FlagsAreTypedWithDashesOrUnderscores) {
   RunResult dashes = RunBaton(
       {"backup", "--print-config", "--backup-location", "file:///tmp/d.tar", "--zk-timeout=1234"});
   ASSERT_EQ(dashes.exit_code, 0) << dashes.err;
@@ -144,7 +207,7 @@ TEST(FlagSources, FlagsAreTypedWithDashesOrUnderscores) {
   EXPECT_THAT(from_file.out, HasSubstr("zk_timeout = \"4321\"")) << from_file.err;
 }
 
-TEST(FlagSources, MistypedNamesGetTheNearestValidOne) {
+TEST_F(FlagSources, MistypedNamesGetTheNearestValidOne) {
   RunResult command = RunBaton({"bakup", "--backup_location", "file:///tmp/x.tar"});
   EXPECT_EQ(command.exit_code, 2);
   EXPECT_THAT(command.err, HasSubstr("unknown command 'bakup'; did you mean backup?"));
@@ -171,7 +234,7 @@ TEST(FlagSources, MistypedNamesGetTheNearestValidOne) {
   EXPECT_THAT(far.err, Not(HasSubstr("did you mean")));
 }
 
-TEST(FlagSources, EachCommandsHelpIsItsOwn) {
+TEST_F(FlagSources, EachCommandsHelpIsItsOwn) {
   RunResult top = RunBaton({"--help"});
   for (const char* command : {"backup", "restore", "recover", "serve", "verify", "inspect", "diff",
                               "copy", "list", "prune", "agent"}) {
@@ -187,7 +250,7 @@ TEST(FlagSources, EachCommandsHelpIsItsOwn) {
   EXPECT_THAT(RunBaton({"verify", "--help"}).out, Not(HasSubstr("--force")));
 }
 
-TEST(FlagSources, SecretsAreNeverPrinted) {
+TEST_F(FlagSources, SecretsAreNeverPrinted) {
   const std::map<std::string, std::string> env = {
       {"BATON_ZK", "zk://user:hunter2@127.0.0.1:2181/marathon"},
       {"BATON_BACKUP_LOCATION", "s3://b/k.tar?access_key=AK&secret_key=hunter3"}};
@@ -199,7 +262,7 @@ TEST(FlagSources, SecretsAreNeverPrinted) {
   EXPECT_THAT(printed.out, HasSubstr("zk://user:*******@127.0.0.1:2181/marathon"));
 }
 
-TEST(FlagSources, VersionNamesTheCommitAndTheLibraries) {
+TEST_F(FlagSources, VersionNamesTheCommitAndTheLibraries) {
   RunResult r = RunBaton({"--version"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("baton 0.2.0"));
@@ -215,7 +278,7 @@ TEST(FlagSources, VersionNamesTheCommitAndTheLibraries) {
   }
 }
 
-TEST(FlagSources, TheFinalErrorIsJsonWithJsonLogs) {
+TEST_F(FlagSources, TheFinalErrorIsJsonWithJsonLogs) {
   RunResult r =
       RunBaton({"--log_format", "json", "backup", "--backup_location", "file:///tmp/x.tar", "--zk",
                 "zk://127.0.0.1:1/x", "--zk_timeout", "300"});
@@ -227,7 +290,7 @@ TEST(FlagSources, TheFinalErrorIsJsonWithJsonLogs) {
   EXPECT_THAT(line["message"].get<std::string>(), HasSubstr("could not connect"));
 }
 
-TEST(FlagSources, TextLogsCarryTheOffsetFromUtc) {
+TEST_F(FlagSources, TextLogsCarryTheOffsetFromUtc) {
   RunResult r =
       RunBaton({"--log_level", "debug", "backup", "--backup_location", "file:///tmp/x.tar", "--zk",
                 "zk://127.0.0.1:1/x", "--zk_timeout", "300"});

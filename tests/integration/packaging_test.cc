@@ -83,6 +83,9 @@ TEST(Packaging, BashCompletesCommandsAndFlags) {
   EXPECT_EQ(BashCompletes({"backup", "--backup_l"}), "--backup_location\n");
   EXPECT_EQ(BashCompletes({"--log_level", "info", "restore", "--no_safety"}),
             "--no_safety_backup\n");
+  // baton's own flags after the command; the help's examples are not flags.
+  EXPECT_EQ(BashCompletes({"restore", "--log_l"}), "--log_level\n");
+  EXPECT_EQ(BashCompletes({"restore", "--zk"}), "--zk\n--zk_timeout\n--zk_session_timeout\n");
 }
 
 // Sources the zsh completion with compadd replaced by a function that
