@@ -21,19 +21,27 @@ bool IsSafetyOverride(std::string_view name) {
          std::end(kSafetyOverrides);
 }
 
+std::string Underscored(std::string name) {
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
 std::string EnvName(std::string_view flag_name) {
   std::string name = "BATON_";
-  for (char c : flag_name) {
-    name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : Underscored(std::string(flag_name))) {
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return name;
 }
 
 std::string SettingName(const CLI::Option& option) {
-  if (option.get_lnames().empty()) return "";
-  std::string name = option.get_lnames().front();
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
+  return option.get_lnames().empty() ? "" : Underscored(option.get_lnames().front());
+}
+
+std::vector<std::string> CommandNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+  return names;
 }
 
 namespace {
@@ -55,9 +63,8 @@ std::vector<const CLI::Option*> Settings(const CLI::App& app) {
 
 const CLI::Option* FindSetting(const CLI::App& app, const std::string& name) {
   for (const CLI::Option* option : Settings(app)) {
-    for (std::string long_name : option->get_lnames()) {
-      std::replace(long_name.begin(), long_name.end(), '-', '_');
-      if (long_name == name) return option;
+    for (const std::string& long_name : option->get_lnames()) {
+      if (Underscored(long_name) == name) return option;
     }
   }
   return nullptr;
@@ -99,7 +106,7 @@ class ConfigFile : public CLI::ConfigBase {
     }
     std::vector<std::string> in_sections;  // "command.name" set in a [command] section
     for (ConfigSetting& setting : settings) {
-      std::replace(setting.name.begin(), setting.name.end(), '-', '_');
+      setting.name = Underscored(std::move(setting.name));
       if (!setting.section.empty()) in_sections.push_back(setting.section + "." + setting.name);
     }
     std::vector<CLI::ConfigItem> placed;
@@ -144,7 +151,7 @@ class ConfigFile : public CLI::ConfigBase {
       const CLI::App* command = Command(setting.section);
       if (command == nullptr) {
         throw CLI::ConfigError(Where(setting) + "no command [" + setting.section + "]" +
-                               DidYouMean(setting.section, CommandNames()));
+                               DidYouMean(setting.section, CommandNames(app_)));
       }
       if (FindSetting(*command, setting.name) != nullptr) return command;
       if (FindSetting(app_, setting.name) != nullptr) return &app_;
@@ -170,12 +177,6 @@ class ConfigFile : public CLI::ConfigBase {
     return nullptr;
   }
 
-  std::vector<std::string> CommandNames() const {
-    std::vector<std::string> names;
-    for (const CLI::App* command : app_.get_subcommands({})) names.push_back(command->get_name());
-    return names;
-  }
-
   const CLI::App& app_;
 };
 
@@ -198,13 +199,13 @@ void PrintSettings(const CLI::App& app) {
     if (scope != &app) std::printf("\n[%s]\n", scope->get_name().c_str());
     for (const CLI::Option* option : Settings(*scope)) {
       const std::string name = SettingName(*option);
-      if (name == "config" || name == "version" || name == "print_config") continue;
+      if (name == "config" || name == "version") continue;
       std::vector<std::string> values = option->results();
       if (values.empty() && !option->get_default_str().empty()) {
         values = {option->get_default_str()};
       }
-      if (values.empty()) {
-        std::printf("# %s%s\n", name.c_str(), option->get_required() ? " (required)" : "");
+      if (values.empty()) {  // unset (a required flag is set: the parse checked)
+        std::printf("# %s\n", name.c_str());
         continue;
       }
       // A file may not set it: shown, as a comment.

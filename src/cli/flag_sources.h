@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace baton::cli {
 
@@ -21,9 +22,15 @@ bool IsSafetyOverride(std::string_view name);
 // The environment variable of a flag: "backup_location" -> BATON_BACKUP_LOCATION.
 std::string EnvName(std::string_view flag_name);
 
+// `name` with every '-' as '_' (flags are named with underscores).
+std::string Underscored(std::string name);
+
 // A flag's name as a config file or the environment knows it: its first
 // long name without the dashes, with '-' read as '_'.
 std::string SettingName(const CLI::Option& option);
+
+// The names of `app`'s commands.
+std::vector<std::string> CommandNames(const CLI::App& app);
 
 // Adds --config (default: $BATON_CONFIG) and --print_config to `app`, and
 // binds every flag of its subcommands that is not a safety override to its

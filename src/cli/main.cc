@@ -86,12 +86,6 @@ int Run(const std::vector<baton::cli::Command>& commands, const LogFlags& log) {
   }
 }
 
-std::vector<std::string> CommandNames(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
-  return names;
-}
-
 // "--name" of every flag of `app` and of baton itself.
 std::vector<std::string> FlagNames(const CLI::App& app) {
   std::vector<std::string> names;
@@ -117,7 +111,8 @@ std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e) {
       return "unknown flag " + name + baton::cli::DidYouMean(name, FlagNames(scope));
     }
     if (parsed.empty()) {
-      return "unknown command '" + arg + "'" + baton::cli::DidYouMean(arg, CommandNames(app));
+      return "unknown command '" + arg + "'" +
+             baton::cli::DidYouMean(arg, baton::cli::CommandNames(app));
     }
   }
   return e.what();

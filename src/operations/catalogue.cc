@@ -8,6 +8,7 @@
 
 #include "baton/error.h"
 #include "baton/storage.h"
+#include "storage/backup_location.h"
 #include "storage/backup_store.h"
 #include "util/digest.h"
 
@@ -29,12 +30,12 @@ bool LooksLikeBackup(const std::string& name) {
 // last path segment split at {timestamp}, or {"", ""} (every name) for a
 // plain prefix. Other series in the same directory are not the template's.
 std::pair<std::string, std::string> TemplateNames(const std::string& prefix) {
-  const size_t at = prefix.find("{timestamp}");
+  const size_t at = prefix.find(storage::kTimePlaceholder);
   if (at == std::string::npos) return {};
   const size_t start = prefix.rfind('/', at) + 1;
-  const size_t end = prefix.find_first_of("?#", at);
-  return {prefix.substr(start, at - start),
-          prefix.substr(at + 11, (end == std::string::npos ? prefix.size() : end) - at - 11)};
+  const size_t after = at + storage::kTimePlaceholder.size();
+  const size_t end = std::min(prefix.find_first_of("?#", at), prefix.size());
+  return {prefix.substr(start, at - start), prefix.substr(after, end - after)};
 }
 
 // Reads the object whole and compares its SHA-256 with the record's.

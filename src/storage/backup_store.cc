@@ -25,7 +25,7 @@ std::string FileDirectory(const BackupLocation& loc, const std::string& text) {
 std::unique_ptr<BackupStore> OpenStore(const std::string& prefix) {
   // A backup location template (dir/zk-{timestamp}.tar) names the store its
   // backups go to, so one setting serves backup, list and prune.
-  if (prefix.find("{timestamp}") != std::string::npos) {
+  if (prefix.find(kTimePlaceholder) != std::string::npos) {
     if (std::unique_ptr<BackupStore> store = StoreOf(prefix)) return store;
   }
   BackupLocation loc = BackupLocation::Parse(prefix);

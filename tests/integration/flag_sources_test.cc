@@ -60,10 +60,13 @@ const Setting kSettings[] = {
     {"agent", "interval", {"11m", "22m", "33m"}},
 };
 
-// copy's source and target; for other commands, a repeat of --print_config.
-std::string Extra(const std::string& command, int i) {
-  if (command != "copy") return "--print_config";
-  return i == 0 ? "zk://127.0.0.1:1/a" : "zk://127.0.0.1:1/b";
+// `command --print_config` with `more`; copy also gets the source and
+// target it requires (the others' location comes from the fixture).
+std::vector<std::string> PrintArgs(const std::string& command, std::vector<std::string> more = {}) {
+  std::vector<std::string> args = {command, "--print_config"};
+  if (command == "copy") args.insert(args.end(), {"zk://127.0.0.1:1/a", "zk://127.0.0.1:1/b"});
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
 }
 
 std::string Line(const Setting& s, int source) {
@@ -80,31 +83,25 @@ TEST_F(FlagSources, FlagBeatsEnvironmentBeatsFileBeatsDefaultForEveryCommand) {
     }();
     // A top-level setting applies to the command that has it.
     const std::string file = ConfigFile(std::string(s.name) + " = \"" + s.values[0] + "\"\n");
-    RunResult base =
-        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1)});
+    RunResult base = RunBaton(PrintArgs(s.command));
     ASSERT_EQ(base.exit_code, 0) << base.err;
     EXPECT_THAT(base.out, HasSubstr("[" + std::string(s.command) + "]"));
     EXPECT_THAT(base.out, Not(HasSubstr(Line(s, 0))));
 
-    RunResult from_file = RunBaton(
-        {s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config", file});
+    RunResult from_file = RunBaton(PrintArgs(s.command, {"--config", file}));
     EXPECT_THAT(from_file.out, HasSubstr(Line(s, 0))) << from_file.err;
 
-    RunResult from_env = RunBaton(
-        {s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config", file},
-        60, {{env, s.values[1]}});
+    RunResult from_env =
+        RunBaton(PrintArgs(s.command, {"--config", file}), 60, {{env, s.values[1]}});
     EXPECT_THAT(from_env.out, HasSubstr(Line(s, 1))) << from_env.err;
 
     RunResult from_flag =
-        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1), "--config",
-                  file, std::string("--") + s.name, s.values[2]},
+        RunBaton(PrintArgs(s.command, {"--config", file, std::string("--") + s.name, s.values[2]}),
                  60, {{env, s.values[1]}});
     EXPECT_THAT(from_flag.out, HasSubstr(Line(s, 2))) << from_flag.err;
 
     // BATON_CONFIG names the file when --config does not.
-    RunResult named =
-        RunBaton({s.command, "--print_config", Extra(s.command, 0), Extra(s.command, 1)}, 60,
-                 {{"BATON_CONFIG", file}});
+    RunResult named = RunBaton(PrintArgs(s.command), 60, {{"BATON_CONFIG", file}});
     EXPECT_THAT(named.out, HasSubstr(Line(s, 0))) << named.err;
   }
 }
