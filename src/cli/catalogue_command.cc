@@ -57,8 +57,9 @@ std::string Line(const CatalogueEntry& e) {
   const CatalogueRecord& r = *e.record;
   std::string state = !e.problem.empty() ? "BAD: " + e.problem : e.verified ? "verified" : "ok";
   return fmt::format("{:<26} {:>12}  {}  {} {}/{} zxid 0x{:x} {} entries zk://{}{}  {}",
-                     TimeText(e), e.size, util::Printable(e.name), r.layout, r.format,
-                     r.compression, static_cast<uint64_t>(r.zxid), r.items + r.versions,
+                     TimeText(e), e.size, util::Printable(e.name), util::Printable(r.layout),
+                     util::Printable(r.format), util::Printable(r.compression),
+                     static_cast<uint64_t>(r.zxid), r.items + r.versions,
                      util::Printable(r.zk_hosts), util::Printable(r.zk_path), state);
 }
 

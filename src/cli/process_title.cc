@@ -23,9 +23,10 @@ std::string DecodedName(std::string_view name) {
   }
 }
 
-// Masks the value of every secret query parameter of a URI argument, by the
-// same rule as BackupLocation::Redacted(), so that secret%5Fkey= or
-// SECRET_KEY= is masked too.
+// Masks the value of every secret query parameter of a URI argument, and
+// every unknown parameter whole, by the same rule as
+// BackupLocation::Redacted(), so that secret%5Fkey= or SECRET_KEY= is masked
+// too.
 void MaskQuery(char* arg) {
   if (std::strstr(arg, "://") == nullptr) return;
   char* query = std::strchr(arg, '?');
@@ -34,7 +35,10 @@ void MaskQuery(char* arg) {
   for (char* param = query + 1; param < end;) {
     char* param_end = param + std::strcspn(param, "&#");
     char* eq = static_cast<char*>(std::memchr(param, '=', static_cast<size_t>(param_end - param)));
-    if (eq != nullptr && storage::IsSecretParameter(DecodedName({param, eq}))) {
+    const std::string name = DecodedName({param, eq != nullptr ? eq : param_end});
+    if (!storage::IsKnownParameter(name)) {
+      Mask(param, param_end);
+    } else if (eq != nullptr && storage::IsSecretParameter(name)) {
       Mask(eq + 1, param_end);
     }
     param = param_end + 1;

@@ -10,6 +10,7 @@
 #include "archive/manifest.h"
 #include "baton/error.h"
 #include "layout/layout.h"
+#include "util/printable.h"
 
 namespace baton::operations {
 namespace {
@@ -27,9 +28,10 @@ void CheckPath(zk::ZkSession& session, const RestoreOptions& options,
     return;
   }
   const archive::Manifest manifest = archive::Manifest::FromJson(summary.manifest_json);
-  const std::string& source = manifest.zk_path;
-  if (source == target) return;
-  if (PathWithin(target, source) && ShareAServer(manifest.zk_hosts, options.zk.hosts)) {
+  if (manifest.zk_path == target) return;
+  // The manifest is the backup's text, not ours: escaped wherever it is shown.
+  const std::string source = util::Printable(manifest.zk_path);
+  if (PathWithin(target, manifest.zk_path) && ShareAServer(manifest.zk_hosts, options.zk.hosts)) {
     throw Error("the backup was taken from '" + source + "' on this ensemble; restoring it into '" +
                     target +
                     "', inside that tree, would make the tree hold a copy of itself: "
@@ -76,12 +78,12 @@ void CompareStorageVersions(zk::ZkSession& session, const RestoreOptions& option
     spdlog::info(
         "the backup's storage version {} is older than the one in ZooKeeper ({}): "
         "normal, the next leader migrates it",
-        *summary.storage_version, current);
+        util::Printable(*summary.storage_version), util::Printable(current));
   } else {
     spdlog::warn(
         "the backup's storage version {} is newer than the one in ZooKeeper ({}): "
         "only a leader of that version or newer can use it",
-        *summary.storage_version, current);
+        util::Printable(*summary.storage_version), util::Printable(current));
   }
 }
 

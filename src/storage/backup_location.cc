@@ -1,5 +1,6 @@
 #include "storage/backup_location.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 
@@ -41,6 +42,11 @@ bool IsSecretParameter(std::string_view name) {
     if (name == shown) return false;
   }
   return true;
+}
+
+bool IsKnownParameter(std::string_view name) {
+  return std::find(std::begin(kKnownParameters), std::end(kKnownParameters), name) !=
+         std::end(kKnownParameters);
 }
 
 std::string PercentDecode(const std::string& text) {
@@ -108,8 +114,12 @@ std::string BackupLocation::Redacted() const {
   std::string out = scheme + "://" + PercentEncode(authority, "/?#") + PercentEncode(path, "?#");
   char sep = '?';
   for (const auto& [key, value] : params) {
-    out += sep + PercentEncode(key, "&=#") + "=" +
-           (IsSecretParameter(key) ? "***" : PercentEncode(value, "&=#"));
+    out += sep;
+    if (!IsKnownParameter(key)) {
+      out += "***";
+    } else {
+      out += key + "=" + (IsSecretParameter(key) ? "***" : PercentEncode(value, "&=#"));
+    }
     sep = '&';
   }
   return out;

@@ -35,6 +35,13 @@ std::string ExpandTimePlaceholder(const std::string& location,
 // never be shown: true for all but region, endpoint, sse and sse_kms_key_id.
 bool IsSecretParameter(std::string_view name);
 
+// The query parameters a location may carry, in the order help and errors
+// list them. Any other name is never shown, not even in an error: a secret
+// holding an unescaped '&' splits into parameters, and its tail becomes one.
+inline constexpr std::string_view kKnownParameters[] = {"region",   "access_key", "secret_key",
+                                                        "endpoint", "sse",        "sse_kms_key_id"};
+bool IsKnownParameter(std::string_view name);
+
 // `text` with what would change the meaning of a URI part percent-encoded
 // (the `reserved` characters, '%', spaces, control characters), so that
 // Parse gives it back as it was: "?#" for a path.

@@ -181,6 +181,16 @@ TEST_F(InspectTest, TextFromAHostileBackupIsEscaped) {
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_THAT(inspect.out, HasSubstr("zk1:2181\\x1B[31m"));
   EXPECT_FALSE(HasControlCharacters(inspect.out + inspect.err)) << inspect.out;
+
+  // The manifest's source path, named when a restore checks its target.
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--dry-run"}, {}, {"--dry-run", "--to_other_path"}}) {
+    args.insert(args.begin(), {"restore", "--allow_no_storage_version", "--no_safety_backup",
+                               "--backup_location", bad_manifest, "--zk", zk_url_});
+    RunResult r = RunBaton(args);
+    EXPECT_THAT(r.err, HasSubstr("/marathon\\x1B[0m")) << r.err;
+    EXPECT_FALSE(HasControlCharacters(r.out + r.err)) << r.err;
+  }
 }
 
 // verify, inspect and diff print by the rules backup and restore print by:

@@ -119,6 +119,28 @@ TEST(BackupLocation, UnknownParametersNeverShowTheirValue) {
   }
 }
 
+// secret_key=ab&cd=ef: an unescaped '&' in a secret makes "cd" a parameter.
+const char kSplitSecret[] = "s3://b/k?secret_key=ab&PARTOFSECRET=ef&region=eu-west-1";
+
+TEST(BackupLocation, UnknownParametersAreRedactedWhole) {
+  const std::string redacted = storage::BackupLocation::Parse(kSplitSecret).Redacted();
+  EXPECT_THAT(redacted, Not(HasSubstr("PARTOFSECRET")));
+  EXPECT_THAT(redacted, Not(HasSubstr("ef")));
+  EXPECT_THAT(redacted, HasSubstr("secret_key=***"));
+  EXPECT_THAT(redacted, HasSubstr("region=eu-west-1"));
+}
+
+TEST(ProcessTitle, UnknownParametersAreMaskedWhole) {
+  std::string location = kSplitSecret;
+  std::string name = "baton";
+  char* argv[] = {name.data(), location.data(), nullptr};
+  cli::HideSecretsInProcessTitle(2, argv);
+  const std::string title = argv[1];
+  EXPECT_THAT(title, Not(HasSubstr("PARTOFSECRET")));
+  EXPECT_THAT(title, Not(HasSubstr("ef&")));
+  EXPECT_THAT(title, HasSubstr("region=eu-west-1"));
+}
+
 TEST(ProcessTitle, SecretsSpeltOtherwiseAreMasked) {
   std::string location = kOddSecrets;
   std::string zk = "zk://u:zk-secret@h:1/p";

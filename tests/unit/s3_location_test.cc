@@ -29,7 +29,12 @@ TEST(S3Location, RefusesUnknownParametersWithoutEchoingSecrets) {
     FAIL();
   } catch (const Error& e) {
     std::string what = e.what();
-    EXPECT_THAT(what, HasSubstr("unknown parameter 'acess_key'"));
+    // A secret holding an unescaped '&' splits into parameters: an unknown
+    // name may be part of a secret, so it is never shown; the known ones are.
+    EXPECT_THAT(what, HasSubstr("unknown parameter"));
+    EXPECT_THAT(what, HasSubstr("known: region, access_key, secret_key"));
+    EXPECT_THAT(what, Not(HasSubstr("acess")));
+    EXPECT_THAT(what, Not(HasSubstr("typo")));
     EXPECT_THAT(what, Not(HasSubstr("hunter2")));
   }
   EXPECT_THROW(S3Storage::FromLocation("s3://b/k?sse=rot13", NoEnv()), Error);

@@ -173,12 +173,15 @@ S3Target ParseS3Target(const std::string& location, const Environment& env, bool
     throw Error("invalid backup location " + loc.Redacted() +
                 ": an S3 location needs a bucket and a key, e.g. s3://bucket-name/key/in/bucket");
   }
-  static const char* kKnown[] = {"region",   "access_key", "secret_key",
-                                 "endpoint", "sse",        "sse_kms_key_id"};
   for (const auto& [name, value] : loc.params) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-      throw Error("invalid backup location " + loc.Redacted() + ": unknown parameter '" +
-                  util::Printable(name, 40) + "'");
+    if (!IsKnownParameter(name)) {
+      std::string known;
+      for (std::string_view k : kKnownParameters)
+        known += (known.empty() ? "" : ", ") + std::string(k);
+      throw Error("invalid backup location " + loc.Redacted() +
+                  ": unknown parameter (its name is not shown: it may be part of a secret; "
+                  "percent-encode '&' in secrets as %26); known: " +
+                  known);
     }
   }
   S3Target target;
