@@ -296,6 +296,15 @@ void PruneSafetyBackups(const RestoreOptions& options) {
       spdlog::info("deleted {} older safety backup(s) of {} (--safety_keep_last {})",
                    pruned.deleted, options.zk.path, options.safety_keep_last);
     }
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInterrupted) {
+      throw Error(std::string(e.what()) +
+                      " after the restore completed (the state is the backup's); older safety "
+                      "backups were not pruned",
+                  e.kind());
+    }
+    spdlog::warn("could not prune the safety backups in {}: {}", options.safety_backup_dir,
+                 e.what());
   } catch (const std::exception& e) {
     spdlog::warn("could not prune the safety backups in {}: {}", options.safety_backup_dir,
                  e.what());
@@ -338,6 +347,9 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
     // An interruption keeps its kind, so that the exit code tells it.
     throw Error(std::string(e.what()) + " (rolled back to the state before the restore)", e.kind());
   }
+  // The state is the backup's: a signal now must not leave the marker behind
+  // with no word of `baton recover`.
+  util::UninterruptibleScope finish;
   WithResumes(owner, options, "removing the restore marker", &marker, [&] {
     operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control, owner.lock.fence());
   });

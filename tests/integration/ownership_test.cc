@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -94,6 +95,63 @@ TEST_F(OwnershipTest, ASigtermedRestoreRollsBackAndExits143) {
   EXPECT_THAT(log, HasSubstr("rolled back to the state before the restore"));
   EXPECT_FALSE(Marked());
   EXPECT_FALSE(Locked());
+  EXPECT_EQ(Diff(small_, State()), "");
+}
+
+// Whether `dir` holds the partial file of a safety backup being written.
+bool HasPartialSafetyBackup(const std::string& dir) {
+  for (const std::string& name : ListDir(dir)) {
+    if (name.starts_with(".safety-") && name.find(".partial-") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Finding 11, a restore's side: a signal while the restore saves the state it
+// is about to replace stops it before anything is touched (exit 143, one
+// line, no partial file, no marker, no lock); a restore killed outright there
+// leaves its partial file, which the next restore into that directory sweeps.
+TEST_F(OwnershipTest, ASignalDuringTheSafetyBackupTouchesNothing) {
+  TwoStates();
+  ASSERT_EQ(Restore(dir_ + "/big.tar").exit_code, 0);  // the big state is the one saved
+  const std::string safety = dir_ + "/safety-under-test";
+  std::filesystem::create_directory(safety);
+  auto start = [&](const std::string& log, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"restore",
+                                     "--backup_location",
+                                     "file://" + dir_ + "/small.tar",
+                                     "--zk",
+                                     zk_url_,
+                                     "--safety_backup_dir",
+                                     safety};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_t pid = StartBaton(args, log);
+    EXPECT_TRUE(WaitFor([&] { return HasPartialSafetyBackup(safety); })) << ReadFile(log);
+    return pid;
+  };
+
+  pid_t termed = start(dir_ + "/termed.log", {"--log_level", "warn"});
+  kill(termed, SIGTERM);
+  EXPECT_EQ(WaitForBaton(termed), 143) << ReadFile(dir_ + "/termed.log");
+  const std::string log = ReadFile(dir_ + "/termed.log");
+  EXPECT_TRUE(log.starts_with("baton: interrupted by SIGTERM")) << log;
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+  EXPECT_EQ(ListDir(safety), std::vector<std::string>{}) << "no partial file is left";
+  EXPECT_FALSE(Marked());
+  EXPECT_FALSE(Locked());
+  EXPECT_EQ(Diff(big_, State()), "");
+
+  pid_t killed = start(dir_ + "/killed.log", {"--zk_session_timeout", "4000"});
+  kill(killed, SIGKILL);
+  EXPECT_EQ(WaitForBaton(killed), 128 + SIGKILL);
+  EXPECT_TRUE(HasPartialSafetyBackup(safety)) << "SIGKILL leaves the partial file";
+  EXPECT_FALSE(Marked());
+  EXPECT_EQ(Diff(big_, State()), "");
+  ASSERT_TRUE(WaitUntilUnlocked(20s)) << "the killed restore's lock outlived its session";
+  RunResult next = RunBaton({"restore", "--backup_location", "file://" + dir_ + "/small.tar",
+                             "--zk", zk_url_, "--safety_backup_dir", safety});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_FALSE(HasPartialSafetyBackup(safety)) << "the next restore sweeps it";
+  EXPECT_EQ(ListDir(safety).size(), 2u) << "its own safety backup and its record";
   EXPECT_EQ(Diff(small_, State()), "");
 }
 

@@ -302,5 +302,34 @@ TEST_F(ServeSafetyTest, ATakeoverWaitsForARunningRestore) {
   EXPECT_EQ(Diff(AppState(big), AppState(State())), "");
 }
 
+// The leader holds the state's lock for its whole term, so a --force restore
+// is refused (exit 3, naming it) instead of writing beside it;
+// and its app writes are fenced on that lock: once the lock node is gone (a
+// term another owner ended), a POST writes nothing.
+TEST_F(ServeSafetyTest, ALeaderHoldsTheLockAndWritesOnlyWhileItDoes) {
+  Populate(Shape());
+  Instance& server = Start();
+  ASSERT_TRUE(AwaitServing(server.port));
+  const std::string tar = dir_ + "/b.tar";
+  Save(tar);
+
+  const std::string holder =
+      "is held by baton serve leader 127.0.0.1:" + std::to_string(server.port);
+  RunResult forced =
+      RunBaton({"restore", "--force", "--backup_location", "file://" + tar, "--zk", zk_url_});
+  EXPECT_EQ(forced.exit_code, 3) << forced.err;
+  EXPECT_THAT(forced.err, HasSubstr(holder));
+
+  const Snapshot before = zk_.Take(state_);
+  for (const std::string& node : zk_.Children(root_ + "/baton-lock")) {
+    zk_.DeleteTree(root_ + "/baton-lock/" + node);
+  }
+  auto r = httplib::Client("127.0.0.1", server.port)
+               .Post("/v2/apps", R"({"id": "/unfenced", "cmd": "sleep 1"})", kJson);
+  ASSERT_TRUE(r);
+  EXPECT_GE(r->status, 500) << r->body;
+  EXPECT_EQ(Diff(before, zk_.Take(state_)), "") << "a write without the lock";
+}
+
 }  // namespace
 }  // namespace baton::testing
