@@ -155,6 +155,55 @@ TEST_F(OwnershipTest, ASignalDuringTheSafetyBackupTouchesNothing) {
   EXPECT_EQ(Diff(small_, State()), "");
 }
 
+// A restore paused past its session's expiry has lost its lock; recover took
+// over and rolled its half-written state back. Woken, the superseded restore
+// neither writes nor rolls back again, and does not say it completed.
+TEST_F(OwnershipTest, ASupersededRestoreWritesNothingMore) {
+  TwoStates();
+  const std::string log = dir_ + "/big.log";
+  pid_t big =
+      StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk", zk_url_,
+                  "--safety_backup_dir", dir_ + "/safety", "--zk_session_timeout", "4000"},
+                 log);
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(log);
+  kill(big, SIGSTOP);
+  ASSERT_TRUE(WaitUntilUnlocked(20s)) << "the paused restore's session outlived its timeout";
+  RunResult recover = Recover();
+  ASSERT_EQ(recover.exit_code, 0) << recover.err;
+  ASSERT_FALSE(Marked());
+  ASSERT_EQ(Diff(small_, State()), "");
+
+  kill(big, SIGCONT);
+  EXPECT_EQ(WaitForBaton(big), 1) << ReadFile(log);
+  EXPECT_THAT(ReadFile(log), HasSubstr("another command took over"));
+  EXPECT_THAT(ReadFile(log), Not(HasSubstr("restore complete")));
+  EXPECT_THAT(ReadFile(log), Not(HasSubstr("rolling back")));
+  EXPECT_FALSE(Marked());
+  EXPECT_FALSE(Locked());
+  EXPECT_EQ(Diff(small_, State()), "") << "the superseded restore wrote after recover";
+}
+
+// A second signal while a restore rolls back does not cut the rollback
+// short: the state is the one before the restore.
+TEST_F(OwnershipTest, ASecondSignalDoesNotCutARollbackShort) {
+  TwoStates();
+  ASSERT_EQ(Restore(dir_ + "/big.tar").exit_code, 0);  // the rollback writes the big state
+  const std::string log = dir_ + "/small.log";
+  pid_t small = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/small.tar", "--zk",
+                            zk_url_, "--safety_backup_dir", dir_ + "/safety"},
+                           log);
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(log);
+  kill(small, SIGTERM);
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(log).find("rolling back") != std::string::npos; }))
+      << ReadFile(log);
+  kill(small, SIGTERM);
+  EXPECT_EQ(WaitForBaton(small), 143) << ReadFile(log);
+  EXPECT_THAT(ReadFile(log), HasSubstr("rolled back to the state before the restore"));
+  EXPECT_FALSE(Marked());
+  EXPECT_FALSE(Locked());
+  EXPECT_EQ(Diff(big_, State()), "");
+}
+
 // Finding 2: a backup that started before a restore and read again during
 // it wrote "backup complete: 0 items" and exited 0.
 TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
