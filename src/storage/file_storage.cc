@@ -9,7 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -248,10 +250,40 @@ void MakeOwnerOnlyDirectories(const std::string& dir) {
   }
 }
 
+// Checks every directory above `dir` that exists: whoever could swap one of
+// them (a symbolic link's target, or a directory others may write to that is
+// not sticky, as /tmp is) could swap `dir` too. Each prefix of the path as
+// given is checked, so that a link before a ".." is seen as well.
+void CheckAbove(const std::string& dir, const std::string& shown) {
+  const std::string path =
+      dir.starts_with('/') ? dir : std::filesystem::current_path().string() + "/" + dir;
+  for (size_t end = path.find('/', 1); end != std::string::npos; end = path.find('/', end + 1)) {
+    const std::string above = path.substr(0, end);
+    struct stat st {};
+    if (::lstat(above.c_str(), &st) != 0) {
+      if (errno == ENOENT) return;  // created below, owner-only
+      throw Error("cannot use " + shown + ": " + util::Printable(above) + ": " + Errno());
+    }
+    if (S_ISLNK(st.st_mode)) {
+      throw Error("refusing " + shown + ": it is reached through the symbolic link " +
+                  util::Printable(above) + " (give the path it points to)");
+    }
+    if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+      throw Error("refusing " + shown + ": " + util::Printable(above) +
+                  " above it is owned by uid " + std::to_string(st.st_uid));
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+      throw Error("refusing " + shown + ": " + util::Printable(above) +
+                  " above it is writable by others and not sticky");
+    }
+  }
+}
+
 }  // namespace
 
 void PrepareSafetyDirectory(const std::string& dir) {
   const std::string shown = "the safety backup directory " + util::Printable(dir);
+  CheckAbove(dir, shown);
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) {
     if (errno != ENOENT) throw Error("cannot use " + shown + ": " + Errno());

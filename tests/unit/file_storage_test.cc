@@ -179,5 +179,23 @@ TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldHaveTamperedWith) {
   EXPECT_EQ(SafetyDirError(top + "/real"), "") << "readable by the group is the owner's choice";
 }
 
+// Whoever could swap a directory above it could swap the safety directory:
+// reached through a symbolic link, or below a directory others may write to
+// (unless it is sticky, as /tmp and /var/tmp are), it is refused.
+TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldSwapAboveIt) {
+  std::string top = testing::TempDir();
+  std::filesystem::create_directory(top + "/real");
+  std::filesystem::create_directory_symlink(top + "/real", top + "/link");
+  EXPECT_THAT(SafetyDirError(top + "/link/safety"), HasSubstr("through the symbolic link"));
+  EXPECT_THAT(SafetyDirError(top + "/link/../real/safety"), HasSubstr("through the symbolic link"));
+  std::filesystem::create_directories(top + "/open/safety");
+  ASSERT_EQ(::chmod((top + "/open/safety").c_str(), 0700), 0);
+  ASSERT_EQ(::chmod((top + "/open").c_str(), 0777), 0);
+  EXPECT_THAT(SafetyDirError(top + "/open/safety"), HasSubstr("writable by others"));
+  ASSERT_EQ(::chmod((top + "/open").c_str(), 01777), 0);
+  EXPECT_EQ(SafetyDirError(top + "/open/safety"), "") << "a sticky directory, as /tmp";
+  EXPECT_EQ(SafetyDirError(top + "/real/new/safety"), "");
+}
+
 }  // namespace
 }  // namespace baton::storage
