@@ -33,7 +33,7 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   cmd.add_option("--http_max_json_depth", options.http_max_json_depth,
-                 "JSON bodies nesting arrays and objects deeper are refused (400)")
+                 "JSON bodies nesting arrays and objects deeper are refused (422)")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
   cmd.add_option("--http_port", options.http_port, "HTTP port")

@@ -77,8 +77,8 @@ void AppResource::Replace(const httplib::Request& req, httplib::Response& res,
 
 void AppResource::Write(const httplib::Request& req, httplib::Response& res,
                         const std::string& fence, const std::string* id, bool create_only) {
-  if (JsonNestsDeeperThan(req.body, max_json_depth_)) {
-    return ReplyMessage(res, 400,
+  if (JsonNestsDeeperThan(req.body, max_json_depth_)) {  // well-formed, maybe, but refused
+    return ReplyMessage(res, 422,
                         "The body nests deeper than " + std::to_string(max_json_depth_) +
                             " levels (see --http_max_json_depth)");
   }

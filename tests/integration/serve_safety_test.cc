@@ -50,13 +50,13 @@ TEST_F(ServeSafetyTest, DeeplyNestedJsonIsRefusedWithoutACrash) {
     if (body.find("cmd") != std::string::npos) {
       EXPECT_EQ(r->status, 201) << r->body;  // brackets inside a string are text
     } else {
-      EXPECT_TRUE(r->status == 400 || r->status == 422) << r->status << " " << r->body;
+      EXPECT_EQ(r->status, 422) << r->body;
       EXPECT_THAT(r->body, HasSubstr("nest"));
     }
   }
   auto put = client.Put("/v2/apps/deep", R"({"labels": )" + Nested(65) + "}", kJson);
   ASSERT_TRUE(put);
-  EXPECT_TRUE(put->status == 400 || put->status == 422) << put->status << " " << put->body;
+  EXPECT_EQ(put->status, 422) << put->body;
   EXPECT_TRUE(Healthy(a.port)) << Log(0);
 }
 
@@ -91,7 +91,7 @@ TEST_F(ServeSafetyTest, BodyLimitsAreFlags) {
   EXPECT_EQ(r->status, 413);
   r = client.Post("/v2/apps", R"({"id": "/a", "labels": {"x": [[1]]}})", kJson);
   ASSERT_TRUE(r);
-  EXPECT_TRUE(r->status == 400 || r->status == 422) << r->status << " " << r->body;
+  EXPECT_EQ(r->status, 422) << r->body;
   r = client.Post("/v2/apps", R"({"id": "/a", "labels": {"x": [1]}})", kJson);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201) << r->body;
