@@ -21,10 +21,17 @@ void CheckPath(zk::ZkSession& session, const RestoreOptions& options,
                const BackupSummary& summary) {
   const std::string& target = options.zk.path;
   if (summary.manifest_json.empty()) {
-    spdlog::info(
-        "Marathon format: the backup does not say which path it was taken from, so "
-        "restoring it into {} is not checked",
-        target);
+    if (!session.Exists(layout::Named(options.layout).ScopeOf(options.zk).data)) {
+      spdlog::warn(
+          "no state exists at {}: the backup (Marathon format) does not say which path it was "
+          "taken from, so check that {} is the path meant",
+          target, target);
+    } else {
+      spdlog::info(
+          "Marathon format: the backup does not say which path it was taken from, so "
+          "restoring it into {} is not checked",
+          target);
+    }
     return;
   }
   const archive::Manifest manifest = archive::Manifest::FromJson(summary.manifest_json);

@@ -315,6 +315,26 @@ TEST_F(ValidationTest, RestoringIntoAnotherPathIsRefusedUnlessMeant) {
   zk_.DeleteTree(typo);
 }
 
+// A Marathon-format tar does not say where it was taken from, so a path
+// cannot be refused; restoring it where no state exists is said plainly.
+TEST_F(ValidationTest, AMarathonTarRestoredWhereNoStateExistsIsSaid) {
+  Populate(TreeShape{.apps = 3, .big_values = 0});
+  std::string tar = dir_ + "/m.tar";
+  ASSERT_EQ(RunBaton({"backup", "--format", "marathon", "--backup_location", "file://" + tar,
+                      "--zk", zk_url_})
+                .exit_code,
+            0);
+  const std::string typo = root_ + "n";
+  RunResult r = RunBaton(
+      {"restore", "--backup_location", "file://" + tar, "--zk", "zk://" + ZkAddress() + typo});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no state exists at " + typo));
+  RunResult again = RunBaton(
+      {"restore", "--backup_location", "file://" + tar, "--zk", "zk://" + ZkAddress() + typo});
+  EXPECT_THAT(again.err, Not(HasSubstr("no state exists"))) << "a state exists now";
+  zk_.DeleteTree(typo);
+}
+
 TEST_F(ValidationTest, AnOlderOrNewerStorageVersionIsSaidInOneLine) {
   zk_.Create(state_ + "/internal:storage:version", WrappedStorageVersion(1, 10, 100));
   std::string older = Write("older.tar", {Item("_a", "a"), StorageVersionItem(1, 2, 0)});
