@@ -296,15 +296,6 @@ void PruneSafetyBackups(const RestoreOptions& options) {
       spdlog::info("deleted {} older safety backup(s) of {} (--safety_keep_last {})",
                    pruned.deleted, options.zk.path, options.safety_keep_last);
     }
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::kInterrupted) {
-      throw Error(std::string(e.what()) +
-                      " after the restore completed (the state is the backup's); older safety "
-                      "backups were not pruned",
-                  e.kind());
-    }
-    spdlog::warn("could not prune the safety backups in {}: {}", options.safety_backup_dir,
-                 e.what());
   } catch (const std::exception& e) {
     spdlog::warn("could not prune the safety backups in {}: {}", options.safety_backup_dir,
                  e.what());
@@ -347,12 +338,20 @@ void ReplaceMarked(const operations::Owner& owner, operations::StagedBackup& sta
     // An interruption keeps its kind, so that the exit code tells it.
     throw Error(std::string(e.what()) + " (rolled back to the state before the restore)", e.kind());
   }
-  // The state is the backup's: a signal now must not leave the marker behind
-  // with no word of `baton recover`.
-  util::UninterruptibleScope finish;
-  WithResumes(owner, options, "removing the restore marker", &marker, [&] {
-    operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control, owner.lock.fence());
-  });
+  // The state is the backup's now: whatever stops the marker's removal (a
+  // signal, ZooKeeper gone) must say what is left and what settles it.
+  try {
+    WithResumes(owner, options, "removing the restore marker", &marker, [&] {
+      operations::RestoreMarker::Remove(owner.session, ScopeOf(options).control,
+                                        owner.lock.fence());
+    });
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + " after the whole state was written; its marker " +
+                    operations::RestoreMarker::NodePath(ScopeOf(options).control) +
+                    " stays: run baton recover to roll back to the state before, or this "
+                    "restore again to keep the new one",
+                e.kind());
+  }
 }
 
 // A marker another layout's restore left where this one's control path meets
@@ -458,7 +457,13 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
       .layout = options.layout};
   stats.safety_backup = marker.safety_backup;
   ReplaceMarked(owner, staged, options, summary, marker, stats);
-  if (keep) PruneSafetyBackups(options);
+  // A signal that came once nothing could stop the restore any more.
+  if (util::Interrupted()) {
+    throw Error(std::string("interrupted by ") + util::SignalName(util::InterruptSignal()) +
+                    " after the restore completed: the state is the backup's",
+                ErrorKind::kInterrupted);
+  }
+  if (!marker.safety_backup.empty()) PruneSafetyBackups(options);  // a directory it checked
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,

@@ -250,10 +250,27 @@ void MakeOwnerOnlyDirectories(const std::string& dir) {
   }
 }
 
+// Whether `st` (of `path`, above the safety directory) is one nobody else
+// could swap: owned by root or this user, and not writable by others unless
+// sticky (as /tmp is). Throws otherwise.
+void CheckNobodyElseCanSwap(const struct stat& st, const std::string& path,
+                            const std::string& shown) {
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    throw Error("refusing " + shown + ": " + util::Printable(path) + " above it is owned by uid " +
+                std::to_string(st.st_uid));
+  }
+  if (!S_ISLNK(st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+      (st.st_mode & S_ISVTX) == 0) {
+    throw Error("refusing " + shown + ": " + util::Printable(path) +
+                " above it is writable by others and not sticky");
+  }
+}
+
 // Checks every directory above `dir` that exists: whoever could swap one of
-// them (a symbolic link's target, or a directory others may write to that is
-// not sticky, as /tmp is) could swap `dir` too. Each prefix of the path as
-// given is checked, so that a link before a ".." is seen as well.
+// them could swap `dir` too. Each prefix of the path as given is checked, so
+// that a link before a ".." is seen as well. A symbolic link on the way
+// (/var/lib moved to a data disk) is followed: nobody else may have made it,
+// and where it points is checked the same way.
 void CheckAbove(const std::string& dir, const std::string& shown) {
   const std::string path =
       dir.starts_with('/') ? dir : std::filesystem::current_path().string() + "/" + dir;
@@ -264,25 +281,24 @@ void CheckAbove(const std::string& dir, const std::string& shown) {
       if (errno == ENOENT) return;  // created below, owner-only
       throw Error("cannot use " + shown + ": " + util::Printable(above) + ": " + Errno());
     }
+    CheckNobodyElseCanSwap(st, above, shown);
     if (S_ISLNK(st.st_mode)) {
-      throw Error("refusing " + shown + ": it is reached through the symbolic link " +
-                  util::Printable(above) + " (give the path it points to)");
-    }
-    if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-      throw Error("refusing " + shown + ": " + util::Printable(above) +
-                  " above it is owned by uid " + std::to_string(st.st_uid));
-    }
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
-      throw Error("refusing " + shown + ": " + util::Printable(above) +
-                  " above it is writable by others and not sticky");
+      std::error_code error;
+      const std::filesystem::path target = std::filesystem::canonical(above, error);
+      if (error)
+        throw Error("cannot use " + shown + ": " + util::Printable(above) + ": " + error.message());
+      CheckAbove(target.string() + "/.", shown);  // the target and what is above it
     }
   }
 }
 
 }  // namespace
 
-void PrepareSafetyDirectory(const std::string& dir) {
-  const std::string shown = "the safety backup directory " + util::Printable(dir);
+void PrepareSafetyDirectory(const std::string& given) {
+  const std::string shown = "the safety backup directory " + util::Printable(given);
+  // "dir/" would make lstat follow a link that "dir" is.
+  std::string dir = given;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   CheckAbove(dir, shown);
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) {

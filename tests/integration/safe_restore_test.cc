@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -51,24 +52,24 @@ TEST_F(SafeRestoreTest, TheReplacedStateIsSavedAndNamed) {
   EXPECT_EQ(Diff(replaced, State()), "");
 }
 
-// A safety directory others could swap (here: reached through a symbolic
-// link) is refused before anything is touched.
+// A safety directory others could swap (here: below a directory anyone may
+// write to) is refused before anything is touched.
 TEST_F(SafeRestoreTest, ASafetyDirectoryOthersCouldSwapIsRefusedFirst) {
   Populate(TreeShape{});
   std::string tar = dir_ + "/backup.tar";
   Save(tar);
   zk_.Create(state_ + "/apps/3/_made-after", "");
   Snapshot before = State();
-  std::filesystem::create_directory(dir_ + "/real");
-  std::filesystem::create_directory_symlink(dir_ + "/real", dir_ + "/link");
+  std::filesystem::create_directory(dir_ + "/open");
+  ASSERT_EQ(::chmod((dir_ + "/open").c_str(), 0777), 0);
   RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
-                          "--safety_backup_dir", dir_ + "/link/safety"});
+                          "--safety_backup_dir", dir_ + "/open/safety"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("through the symbolic link"));
+  EXPECT_THAT(r.err, HasSubstr("writable by others"));
   EXPECT_FALSE(Marked());
   EXPECT_FALSE(Locked());
   EXPECT_EQ(Diff(before, State()), "");
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/real/safety"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/open/safety"));
 }
 
 TEST_F(SafeRestoreTest, AFailureWhileWritingRollsBack) {

@@ -180,21 +180,43 @@ TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldHaveTamperedWith) {
 }
 
 // Whoever could swap a directory above it could swap the safety directory:
-// reached through a symbolic link, or below a directory others may write to
-// (unless it is sticky, as /tmp and /var/tmp are), it is refused.
+// below a directory others may write to (unless it is sticky, as /tmp and
+// /var/tmp are), or one another user owns, it is refused. A symbolic link on
+// the way is followed only if nobody else could have made it, and where it
+// points is checked the same way.
 TEST(PrepareSafetyDirectory, RefusesWhatOthersCouldSwapAboveIt) {
   std::string top = testing::TempDir();
-  std::filesystem::create_directory(top + "/real");
-  std::filesystem::create_directory_symlink(top + "/real", top + "/link");
-  EXPECT_THAT(SafetyDirError(top + "/link/safety"), HasSubstr("through the symbolic link"));
-  EXPECT_THAT(SafetyDirError(top + "/link/../real/safety"), HasSubstr("through the symbolic link"));
-  std::filesystem::create_directories(top + "/open/safety");
-  ASSERT_EQ(::chmod((top + "/open/safety").c_str(), 0700), 0);
+  auto private_dir = [](const std::string& dir) {
+    std::filesystem::create_directories(dir);
+    ASSERT_EQ(::chmod(dir.c_str(), 0700), 0);  // whatever the umask
+  };
+  private_dir(top + "/open/safety");
   ASSERT_EQ(::chmod((top + "/open").c_str(), 0777), 0);
   EXPECT_THAT(SafetyDirError(top + "/open/safety"), HasSubstr("writable by others"));
   ASSERT_EQ(::chmod((top + "/open").c_str(), 01777), 0);
   EXPECT_EQ(SafetyDirError(top + "/open/safety"), "") << "a sticky directory, as /tmp";
-  EXPECT_EQ(SafetyDirError(top + "/real/new/safety"), "");
+
+  private_dir(top + "/real");
+  std::filesystem::create_directory_symlink(top + "/real", top + "/link");
+  EXPECT_EQ(SafetyDirError(top + "/link/safety"), "") << "a link this user made, to a private dir";
+  EXPECT_EQ(SafetyDirError(top + "/link/../real/other"), "");
+  EXPECT_EQ(SafetyDirError(top + "/real/new/safety/"), "");
+  EXPECT_EQ(ModeOf(top + "/real/new"), 0700u);
+
+  private_dir(top + "/shared/theirs");
+  ASSERT_EQ(::chmod((top + "/shared").c_str(), 0777), 0);
+  std::filesystem::create_directory_symlink(top + "/shared/theirs", top + "/to-shared");
+  EXPECT_THAT(SafetyDirError(top + "/to-shared/safety"), HasSubstr("writable by others"))
+      << "where a link points is checked too";
+  EXPECT_THAT(SafetyDirError(top + "/link/"), HasSubstr("is a symbolic link"))
+      << "the directory itself, even written with a trailing '/'";
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chmod((top + "/shared").c_str(), 01777), 0);
+    std::filesystem::create_directory_symlink(top + "/real", top + "/shared/link");
+    ASSERT_EQ(::lchown((top + "/shared/link").c_str(), 65534, 65534), 0);
+    EXPECT_THAT(SafetyDirError(top + "/shared/link/safety"), HasSubstr("owned by uid 65534"))
+        << "a link another user may replace";
+  }
 }
 
 }  // namespace
