@@ -10,10 +10,13 @@
 namespace baton {
 
 enum class ErrorKind {
-  kFailed,         // the operation failed (exit 1)
-  kInvalidInput,   // a flag, URL or location is wrong (exit 1)
+  kFailed,  // the operation failed (exit 1)
+  // A flag, URL, location or argument is wrong (exit 2). Thrown only before
+  // anything is changed: exit 2 says that nothing was done.
+  kInvalidInput,
   kCorruptBackup,  // the backup cannot be read or would be refused (exit 1)
-  kUnavailable,    // ZooKeeper or the storage did not answer (exit 1)
+  // ZooKeeper or the storage did not answer, after any retries (exit 1).
+  kUnavailable,
   // Another owner holds the path (Baton's lock, a running restore) or a
   // leader lives; nothing was touched (exit 3).
   kRefused,
@@ -42,6 +45,8 @@ inline constexpr int kExitDiffers = 4;
 // interrupted the command (kInterrupted only).
 inline int ExitCode(ErrorKind kind, int signal = 2) {
   switch (kind) {
+    case ErrorKind::kInvalidInput:
+      return kExitUsage;
     case ErrorKind::kRefused:
       return kExitRefused;
     case ErrorKind::kInterrupted:

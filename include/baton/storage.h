@@ -41,7 +41,8 @@ class StorageProvider {
 };
 
 // Validates the location as Marathon's leader endpoint does (file: a non-empty
-// absolute path) and returns its provider. Throws baton::Error when it is bad.
+// absolute path) and returns its provider. Throws baton::Error (kInvalidInput)
+// when it is bad.
 std::unique_ptr<StorageProvider> OpenStorage(const std::string& location);
 
 }  // namespace baton

@@ -16,7 +16,8 @@ struct ZkUrl {
   std::string state_path() const { return path + "/state"; }
   std::string leader_path() const { return path + "/leader"; }
 
-  // Throws baton::Error naming what is wrong (never the password).
+  // Throws baton::Error (kInvalidInput) naming what is wrong (never the
+  // password).
   static ZkUrl Parse(const std::string& text);
   // The URL with the password replaced by "***", safe for logs.
   std::string Redacted() const;

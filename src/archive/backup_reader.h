@@ -20,7 +20,7 @@ class BackupReader {
   BackupReader(BackupSource& source, uint64_t max_entry_bytes);
 
   // The next data entry, its checksum verified; false at the end of a
-  // complete backup. Throws baton::Error saying what is wrong.
+  // complete backup. Throws baton::Error (kCorruptBackup) saying what is wrong.
   bool Next(TarEntry& entry);
 
   // After Next() returned false: the format found, and the manifest.

@@ -8,7 +8,8 @@ Compression ParseCompression(std::string_view name) {
   if (name == "none") return Compression::kNone;
   if (name == "gzip") return Compression::kGzip;
   if (name == "zstd") return Compression::kZstd;
-  throw Error("unknown compression '" + std::string(name) + "' (use none, gzip or zstd)");
+  throw Error("unknown compression '" + std::string(name) + "' (use none, gzip or zstd)",
+              ErrorKind::kInvalidInput);
 }
 
 std::string_view CompressionName(Compression compression) {

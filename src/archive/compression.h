@@ -9,7 +9,7 @@ namespace baton::archive {
 
 enum class Compression { kNone, kGzip, kZstd };
 
-// "none", "gzip", "zstd"; throws baton::Error for anything else.
+// "none", "gzip", "zstd"; throws baton::Error (kInvalidInput) for anything else.
 Compression ParseCompression(std::string_view name);
 std::string_view CompressionName(Compression compression);
 // By the suffix of a location's path; kNone when it names none.

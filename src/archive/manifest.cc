@@ -48,14 +48,15 @@ Manifest Manifest::FromJson(const std::string& text) {
   // Checked by type: json::value() throws type_error on a non-string "format".
   const auto format = j.is_object() ? j.find("format") : j.end();
   if (format == j.end() || !format->is_string() || *format != "baton") {
-    throw Error("the backup's manifest is not a Baton manifest");
+    throw Error("the backup's manifest is not a Baton manifest", ErrorKind::kCorruptBackup);
   }
   try {
     Manifest m;
     m.format_version = j.at("format_version").get<int>();
     if (m.format_version > kNewestFormat) {
       throw Error("the backup was written in format version " + std::to_string(m.format_version) +
-                  ", newer than this build reads (" + std::to_string(kNewestFormat) + ")");
+                      ", newer than this build reads (" + std::to_string(kNewestFormat) + ")",
+                  ErrorKind::kCorruptBackup);
     }
     m.tool = j.at("tool").get<std::string>();
     m.layout = j.value("layout", "marathon");
@@ -80,7 +81,8 @@ Manifest Manifest::FromJson(const std::string& text) {
     m.unreadable = j.value("unreadable", uint64_t{0});
     return m;
   } catch (const json::exception& e) {
-    throw Error(std::string("the backup's manifest is incomplete: ") + e.what());
+    throw Error(std::string("the backup's manifest is incomplete: ") + e.what(),
+                ErrorKind::kCorruptBackup);
   }
 }
 

@@ -45,7 +45,8 @@ struct Manifest {
   std::string entries_sha256;
 
   std::string ToJson() const;
-  // Throws baton::Error when `json` is not a manifest this build can read.
+  // Throws baton::Error (kCorruptBackup) when `json` is not a manifest this
+  // build can read.
   static Manifest FromJson(const std::string& json);
 };
 

@@ -46,9 +46,10 @@ la_ssize_t TarReader::OnRead(struct ::archive* /*a*/, void* self, const void** b
 
 void TarReader::Fail(const std::string& what) {
   if (source_error_) std::rethrow_exception(source_error_);
-  if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
+  if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)", ErrorKind::kCorruptBackup);
   const char* detail = archive_error_string(archive_.get());
-  throw Error(what + (detail != nullptr ? std::string(": ") + detail : ""));
+  throw Error(what + (detail != nullptr ? std::string(": ") + detail : ""),
+              ErrorKind::kCorruptBackup);
 }
 
 bool TarReader::Next(TarEntry& entry) {
@@ -56,14 +57,15 @@ bool TarReader::Next(TarEntry& entry) {
   archive_entry* header = nullptr;
   int rc = archive_read_next_header(archive_.get(), &header);
   if (rc == ARCHIVE_EOF) {
-    if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)");
+    if (bytes_read_ == 0) throw Error("the backup is empty (0 bytes)", ErrorKind::kCorruptBackup);
     // libarchive also reports EOF when the stream stops exactly between two
     // entries; only a stream that ends with the end-of-archive blocks (or
     // with no entries at all) is complete.
     if (entries_ > 0 &&
         static_cast<uint64_t>(archive_filter_bytes(archive_.get(), 0)) <= last_entry_end_) {
       throw Error("the backup is truncated: it ends after entry " + std::to_string(entries_) +
-                  " without the end-of-archive marker");
+                      " without the end-of-archive marker",
+                  ErrorKind::kCorruptBackup);
     }
     return false;
   }
@@ -84,19 +86,23 @@ void TarReader::ReadHeader(archive_entry* header, TarEntry& entry) {
   entry.name = name != nullptr ? name : "";
   if (entry.name.size() > kMaxEntryNameBytes) {
     throw Error("backup entry '" + util::Printable(entry.name) + "' has a name longer than " +
-                std::to_string(kMaxEntryNameBytes) + " bytes");
+                    std::to_string(kMaxEntryNameBytes) + " bytes",
+                ErrorKind::kCorruptBackup);
   }
   if (archive_entry_filetype(header) != AE_IFREG || archive_entry_hardlink(header) != nullptr) {
-    throw Error("backup entry '" + util::Printable(entry.name) + "' is not a regular file");
+    throw Error("backup entry '" + util::Printable(entry.name) + "' is not a regular file",
+                ErrorKind::kCorruptBackup);
   }
   if (archive_entry_sparse_count(header) > 0) {
     throw Error("backup entry '" + util::Printable(entry.name) +
-                "' is a sparse file, which backups never contain");
+                    "' is a sparse file, which backups never contain",
+                ErrorKind::kCorruptBackup);
   }
   if (!archive_entry_size_is_set(header) || archive_entry_size(header) < 0 ||
       static_cast<uint64_t>(archive_entry_size(header)) > max_entry_bytes_) {
     throw Error("backup entry '" + util::Printable(entry.name) + "' is larger than the limit of " +
-                std::to_string(max_entry_bytes_) + " bytes");
+                    std::to_string(max_entry_bytes_) + " bytes",
+                ErrorKind::kCorruptBackup);
   }
   entry.attributes.clear();
   archive_entry_xattr_reset(header);
@@ -116,7 +122,8 @@ void TarReader::ReadData(TarEntry& entry, size_t size) {
     if (n < 0)
       Fail("the backup is corrupt or truncated in entry '" + util::Printable(entry.name) + "'");
     if (n == 0) {
-      throw Error("the backup is truncated inside entry '" + util::Printable(entry.name) + "'");
+      throw Error("the backup is truncated inside entry '" + util::Printable(entry.name) + "'",
+                  ErrorKind::kCorruptBackup);
     }
     got += static_cast<size_t>(n);
   }

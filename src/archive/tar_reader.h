@@ -42,7 +42,8 @@ class TarReader {
   TarReader& operator=(const TarReader&) = delete;
 
   // Fills `entry` with the next entry; returns false at the end of a complete
-  // archive. Throws baton::Error on a corrupt, truncated or refused stream.
+  // archive. Throws baton::Error (kCorruptBackup) on a corrupt, truncated or
+  // refused stream; a failed read keeps its own kind.
   bool Next(TarEntry& entry);
 
   // Bytes read from the source so far.

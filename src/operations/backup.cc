@@ -12,6 +12,7 @@
 #include "baton/storage.h"
 #include "baton/version.h"
 #include "layout/layout.h"
+#include "operations/after_change.h"
 #include "operations/ownership.h"
 #include "operations/progress_counter.h"
 #include "operations/restore_marker.h"
@@ -45,7 +46,8 @@ archive::Compression ChooseCompression(const BackupOptions& options, const std::
   if (options.compression != "auto") {
     archive::Compression chosen = archive::ParseCompression(options.compression);
     if (options.format == ArchiveFormat::kMarathon && chosen != archive::Compression::kNone) {
-      throw Error("--format marathon writes a plain tar (Marathon reads no compression)");
+      throw Error("--format marathon writes a plain tar (Marathon reads no compression)",
+                  ErrorKind::kInvalidInput);
     }
     return chosen;
   }
@@ -315,7 +317,8 @@ BackupStats Backup(const BackupOptions& options) {
     // server reaped the empty container): that is the answer, not "nothing".
     operations::RefuseWhileRestoring(session, scope.control);
     throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
-                " (check the path in --zk)");
+                    " (check the path in --zk)",
+                ErrorKind::kInvalidInput);
   }
   spdlog::info("backing up {} to {}", state, storage->Describe());
   // Baton's format records each node's ACL; Marathon's has no place for it.
@@ -344,7 +347,9 @@ BackupStats Backup(const BackupOptions& options) {
   stats.has_storage_version = done.manifest.storage_version.has_value();
   stats.zxid = done.manifest.zxid_end.value_or(0);
   stats.quiet = done.quiet;
-  if (options.record && discardable) WriteRecord(options, location, done);
+  if (options.record && discardable) {
+    operations::AfterChange([&] { WriteRecord(options, location, done); });  // the backup stands
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(

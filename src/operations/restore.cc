@@ -12,6 +12,7 @@
 #include "baton/prune.h"
 #include "baton/storage.h"
 #include "layout/layout.h"
+#include "operations/after_change.h"
 #include "operations/backup_check.h"
 #include "operations/owned_restore.h"
 #include "operations/ownership.h"
@@ -63,12 +64,15 @@ BackupSummary Validate(operations::StagedBackup& staged, const std::string& what
     operations::CheckEntry(LayoutOf(options), entry, summary, options.validation);
     if (++entries > options.max_entries) {
       throw Error("the backup holds more than " + std::to_string(options.max_entries) +
-                  " entries, more than a Marathon state has: refused as a possible tar bomb "
-                  "(--max_entries raises the limit)");
+                      " entries, more than a Marathon state has: refused as a possible tar bomb "
+                      "(--max_entries raises the limit)",
+                  ErrorKind::kCorruptBackup);
     }
     if (summary.bytes > options.max_bytes) {
-      throw Error("the backup holds more than " + std::to_string(options.max_bytes) +
-                  " bytes of data: refused as a possible tar bomb (--max_bytes raises the limit)");
+      throw Error(
+          "the backup holds more than " + std::to_string(options.max_bytes) +
+              " bytes of data: refused as a possible tar bomb (--max_bytes raises the limit)",
+          ErrorKind::kCorruptBackup);
     }
     progress.Add(entry.data.size());
   });
@@ -382,7 +386,7 @@ bool SettleInterrupted(const operations::Owner& owner, const RestoreOptions& opt
         "(no safety backup of that)");
     return true;
   }
-  RollBack(owner, *interrupted, options);
+  operations::AfterChange([&] { RollBack(owner, *interrupted, options); });
   stats.rolled_back_previous = true;
   return false;
 }
@@ -408,6 +412,42 @@ RestoreStats DryRun(zk::ZkSession& session, StorageProvider& storage,
   return stats;
 }
 
+// Validates the backup, then replaces the state with it (pass 1 and 2);
+// `keep`: whether a safety backup is taken first.
+void ValidateAndReplace(const RestoreOptions& options, StorageProvider& storage,
+                        const operations::Owner& owner, bool keep, RestoreStats& stats) {
+  // Pass 1: the whole backup must be readable and every entry acceptable
+  // before anything is touched.
+  spdlog::info("validating {}", storage.Describe());
+  operations::StagedBackup staged(storage, operations::kMaxEntryBytes);
+  BackupSummary summary = Validate(staged, "the backup", options);
+  operations::CheckTarget(owner.session, options, summary);
+  stats.items = summary.items;
+  stats.versions = summary.versions;
+  stats.bytes = summary.bytes;
+  stats.has_storage_version = summary.storage_version.has_value();
+
+  // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
+  // a crash leaves the marker for the next owner to roll back.
+  operations::RestoreMarker marker{
+      .safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
+      .restoring = storage.Describe(),
+      .started = util::UtcText(options.env.now()),
+      .host = util::HostName(),
+      .no_rollback = !keep,
+      .owner = owner.lock.fence(),
+      .layout = options.layout};
+  stats.safety_backup = marker.safety_backup;
+  operations::AfterChange([&] { ReplaceMarked(owner, staged, options, summary, marker, stats); });
+  // A signal that came once nothing could stop the restore any more.
+  if (util::Interrupted()) {
+    throw Error(std::string("interrupted by ") + util::SignalName(util::InterruptSignal()) +
+                    " after the restore completed: the state is the backup's",
+                ErrorKind::kInterrupted);
+  }
+  if (!marker.safety_backup.empty()) PruneSafetyBackups(options);  // a directory it checked
+}
+
 }  // namespace
 
 namespace operations {
@@ -417,7 +457,7 @@ bool RecoverAsOwner(const RestoreOptions& options, const Owner& owner) {
       operations::RestoreMarker::Read(owner.session, ScopeOf(options).control);
   if (!marker) return false;
   RefuseOtherLayout(*marker, options);
-  RollBack(owner, *marker, options);
+  AfterChange([&] { RollBack(owner, *marker, options); });
   return true;
 }
 
@@ -432,38 +472,14 @@ RestoreStats RestoreAsOwner(const RestoreOptions& options, StorageProvider& stor
         "would leave a mix: run baton restore (without --merge) to complete it",
         ErrorKind::kRefused);
   }
-
-  // Pass 1: the whole backup must be readable and every entry acceptable
-  // before anything is touched.
-  spdlog::info("validating {}", storage.Describe());
-  StagedBackup staged(storage, kMaxEntryBytes);
-  BackupSummary summary = Validate(staged, "the backup", options);
-  CheckTarget(owner.session, options, summary);
-  stats.items = summary.items;
-  stats.versions = summary.versions;
-  stats.bytes = summary.bytes;
-  stats.has_storage_version = summary.storage_version.has_value();
-
-  // Pass 2: keep the old state, mark, replace, unmark. A failure rolls back;
-  // a crash leaves the marker for the next owner to roll back.
   const bool keep = options.safety_backup && !half_written;
-  operations::RestoreMarker marker{
-      .safety_backup = keep ? TakeSafetyBackup(owner.session, options) : "",
-      .restoring = storage.Describe(),
-      .started = util::UtcText(options.env.now()),
-      .host = util::HostName(),
-      .no_rollback = !keep,
-      .owner = owner.lock.fence(),
-      .layout = options.layout};
-  stats.safety_backup = marker.safety_backup;
-  ReplaceMarked(owner, staged, options, summary, marker, stats);
-  // A signal that came once nothing could stop the restore any more.
-  if (util::Interrupted()) {
-    throw Error(std::string("interrupted by ") + util::SignalName(util::InterruptSignal()) +
-                    " after the restore completed: the state is the backup's",
-                ErrorKind::kInterrupted);
+  auto replace = [&] { ValidateAndReplace(options, storage, owner, keep, stats); };
+  // Rolling back the previous restore changed the state already.
+  if (stats.rolled_back_previous) {
+    AfterChange(replace);
+  } else {
+    replace();
   }
-  if (!marker.safety_backup.empty()) PruneSafetyBackups(options);  // a directory it checked
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("restore complete: {} items, {} versions, {} bytes in {:.2f} s", stats.items,

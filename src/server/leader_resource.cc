@@ -71,7 +71,8 @@ void AnswerHandover(zk::ZkSession& session, const std::string& zk_path, const st
 std::string CheckLocation(const std::string& uri, bool for_restore) {
   if (for_restore && uri.find(storage::kTimePlaceholder) != std::string::npos) {
     throw Error("a restore location names one backup; it cannot contain " +
-                std::string(storage::kTimePlaceholder));
+                    std::string(storage::kTimePlaceholder),
+                ErrorKind::kInvalidInput);
   }
   return OpenStorage(storage::ExpandTimePlaceholder(uri, std::chrono::system_clock::now()))
       ->Describe();

@@ -59,7 +59,9 @@ std::string PercentDecode(const std::string& text) {
     }
     int hi = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
     int lo = hi >= 0 ? HexValue(text[i + 2]) : -1;
-    if (lo < 0) throw Error("invalid backup location: bad percent-escape in the URI");
+    if (lo < 0)
+      throw Error("invalid backup location: bad percent-escape in the URI",
+                  ErrorKind::kInvalidInput);
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
@@ -73,12 +75,13 @@ BackupLocation BackupLocation::Parse(const std::string& text) {
       !std::isalpha(static_cast<unsigned char>(text[0]))) {
     throw Error(
         "invalid backup location: expected a URI such as file:///path/to/backup.tar "
-        "or s3://bucket/key");
+        "or s3://bucket/key",
+        ErrorKind::kInvalidInput);
   }
   for (size_t i = 0; i < colon; ++i) {
     char c = text[i];
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
-      throw Error("invalid backup location: bad URI scheme");
+      throw Error("invalid backup location: bad URI scheme", ErrorKind::kInvalidInput);
     }
     loc.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }

@@ -14,8 +14,8 @@ struct BackupLocation {
   std::string path;                           // percent-decoded
   std::map<std::string, std::string> params;  // percent-decoded query parameters
 
-  // Throws baton::Error for text that is not a URI; the message quotes only
-  // the scheme, so secrets in the query never reach a log.
+  // Throws baton::Error (kInvalidInput) for text that is not a URI; the
+  // message quotes only the scheme, so secrets in the query never reach a log.
   static BackupLocation Parse(const std::string& text);
   // The URI with the value of every parameter but the public ones (region,
   // endpoint, sse, sse_kms_key_id) replaced by "***".
@@ -47,7 +47,8 @@ bool IsKnownParameter(std::string_view name);
 // Parse gives it back as it was: "?#" for a path.
 std::string PercentEncode(const std::string& text, std::string_view reserved);
 
-// Percent-decodes `text` ('+' stays '+'); throws baton::Error on a bad escape.
+// Percent-decodes `text` ('+' stays '+'); throws baton::Error (kInvalidInput)
+// on a bad escape.
 std::string PercentDecode(const std::string& text);
 
 }  // namespace baton::storage

@@ -13,7 +13,8 @@ namespace {
 std::string FileDirectory(const BackupLocation& loc, const std::string& text) {
   if ((!loc.authority.empty() && loc.authority != "localhost") || !loc.path.starts_with('/')) {
     throw Error("invalid backup prefix " + text +
-                ": a file URI names an absolute local path, e.g. file:///var/backups/zk");
+                    ": a file URI names an absolute local path, e.g. file:///var/backups/zk",
+                ErrorKind::kInvalidInput);
   }
   std::string dir = loc.path;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();

@@ -39,7 +39,7 @@ class BackupStore {
 
 // `prefix`: file:///dir (a trailing '/' or not) or s3://bucket/[prefix/]
 // with a location's parameters, or a backup location with {timestamp} (its
-// directory or key prefix). Throws baton::Error when it is bad.
+// directory or key prefix). Throws baton::Error (kInvalidInput) when it is bad.
 std::unique_ptr<BackupStore> OpenStore(const std::string& prefix);
 
 // The store a backup location lies in; null for a location that is no

@@ -115,8 +115,9 @@ void ZkSession::Open() {
   zh_ = zookeeper_init2(url_.hosts.c_str(), &ZkSession::Watcher, timeouts_.session_ms, nullptr,
                         this, 0, &LogFromClient);
   if (zh_ == nullptr) {
-    throw Error("cannot use ZooKeeper hosts '" + util::Printable(url_.hosts) +
-                "': " + std::strerror(errno));
+    throw Error(
+        "cannot use ZooKeeper hosts '" + util::Printable(url_.hosts) + "': " + std::strerror(errno),
+        ErrorKind::kUnavailable);
   }
   // By default the client resolves the host names again every time it polls
   // its socket: a netlink socket, /etc/hosts and more per request, which cost
@@ -161,8 +162,9 @@ void ZkSession::Resume() {
     }
     if (std::chrono::steady_clock::now() > deadline) {
       throw Error("no ZooKeeper server of " + util::Printable(url_.hosts) + " answered within " +
-                  std::to_string((timeouts_.session_ms + timeouts_.connect_ms) / 1000) +
-                  " s: is a majority of the ensemble up?");
+                      std::to_string((timeouts_.session_ms + timeouts_.connect_ms) / 1000) +
+                      " s: is a majority of the ensemble up?",
+                  ErrorKind::kUnavailable);
     }
     util::ThrowIfInterrupted();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -250,8 +252,9 @@ void ZkSession::Authenticate(int timeout_ms) {
     // delivers it before we leave.
     zookeeper_close(zh_);
     zh_ = nullptr;
-    throw Error("ZooKeeper did not answer the authentication within " + std::to_string(timeout_ms) +
-                " ms");
+    throw Error(
+        "ZooKeeper did not answer the authentication within " + std::to_string(timeout_ms) + " ms",
+        ErrorKind::kUnavailable);
   }
   rc = future.get();
   if (rc != ZOK) ThrowZkError(rc, "authenticate as", util::Printable(url_.user));

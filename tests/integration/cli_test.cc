@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "baton/error.h"
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
 
@@ -48,6 +49,7 @@ size_t Count(const std::string& haystack, const std::string& needle) {
 struct BadCase {
   std::vector<std::string> args;
   std::string message;
+  int exit_code = kExitUsage;  // a wrong flag or argument, found before anything is done
 };
 
 TEST(Cli, BadInputGetsOneClearLine) {
@@ -56,9 +58,11 @@ TEST(Cli, BadInputGetsOneClearLine) {
   std::vector<BadCase> cases = {
       {{"backup", "--backup_location", "file:///tmp/x.tar", "--zk", "zk://127.0.0.1:1/marathon",
         "--zk_timeout", "1000"},
-       "could not connect to ZooKeeper at 127.0.0.1:1 within 1000 ms"},
+       "could not connect to ZooKeeper at 127.0.0.1:1 within 1000 ms",
+       kExitFailed},
       {{"restore", "--backup_location", "file://" + dir + "/absent.tar", "--zk", zk},
-       "cannot open backup file " + dir + "/absent.tar: No such file or directory"},
+       "cannot open backup file " + dir + "/absent.tar: No such file or directory",
+       kExitFailed},
       {{"backup", "--backup_location", "file://relative/b.tar", "--zk", zk}, "local path"},
       {{"backup", "--backup_location", "file:relative.tar", "--zk", zk}, "must be absolute"},
       {{"backup", "--backup_location", "file://", "--zk", zk}, "must be absolute"},
@@ -68,11 +72,12 @@ TEST(Cli, BadInputGetsOneClearLine) {
       {{"backup", "--backup_location", "file://" + dir + "/x.tar", "--zk", zk},
        "nothing to back up"},
       {{"backup", "--backup_location", "file://" + dir + "/missing-dir/x.tar", "--zk", zk},
-       "directory " + dir + "/missing-dir does not exist"},
+       "directory " + dir + "/missing-dir does not exist",
+       kExitFailed},
   };
   for (const BadCase& c : cases) {
     RunResult r = RunBaton(c.args);
-    EXPECT_EQ(r.exit_code, 1) << c.message;
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.message;
     EXPECT_THAT(r.err, HasSubstr("baton: error: "));
     EXPECT_THAT(r.err, HasSubstr(c.message));
     EXPECT_EQ(Count(r.err, "error"), 1u) << r.err;
@@ -87,7 +92,7 @@ TEST(Cli, FailedBackupKeepsThePreviousFile) {
   std::ofstream(dir + "/b.tar") << "the previous backup";
   RunResult r = RunBaton({"backup", "--backup_location", "file://" + dir + "/b.tar", "--zk",
                           "zk://" + ZkAddress() + UniqueRoot("no-state")});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, kExitUsage);  // nothing to back up there
   std::ifstream in(dir + "/b.tar");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "the previous backup");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "baton/error.h"
 #include "integration/tree_fixture.h"
 
 namespace baton::testing {
@@ -98,7 +99,7 @@ TEST_F(CopyTest, ATargetOverlappingTheSourceOnOneEnsembleIsRefused) {
   };
   for (const Case& c : cases) {
     RunResult r = RunBaton({"copy", c.source, c.target});
-    EXPECT_EQ(r.exit_code, 1) << c.target << "\n" << r.err;
+    EXPECT_EQ(r.exit_code, kExitUsage) << c.target << "\n" << r.err;
     EXPECT_THAT(r.err, HasSubstr(c.says)) << c.target;
   }
   EXPECT_EQ(Diff(before, zk_.Take(svc_)), "");
@@ -109,7 +110,7 @@ TEST_F(CopyTest, ATargetOverlappingTheSourceOnOneEnsembleIsRefused) {
   ASSERT_EQ(Backup(tar).exit_code, 0);
   RunResult r = RunBaton({"restore", "--layout", "tree", "--to_other_path", "--backup_location",
                           "file://" + tar, "--zk", url_ + "/old"});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, kExitUsage) << r.err;
   EXPECT_THAT(r.err, HasSubstr("inside that tree"));
   EXPECT_FALSE(zk_.Exists(svc_ + "/old"));
 }
@@ -126,7 +127,7 @@ TEST_F(CopyTest, ADryRunOrAMissingSourceLeavesTheTargetAlone) {
 
   RunResult missing =
       RunBaton({"copy", "zk://" + ZkAddress() + svc_ + "/nothing", "zk://" + ZkAddress() + target});
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, kExitUsage);
   EXPECT_THAT(missing.err, HasSubstr("nothing to copy: " + svc_ + "/nothing does not exist"));
   EXPECT_FALSE(zk_.Exists(target));
 }

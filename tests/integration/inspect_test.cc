@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/backup_writer.h"
+#include "baton/error.h"
 #include "layout/marathon/backup_item.h"
 #include "support/marathon_tree.h"
 #include "support/memory_storage.h"
@@ -93,7 +94,7 @@ TEST_F(InspectTest, MarathonFormatVerifiesWithoutChecksums) {
   EXPECT_THAT(verify.out, HasSubstr("marathon format"));
   RunResult bad = RunBaton({"backup", "--format", "marathon", "--compression", "gzip",
                             "--backup_location", "file://" + tar + ".gz", "--zk", zk_url_});
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, kExitUsage);
   EXPECT_THAT(bad.err, HasSubstr("plain tar"));
   RunResult missing = RunBaton({"verify", "file://" + dir_ + "/nope.tar"});
   EXPECT_EQ(missing.exit_code, 1);

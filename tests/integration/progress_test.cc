@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "baton/error.h"
 #include "support/zk_test.h"
 
 namespace baton::testing {
@@ -88,7 +89,7 @@ TEST_F(ProgressTest, QuietPrintsNothingButErrors) {
   EXPECT_EQ(on_terminal.out, "");
   RunResult failed = RunBaton(
       {"backup", "-q", "--backup_location", "file://" + tar_, "--zk", zk_url_ + "/no/such/path"});
-  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(failed.exit_code, kExitUsage);
   EXPECT_THAT(failed.err, HasSubstr("nothing to back up"));
 }
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "baton/error.h"
 #include "integration/serve_fixture.h"
 #include "layout/marathon/storage_version.h"
 #include "support/app_store.h"
@@ -329,7 +330,7 @@ TEST_F(ServeTest, InvalidLocationsAreRejected) {
   RunResult bad = RunBaton({"serve", "--zk", zk_url_, "--http_port", std::to_string(FreePort()),
                             "--backup_location", "file:relative.tar"},
                            30);
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, kExitUsage);
   EXPECT_THAT(bad.err, HasSubstr("baton: error:"));
 
   Instance a = Start();

@@ -163,7 +163,7 @@ TEST_F(TreeLayoutTest, AMergeCreatesAndUpdatesAndDeletesNothing) {
   // Marathon's state is one whole: never merged.
   RunResult marathon =
       RunBaton({"restore", "--merge", "--backup_location", "file://" + tar, "--zk", zk_url_});
-  EXPECT_EQ(marathon.exit_code, 1);
+  EXPECT_EQ(marathon.exit_code, kExitUsage);
   EXPECT_THAT(marathon.err, HasSubstr("--merge takes the tree layout"));
 }
 
@@ -336,7 +336,7 @@ TEST_F(TreeLayoutTest, ABackupOfOneLayoutIsNotRestoredAsTheOther) {
           .exit_code,
       0);
   RunResult r = RunBaton({"restore", "--backup_location", "file://" + tar, "--zk", url_});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("--layout tree"));
 }
 
@@ -363,7 +363,7 @@ TEST_F(TreeLayoutTest, ZooKeepersAndBatonsOwnPathsAreNeverTaken) {
   for (const std::string path : {"/zookeeper", "/zookeeper/quota", "/baton", "/baton/x"}) {
     RunResult r = RunBaton({"backup", "--layout", "tree", "--backup_location",
                             "file://" + dir_ + "/x.tar", "--zk", "zk://" + ZkAddress() + path});
-    EXPECT_EQ(r.exit_code, kExitFailed) << path;
+    EXPECT_EQ(r.exit_code, kExitUsage) << path;
     EXPECT_THAT(r.err, HasSubstr("the tree layout does not take " + path)) << path;
   }
 }
@@ -565,16 +565,16 @@ TEST_F(TreeLayoutTest, ExcludedSubtreesAndEphemeralsAreLeftOutAndNamedInTheManif
 
   RunResult marathon = RunBaton({"backup", "--exclude", "/x", "--backup_location",
                                  "file://" + dir_ + "/m.tar", "--zk", url_});
-  EXPECT_EQ(marathon.exit_code, kExitFailed);
+  EXPECT_EQ(marathon.exit_code, kExitUsage);
   EXPECT_THAT(marathon.err, HasSubstr("--exclude is for the tree layout"));
   // A glob without its leading / would match nothing at all.
   RunResult relative = RunBaton({"backup", "--layout", "tree", "--exclude", "admin/*",
                                  "--backup_location", "file://" + dir_ + "/r.tar", "--zk", url_});
-  EXPECT_EQ(relative.exit_code, kExitFailed);
+  EXPECT_EQ(relative.exit_code, kExitUsage);
   EXPECT_THAT(relative.err, HasSubstr("starting with / (e.g. /admin/*)"));
   RunResult format = RunBaton({"backup", "--layout", "tree", "--format", "marathon",
                                "--backup_location", "file://" + dir_ + "/m.tar", "--zk", url_});
-  EXPECT_EQ(format.exit_code, kExitFailed);
+  EXPECT_EQ(format.exit_code, kExitUsage);
   EXPECT_THAT(format.err, HasSubstr("written in the baton format"));
 }
 

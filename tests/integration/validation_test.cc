@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "archive/backup_writer.h"
+#include "baton/error.h"
 #include "layout/marathon/backup_item.h"
 #include "layout/marathon/bucket.h"
 #include "layout/marathon/storage_version.h"
@@ -302,7 +303,7 @@ TEST_F(ValidationTest, RestoringIntoAnotherPathIsRefusedUnlessMeant) {
                                      typo_url};
     if (dry) args.push_back("--dry-run");
     RunResult r = RunBaton(args);
-    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(r.exit_code, kExitUsage) << r.out;
     EXPECT_THAT(r.err, HasSubstr("--to_other_path"));
     EXPECT_THAT(r.err, HasSubstr("'" + root_ + "'"));
     EXPECT_THAT(r.err, HasSubstr("'" + typo + "'"));

@@ -193,7 +193,8 @@ Credentials ResolveCredentials(const std::map<std::string, std::string>& uri_par
   bool has_access = uri_params.count("access_key") > 0,
        has_secret = uri_params.count("secret_key") > 0;
   if (has_access != has_secret) {
-    throw Error("invalid backup location: access_key and secret_key must be given together");
+    throw Error("invalid backup location: access_key and secret_key must be given together",
+                ErrorKind::kInvalidInput);
   }
   if (has_access) {
     return Credentials{uri_params.at("access_key"), uri_params.at("secret_key"), "",

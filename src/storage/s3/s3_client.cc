@@ -68,7 +68,8 @@ HttpResponse S3Client::Call(const std::string& method, const std::string& key,
     } catch (const TransportError& e) {
       if (attempt >= config_.max_attempts) {
         throw Error("cannot " + what + " " + Describe(key) + " after " + std::to_string(attempt) +
-                    " attempts: " + e.what());
+                        " attempts: " + e.what(),
+                    ErrorKind::kUnavailable);
       }
       problem = e.what();
     }
@@ -95,7 +96,9 @@ void S3Client::Fail(const HttpResponse& response, const std::string& key, const 
     throw Error("cannot " + what + " " + Describe(key) + ": " + thing + " does not exist (" +
                 detail + ")");
   }
-  throw Error("cannot " + what + " " + Describe(key) + ": " + detail);
+  // Still busy or failing after every retry: S3 is unavailable.
+  throw Error("cannot " + what + " " + Describe(key) + ": " + detail,
+              Retryable(response.status) ? ErrorKind::kUnavailable : ErrorKind::kFailed);
 }
 
 std::map<std::string, std::string> S3Client::NewObjectHeaders() const {

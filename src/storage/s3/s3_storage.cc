@@ -166,12 +166,15 @@ S3Target ParseS3Target(const std::string& location, const Environment& env, bool
   if (prefix) {
     if (loc.authority.empty() || (!key.empty() && key.back() != '/')) {
       throw Error("invalid backup prefix " + loc.Redacted() +
-                  ": an S3 prefix names a bucket and, optionally, a key prefix ending in '/', "
-                  "e.g. s3://bucket-name/backups/");
+                      ": an S3 prefix names a bucket and, optionally, a key prefix ending in '/', "
+                      "e.g. s3://bucket-name/backups/",
+                  ErrorKind::kInvalidInput);
     }
   } else if (loc.authority.empty() || key.empty() || key.back() == '/') {
-    throw Error("invalid backup location " + loc.Redacted() +
-                ": an S3 location needs a bucket and a key, e.g. s3://bucket-name/key/in/bucket");
+    throw Error(
+        "invalid backup location " + loc.Redacted() +
+            ": an S3 location needs a bucket and a key, e.g. s3://bucket-name/key/in/bucket",
+        ErrorKind::kInvalidInput);
   }
   for (const auto& [name, value] : loc.params) {
     if (!IsKnownParameter(name)) {
@@ -179,9 +182,10 @@ S3Target ParseS3Target(const std::string& location, const Environment& env, bool
       for (std::string_view k : kKnownParameters)
         known += (known.empty() ? "" : ", ") + std::string(k);
       throw Error("invalid backup location " + loc.Redacted() +
-                  ": unknown parameter (its name is not shown: it may be part of a secret; "
-                  "percent-encode '&' in secrets as %26); known: " +
-                  known);
+                      ": unknown parameter (its name is not shown: it may be part of a secret; "
+                      "percent-encode '&' in secrets as %26); known: " +
+                      known,
+                  ErrorKind::kInvalidInput);
     }
   }
   S3Target target;
@@ -194,7 +198,8 @@ S3Target ParseS3Target(const std::string& location, const Environment& env, bool
   if (loc.params.count("sse")) {
     config.sse = loc.params.at("sse");
     if (config.sse != "AES256" && config.sse != "aws:kms") {
-      throw Error("invalid backup location " + loc.Redacted() + ": sse must be AES256 or aws:kms");
+      throw Error("invalid backup location " + loc.Redacted() + ": sse must be AES256 or aws:kms",
+                  ErrorKind::kInvalidInput);
     }
   }
   if (loc.params.count("sse_kms_key_id")) config.sse_kms_key_id = loc.params.at("sse_kms_key_id");
