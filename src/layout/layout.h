@@ -160,6 +160,16 @@ class Layout {
   virtual bool HasStorageVersion() const = 0;
   // Whether a restore can write into the tree as it is (WriteOptions::merge).
   virtual bool CanMerge() const = 0;
+  // Whether a read can leave nodes out (ReadOptions::exclude,
+  // skip_unreadable).
+  virtual bool CanLeaveNodesOut() const = 0;
+  // Whether Marathon's archive format (ArchiveFormat::kMarathon), which has
+  // no manifest to name a layout, can hold its backups.
+  virtual bool FitsMarathonFormat() const = 0;
+  // The manifest format version its backups are written in: 1 names no
+  // layout (so means Marathon's) and older builds read it; a later layout
+  // needs 2, which they refuse.
+  virtual int ManifestFormatVersion() const = 0;
   // The storage version a storage_version entry's data holds, as text.
   // Throws baton::Error when it cannot be read.
   virtual std::string StorageVersion(const std::string& data) const = 0;

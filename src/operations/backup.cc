@@ -171,7 +171,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   manifest.zk_hosts = options.zk.hosts;
   manifest.zk_path = options.zk.path;
   manifest.layout = std::string(job.layout.name());
-  if (manifest.layout != "marathon") manifest.format_version = 2;
+  manifest.format_version = job.layout.ManifestFormatVersion();
   manifest.acls = job.read.acls;
   manifest.items = tally.items;
   manifest.versions = tally.versions;
@@ -292,12 +292,12 @@ BackupStats Backup(const BackupOptions& options) {
   const layout::Layout& layout = layout::Named(options.layout);
   const layout::Scope scope = layout.ScopeOf(options.zk);
   session.ShareStructureUnder(scope.control_family);
-  if (layout.name() != "marathon" && options.format == ArchiveFormat::kMarathon) {
+  if (!layout.FitsMarathonFormat() && options.format == ArchiveFormat::kMarathon) {
     throw Error("Marathon's archive format holds only Marathon's layout: a --layout " +
                     std::string(layout.name()) + " backup is written in the baton format",
                 ErrorKind::kInvalidInput);
   }
-  if ((!options.exclude.empty() || options.skip_unreadable) && layout.name() != "tree") {
+  if ((!options.exclude.empty() || options.skip_unreadable) && !layout.CanLeaveNodesOut()) {
     throw Error(std::string(options.skip_unreadable ? "--skip_unreadable" : "--exclude") +
                     " is for the tree layout (--layout tree)",
                 ErrorKind::kInvalidInput);

@@ -103,6 +103,13 @@ class MarathonLayout final : public Layout {
   // version belong together.
   bool CanMerge() const override { return false; }
 
+  // Every node of the state belongs to it.
+  bool CanLeaveNodesOut() const override { return false; }
+
+  // The layout the format was made for, and the one its manifests imply.
+  bool FitsMarathonFormat() const override { return true; }
+  int ManifestFormatVersion() const override { return 1; }
+
   std::string StorageVersion(const std::string& data) const override {
     return marathon::StorageVersion::Parse(data).ToString();
   }

@@ -319,6 +319,11 @@ class TreeLayout final : public Layout {
 
   bool CanMerge() const override { return true; }
 
+  bool CanLeaveNodesOut() const override { return true; }
+
+  bool FitsMarathonFormat() const override { return false; }
+  int ManifestFormatVersion() const override { return 2; }
+
   std::string StorageVersion(const std::string&) const override {
     throw Error("a tree backup has no storage version", ErrorKind::kCorruptBackup);
   }
