@@ -11,9 +11,7 @@ namespace {
 // Read with exists, which needs no permission on the node.
 int32_t EpochOf(zk::ZkSession& session, const std::string& zk_path) {
   Stat stat{};
-  int rc = zoo_exists(session.handle(), LockDir(zk_path).c_str(), 0, &stat);
-  if (rc == ZNONODE) return -1;
-  if (rc != ZOK) session.Fail(rc, "check", LockDir(zk_path));
+  if (!session.Exists(LockDir(zk_path), &stat)) return -1;
   return stat.version;
 }
 

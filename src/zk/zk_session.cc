@@ -312,9 +312,9 @@ std::optional<std::vector<std::string>> ZkSession::Children(const std::string& p
   return std::move(result.names);
 }
 
-bool ZkSession::Exists(const std::string& path) {
-  Stat stat{};
-  int rc = zoo_exists(zh_, path.c_str(), 0, &stat);
+bool ZkSession::Exists(const std::string& path, Stat* stat) {
+  Stat ignored{};
+  int rc = zoo_exists(zh_, path.c_str(), 0, stat != nullptr ? stat : &ignored);
   if (rc == ZNONODE) return false;
   if (rc != ZOK) Fail(rc, "check", path);
   return true;
@@ -374,6 +374,11 @@ void ZkSession::Sync(const std::string& path) {
 void ZkSession::Delete(const std::string& path) {
   int rc = zoo_delete(zh_, path.c_str(), -1);
   if (rc != ZOK && rc != ZNONODE) Fail(rc, "delete", path);
+}
+
+void ZkSession::SetAcl(const std::string& path, const ACL_vector* acl) {
+  int rc = zoo_set_acl(zh_, path.c_str(), -1, acl);
+  if (rc != ZOK) Fail(rc, "set the ACL of", path);
 }
 
 }  // namespace baton::zk

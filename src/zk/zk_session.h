@@ -60,10 +60,11 @@ class ZkSession {
   const ZkTimeouts& timeouts() const { return timeouts_; }
 
   // Synchronous calls. A missing node gives nullopt/false; any other failure
-  // throws baton::Error naming the path.
+  // throws baton::Error naming the path. Exists needs no permission on the
+  // node.
   std::optional<std::string> Get(const std::string& path, Stat* stat = nullptr);
   std::optional<std::vector<std::string>> Children(const std::string& path);
-  bool Exists(const std::string& path);
+  bool Exists(const std::string& path, Stat* stat = nullptr);
   // Creates `path` and missing parents as CONTAINER nodes (Curator's
   // creatingParentContainersIfNeeded), each with StructureAcl(); an existing
   // node is left alone.
@@ -77,6 +78,8 @@ class ZkSession {
   void Put(const std::string& path, const std::string& data, const ACL_vector* acl = nullptr);
   // Deletes one node; a missing node is not an error.
   void Delete(const std::string& path);
+  // Sets the ACL of `path`, whatever its ACL version.
+  void SetAcl(const std::string& path, const ACL_vector* acl);
   // Makes the server this session talks to catch up with the ensemble's
   // leader on `path`, so that reads after it see every write committed before.
   void Sync(const std::string& path);

@@ -215,8 +215,7 @@ class TreeNodeWriter final : public TreeWriter {
       writer_.Flush();
     }
     if (root_acl_ && !(merge_ && root_existed_)) {
-      int rc = zoo_set_acl(session.handle(), root_.c_str(), -1, root_acl_->get());
-      if (rc != ZOK) zk::ThrowZkError(rc, "set the recorded ACL of", root_);
+      session.SetAcl(root_, root_acl_->get());
     }
   }
 
