@@ -209,7 +209,8 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
   nlohmann::json out;
   const std::string root = "/bench-" + std::to_string(target);
   const std::string restored = root + "-restored", scratch = root + "-baseline";
-  zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root), ZkTimeouts{10000, 30000});
+  zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root),
+                        ZkTimeouts{.connect_ms = 10000, .session_ms = 30000});
   for (const std::string& r : {root, restored, scratch}) DeleteTree(session, r);
   zhandle_t* zh = session.handle();
   session.Put(root, "");
@@ -410,7 +411,8 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
 nlohmann::json MeasureTree(const std::string& hosts, uint64_t target, const std::string& baton,
                            const std::string& work, Batching batching) {
   const std::string root = "/bench-tree-" + std::to_string(target), restored = root + "-restored";
-  zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root), ZkTimeouts{10000, 30000});
+  zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root),
+                        ZkTimeouts{.connect_ms = 10000, .session_ms = 30000});
   for (const std::string& r : {root, restored}) DeleteTree(session, r);
   session.Put(root, "");
   session.Put(root + "/state", "");

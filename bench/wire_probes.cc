@@ -26,7 +26,7 @@ std::string Child(const std::string& parent, const std::string& name) {
   return parent == "/" ? "/" + name : parent + "/" + name;
 }
 
-const ZkTimeouts kTimeouts{10000, 30000};
+const ZkTimeouts kTimeouts{.connect_ms = 10000, .session_ms = 30000};
 
 }  // namespace
 

@@ -28,7 +28,7 @@ class LeaderElectionTest : public ::testing::Test {
 
   std::unique_ptr<zk::ZkSession> Session() {
     return std::make_unique<zk::ZkSession>(ZkUrl::Parse("zk://" + testing::ZkAddress() + root_),
-                                           ZkTimeouts{10000, 4000});
+                                           ZkTimeouts{.connect_ms = 10000, .session_ms = 4000});
   }
 
   std::string root_, path_;

@@ -56,7 +56,7 @@ TEST(TlsTest, BothPathsRefuseATlsPortAndSaySo) {
   // Baton's own wire session.
   try {
     zk::wire::WireSession session(ZkUrl::Parse("zk://" + server.tls() + "/app"),
-                                  ZkTimeouts{2000, 10000});
+                                  ZkTimeouts{.connect_ms = 2000, .session_ms = 10000});
     ADD_FAILURE() << "a wire session over TLS connected";
   } catch (const zk::ConnectionLost& e) {
     EXPECT_THAT(e.what(), HasSubstr(kTlsHint));

@@ -224,7 +224,8 @@ TEST_F(WireSessionTest, TriesTheNextServerOfTheEnsemble) {
   // Nothing listens on port 1 of the loopback.
   WireSession session(ZkUrl::Parse("zk://127.0.0.1:1," + ZkAddress() + root_), ZkTimeouts{});
   EXPECT_EQ(session.server(), ZkAddress());
-  EXPECT_THROW(WireSession(ZkUrl::Parse("zk://127.0.0.1:1" + root_), ZkTimeouts{1000, 2000}),
+  EXPECT_THROW(WireSession(ZkUrl::Parse("zk://127.0.0.1:1" + root_),
+                           ZkTimeouts{.connect_ms = 1000, .session_ms = 2000}),
                zk::ConnectionLost);
 }
 
@@ -245,7 +246,7 @@ TEST_F(WireSessionTest, AClosedConnectionIsConnectionLost) {
 }
 
 TEST_F(WireSessionTest, AnExpiredSessionIsConnectionLost) {
-  WireSession session(Url(), ZkTimeouts{10000, 2000});
+  WireSession session(Url(), ZkTimeouts{.connect_ms = 10000, .session_ms = 2000});
   ASSERT_EQ(Call(session, Request{wire::kOpSync, "/", {}, ""}).header.err, ZOK);
   // Unused (no pings) for longer than its timeout, the session expires and
   // the server closes its connection.
@@ -288,7 +289,7 @@ TEST_F(WireSessionTest, AnInterruptedWaitLeavesTheSessionUsable) {
 }
 
 TEST_F(WireSessionTest, AReplyThatCameWhileTheOwnerWasAwayIsNoTimeout) {
-  WireSession session(Url(), ZkTimeouts{10000, 4000});
+  WireSession session(Url(), ZkTimeouts{.connect_ms = 10000, .session_ms = 4000});
   session.Send(Request{wire::kOpSync, "/", {}, ""});
   // Past the 2/3 of the timeout after which a silent server is given up,
   // short of the timeout itself.
@@ -297,7 +298,7 @@ TEST_F(WireSessionTest, AReplyThatCameWhileTheOwnerWasAwayIsNoTimeout) {
 }
 
 TEST_F(WireSessionTest, PingsKeepAnIdleSessionAlive) {
-  WireSession session(Url(), ZkTimeouts{10000, 2000});
+  WireSession session(Url(), ZkTimeouts{.connect_ms = 10000, .session_ms = 2000});
   // As long as the expiry test waits, but pinging.
   auto until =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(session.timeout_ms() * 2 + 1000);
