@@ -13,6 +13,9 @@
 
 namespace baton {
 
+// The layout every command takes unless --layout says otherwise: Marathon's.
+inline constexpr char kDefaultLayout[] = "marathon";
+
 // What a backup reads and how. Each field's initializer is its default, the
 // command line's too: baton backup binds its flags straight to these fields.
 struct BackupOptions {
@@ -22,7 +25,7 @@ struct BackupOptions {
   ZkTimeouts timeouts = {};
   // How the tree under the path is laid out: "marathon" (the state under
   // <path>/state, Baton's own nodes beside it under <path>).
-  std::string layout = "marathon";
+  std::string layout = kDefaultLayout;
   // Where the backup goes (file://, s3://). Required. May contain
   // {timestamp}, replaced by the time of the backup in UTC
   // ("20261125T011737.123Z"), so that each backup keeps its own file.

@@ -23,9 +23,9 @@ struct CategorySummary {
 struct BackupSummary {
   std::string location;  // secrets redacted
   ArchiveFormat format = ArchiveFormat::kMarathon;
-  std::string manifest_json;        // the manifest as stored; empty in Marathon's format
-  std::string layout = "marathon";  // the tree's layout, from the entries' names
-  bool acls_recorded = false;       // entries without an ACL had the open one
+  std::string manifest_json;            // the manifest as stored; empty in Marathon's format
+  std::string layout = kDefaultLayout;  // the tree's layout, from the entries' names
+  bool acls_recorded = false;           // entries without an ACL had the open one
   std::optional<std::string> storage_version;
   std::map<std::string, CategorySummary> categories;
   uint64_t items = 0;

@@ -26,7 +26,7 @@ struct RestoreOptions {
   ZkTimeouts timeouts = {};
   // How the tree under the path is laid out, as for BackupOptions::layout;
   // a backup of another layout is refused.
-  std::string layout = "marathon";
+  std::string layout = kDefaultLayout;
   // The backup to restore (file://, s3://). Required, except to recover.
   std::string backup_location;
   // Restore even while a leader is alive under <path>/leader or

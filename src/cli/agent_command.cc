@@ -13,7 +13,7 @@ struct AgentFlags {
   server::AgentOptions options;
   ZkFlags zk;
   std::string interval, schedule;
-  int retry_delay_s = 30;
+  int retry_delay_s = static_cast<int>(options.retry_delay.count());  // the options' default
 };
 
 void AddAgentFlags(CLI::App& cmd, AgentFlags& flags) {

@@ -9,10 +9,6 @@
 namespace baton::cli {
 namespace {
 
-const char* FormatName(ArchiveFormat format) {
-  return format == ArchiveFormat::kMarathon ? "marathon" : "baton";
-}
-
 using BackupFlags = OperationFlags<BackupOptions>;
 
 }  // namespace
@@ -39,13 +35,11 @@ void AddBackupOptionFlags(CLI::App& cmd, BackupOptions& options, ZkFlags& zk) {
       ->capture_default_str();
   cmd.add_option_function<std::string>(
          "--format",
-         [&options](const std::string& name) {
-           options.format = name == "marathon" ? ArchiveFormat::kMarathon : ArchiveFormat::kBaton;
-         },
+         [&options](const std::string& name) { options.format = ParseArchiveFormat(name); },
          "Archive format: baton (checksummed entries and a manifest; restorable with "
          "baton), or marathon (the plain tar that Marathon 1.5+ restores)")
-      ->check(CLI::IsMember({"baton", "marathon"}))
-      ->default_str(FormatName(options.format));
+      ->check(CLI::IsMember(ArchiveFormatNames()))
+      ->default_str(std::string(ArchiveFormatName(options.format)));
   cmd.add_option("--compression", options.compression,
                  "none, gzip, zstd, or auto: by the location's suffix (.gz/.tgz, .zst/.tzst); "
                  "baton format only")
@@ -65,7 +59,7 @@ Result RunBackup(BackupFlags& flags, const CLI::App& cmd) {
   BackupStats stats =
       flags.output.WithProgress(cmd, options.progress, [&] { return Backup(options); });
   nlohmann::json result = {{"location", stats.location},
-                           {"format", FormatName(options.format)},
+                           {"format", ArchiveFormatName(options.format)},
                            {"items", stats.items},
                            {"versions", stats.versions},
                            {"bytes", stats.bytes},

@@ -15,10 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string FormatName(const BackupSummary& s) {
-  return s.format == ArchiveFormat::kBaton ? "baton" : "marathon";
-}
-
 // A manifest field as text safe for a terminal: the backup may be hostile.
 std::string Field(const json& value) { return util::Printable(value.get<std::string>()); }
 
@@ -30,7 +26,7 @@ json ToJson(const BackupSummary& s) {
   return {
       {"location", s.location},
       {"valid", true},
-      {"format", FormatName(s)},
+      {"format", ArchiveFormatName(s.format)},
       {"layout", s.layout},
       {"manifest", s.manifest_json.empty() ? json() : json::parse(s.manifest_json)},
       {"storage_version", s.storage_version ? json(*s.storage_version) : json()},
@@ -45,7 +41,7 @@ json ToJson(const BackupSummary& s) {
 // baton verify's one line.
 std::string VerifyText(const BackupSummary& s) {
   return fmt::format("OK {}: {} format, {} items, {} versions, {} bytes{}", s.location,
-                     FormatName(s), s.items, s.versions, s.bytes,
+                     ArchiveFormatName(s.format), s.items, s.versions, s.bytes,
                      s.format == ArchiveFormat::kBaton ? ", checksums verified" : "");
 }
 

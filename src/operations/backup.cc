@@ -247,7 +247,7 @@ void WriteRecord(const BackupOptions& options, const std::string& location, cons
   // Named as a listing names it: decoded ("a%20b.tar" is "a b.tar").
   const std::string decoded = storage::BackupLocation::Parse(location).path;
   CatalogueRecord record{.backup = decoded.substr(decoded.rfind('/') + 1),
-                         .format = options.format == ArchiveFormat::kBaton ? "baton" : "marathon",
+                         .format = std::string(ArchiveFormatName(options.format)),
                          .archive_bytes = done.archive_bytes,
                          .archive_sha256 = done.archive_sha256,
                          .created = m.created,

@@ -9,6 +9,7 @@
 #include "archive/compression.h"
 #include "archive/manifest.h"
 #include "archive/tar_reader.h"
+#include "baton/archive_format.h"
 #include "baton/error.h"
 #include "baton/storage.h"
 #include "baton/zk_url.h"
@@ -70,6 +71,10 @@ TEST(ErrorKind, BadBackupLocationsAreInvalidInput) {
             }),
             ErrorKind::kInvalidInput);
   EXPECT_EQ(KindThrown([] { archive::ParseCompression("zip"); }), ErrorKind::kInvalidInput);
+  EXPECT_EQ(KindThrown([] { ParseArchiveFormat("zip"); }), ErrorKind::kInvalidInput);
+  for (ArchiveFormat format : kArchiveFormats) {
+    EXPECT_EQ(ParseArchiveFormat(ArchiveFormatName(format)), format);
+  }
 }
 
 TEST(ErrorKind, GarbageIsACorruptBackup) {
