@@ -117,6 +117,47 @@ struct Job {
   uint64_t units = 0;  // the progress total
 };
 
+// Walks the tree into `archive`, counting into `tally` and recording what
+// it read in `prints`.
+void Walk(const Job& job, zk::wire::WalkReads& reads, archive::WriterThread& archive,
+          layout::Tally& tally, zk::Fingerprints& prints) {
+  ProgressCounter progress(job.options.progress, Progress::Phase::kReading, job.units);
+  auto add = [&](layout::Entry&& entry) {
+    if (zk::Acl::IsMasked(entry.acl)) {
+      throw Error("cannot record the ACL of backup entry '" + util::Printable(entry.name) +
+                  "': ZooKeeper hides digest hashes from a session without ADMIN on the node. "
+                  "Back up with --zk credentials that have it, or --no_acls");
+    }
+    const size_t bytes = entry.data.size();
+    archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl),
+                std::move(entry.attributes));
+    progress.Add(bytes, entry.completes_unit);
+  };
+  reads.Sync(job.scope.data);  // in the window: the walk sees every write before the marker
+  job.layout.Read(job.session, reads.reader(), job.scope.data, job.read, add, tally, &prints);
+  progress.Finish();
+}
+
+// The manifest of a walk that counted `tally`, but for its zxids.
+archive::Manifest ManifestOf(const Job& job, const layout::Tally& tally) {
+  const BackupOptions& options = job.options;
+  archive::Manifest manifest;
+  manifest.tool = std::string("baton ") + kVersion;
+  manifest.created = util::UtcText(options.env.now());
+  manifest.zk_hosts = options.zk.hosts;
+  manifest.zk_path = options.zk.path;
+  manifest.layout = std::string(job.layout.name());
+  manifest.format_version = job.layout.ManifestFormatVersion();
+  manifest.acls = job.read.acls;
+  manifest.items = tally.items;
+  manifest.versions = tally.versions;
+  manifest.ephemerals = tally.ephemerals;
+  manifest.unreadable = tally.unreadable;
+  manifest.excluded = job.read.exclude;
+  manifest.storage_version = tally.storage_version;
+  return manifest;
+}
+
 Attempt ReadOnce(const Job& job, BackupSink& sink) {
   const BackupOptions& options = job.options;
   const std::string& state = job.scope.data;
@@ -137,22 +178,8 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   // Written on a thread of its own while the walk reads on.
   archive::WriterThread archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
                                 options.format, job.compression);
-  ProgressCounter progress(options.progress, Progress::Phase::kReading, job.units);
   layout::Tally tally;
-  auto add = [&](layout::Entry&& entry) {
-    if (zk::Acl::IsMasked(entry.acl)) {
-      throw Error("cannot record the ACL of backup entry '" + util::Printable(entry.name) +
-                  "': ZooKeeper hides digest hashes from a session without ADMIN on the node. "
-                  "Back up with --zk credentials that have it, or --no_acls");
-    }
-    const size_t bytes = entry.data.size();
-    archive.Add(std::move(entry.name), std::move(entry.data), std::move(entry.acl),
-                std::move(entry.attributes));
-    progress.Add(bytes, entry.completes_unit);
-  };
-  reads.Sync(state);  // in the window: the walk sees every write before the marker
-  job.layout.Read(job.session, reads.reader(), state, job.read, add, tally, &prints);
-  progress.Finish();
+  Walk(job, reads, archive, tally, prints);
   Attempt attempt;
   attempt.quiet = window.Close();
   if (!attempt.quiet) {
@@ -165,23 +192,10 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
     attempt.changed = "a restore into " + control;
   }
   if (attempt.changed) return attempt;
-  archive::Manifest& manifest = attempt.manifest;
-  manifest.tool = std::string("baton ") + kVersion;
-  manifest.created = util::UtcText(options.env.now());
-  manifest.zk_hosts = options.zk.hosts;
-  manifest.zk_path = options.zk.path;
-  manifest.layout = std::string(job.layout.name());
-  manifest.format_version = job.layout.ManifestFormatVersion();
-  manifest.acls = job.read.acls;
-  manifest.items = tally.items;
-  manifest.versions = tally.versions;
-  manifest.ephemerals = tally.ephemerals;
-  manifest.unreadable = tally.unreadable;
-  manifest.excluded = job.read.exclude;
-  manifest.storage_version = tally.storage_version;
+  archive::Manifest manifest = ManifestOf(job, tally);
   manifest.zxid_start = prints.first();
   manifest.zxid_end = attempt.quiet ? window.start_zxid() : prints.newest();
-  manifest = archive.Finish(std::move(manifest));
+  attempt.manifest = archive.Finish(std::move(manifest));
   return attempt;
 }
 
@@ -276,22 +290,9 @@ void WriteRecord(const BackupOptions& options, const std::string& location, cons
   }
 }
 
-}  // namespace
-
-BackupStats Backup(const BackupOptions& options) {
-  // Refuse a bad location before connecting to anything.
-  const std::string location =
-      storage::ExpandTimePlaceholder(options.backup_location, options.env.now());
-  std::unique_ptr<StorageProvider> storage = options.env.open_storage(location);
-  archive::Compression compression = ChooseCompression(options, location);
-  // Opened first, so an unwritable location fails before any ZooKeeper work.
-  std::unique_ptr<BackupSink> sink = storage->Create();
-  const bool discardable = sink->discardable();  // a stream has nothing beside it
-  auto started = std::chrono::steady_clock::now();
-  zk::ZkSession session(options.zk, options.timeouts);
-  const layout::Layout& layout = layout::Named(options.layout);
-  const layout::Scope scope = layout.ScopeOf(options.zk);
-  session.ShareStructureUnder(scope.control_family);
+// Refuses what `layout` cannot honour: Marathon's archive format, leaving
+// nodes out, and an --exclude glob that could match nothing.
+void RefuseUnfitFlags(const BackupOptions& options, const layout::Layout& layout) {
   if (!layout.FitsMarathonFormat() && options.format == ArchiveFormat::kMarathon) {
     throw Error("Marathon's archive format holds only Marathon's layout: a --layout " +
                     std::string(layout.name()) + " backup is written in the baton format",
@@ -311,6 +312,11 @@ BackupStats Backup(const BackupOptions& options) {
                   ErrorKind::kInvalidInput);
     }
   }
+}
+
+// Refuses a backup of a state that is not there.
+void RequireState(zk::ZkSession& session, const layout::Scope& scope,
+                  const BackupOptions& options) {
   const std::string& state = scope.data;
   if (!session.Exists(state)) {
     // A restore, running or cut off, may have emptied the state (and the
@@ -320,7 +326,39 @@ BackupStats Backup(const BackupOptions& options) {
                     " (check the path in --zk)",
                 ErrorKind::kInvalidInput);
   }
-  spdlog::info("backing up {} to {}", state, storage->Describe());
+}
+
+// What the committed attempt holds, into `stats`.
+void AddCounts(const Attempt& done, BackupStats& stats) {
+  stats.items = done.manifest.items;
+  stats.versions = done.manifest.versions;
+  stats.ephemerals = done.manifest.ephemerals;
+  stats.unreadable = done.manifest.unreadable;
+  stats.bytes = done.manifest.bytes;
+  stats.has_storage_version = done.manifest.storage_version.has_value();
+  stats.zxid = done.manifest.zxid_end.value_or(0);
+  stats.quiet = done.quiet;
+}
+
+}  // namespace
+
+BackupStats Backup(const BackupOptions& options) {
+  // Refuse a bad location before connecting to anything.
+  const std::string location =
+      storage::ExpandTimePlaceholder(options.backup_location, options.env.now());
+  std::unique_ptr<StorageProvider> storage = options.env.open_storage(location);
+  archive::Compression compression = ChooseCompression(options, location);
+  // Opened first, so an unwritable location fails before any ZooKeeper work.
+  std::unique_ptr<BackupSink> sink = storage->Create();
+  const bool discardable = sink->discardable();  // a stream has nothing beside it
+  auto started = std::chrono::steady_clock::now();
+  zk::ZkSession session(options.zk, options.timeouts);
+  const layout::Layout& layout = layout::Named(options.layout);
+  const layout::Scope scope = layout.ScopeOf(options.zk);
+  session.ShareStructureUnder(scope.control_family);
+  RefuseUnfitFlags(options, layout);
+  RequireState(session, scope, options);
+  spdlog::info("backing up {} to {}", scope.data, storage->Describe());
   // Baton's format records each node's ACL; Marathon's has no place for it.
   const bool acls = options.acls && options.format == ArchiveFormat::kBaton;
   Job job{
@@ -339,14 +377,7 @@ BackupStats Backup(const BackupOptions& options) {
   BackupStats stats;
   stats.location = storage->Describe();
   Attempt done = ReadUntilConsistent(job, *storage, std::move(sink), stats.attempts);
-  stats.items = done.manifest.items;
-  stats.versions = done.manifest.versions;
-  stats.ephemerals = done.manifest.ephemerals;
-  stats.unreadable = done.manifest.unreadable;
-  stats.bytes = done.manifest.bytes;
-  stats.has_storage_version = done.manifest.storage_version.has_value();
-  stats.zxid = done.manifest.zxid_end.value_or(0);
-  stats.quiet = done.quiet;
+  AddCounts(done, stats);
   if (options.record && discardable) {
     operations::AfterChange([&] { WriteRecord(options, location, done); });  // the backup stands
   }

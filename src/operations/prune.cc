@@ -9,9 +9,13 @@
 #include "storage/backup_store.h"
 
 namespace baton {
+namespace {
 
-PruneResult Prune(const PruneOptions& options) {
-  const RetentionPolicy& policy = options.policy;
+// Indices into PruneResult::decisions by series: one per source (ensemble,
+// path and layout).
+using Series = std::map<std::string, std::vector<size_t>>;
+
+void CheckPolicy(const RetentionPolicy& policy) {
   if (policy.empty()) {
     throw Error(
         "no retention policy: give at least one of --keep_last, --keep_hourly, "
@@ -22,11 +26,15 @@ PruneResult Prune(const PruneOptions& options) {
                     policy.keep_monthly}) {
     if (count < 0) throw Error("a --keep_* count cannot be negative", ErrorKind::kInvalidInput);
   }
-  PruneResult result;
+}
+
+// Sorts the listing of options.prefix into `result`: the valid backups of
+// the source into its decisions, the others aside. Returns their series.
+Series SortListing(const PruneOptions& options, PruneResult& result) {
   // Each source (ensemble, path, layout) is a series of its own, as restic
   // groups snapshots by host and paths: one cluster's schedule never
   // deletes another's backups in a shared prefix.
-  std::map<std::string, std::vector<size_t>> series;
+  Series series;
   for (CatalogueEntry& entry : ListBackups(options.prefix)) {
     if (!entry.record || !entry.time) {
       result.unrecorded.push_back(std::move(entry));
@@ -44,6 +52,11 @@ PruneResult Prune(const PruneOptions& options) {
     series[r.zk_hosts + "\n" + r.zk_path + "\n" + r.layout].push_back(result.decisions.size());
     result.decisions.push_back({std::move(entry), {}});
   }
+  return series;
+}
+
+// Gives each decision the reasons the policy keeps its backup for.
+void Decide(const Series& series, const RetentionPolicy& policy, PruneResult& result) {
   for (const auto& [source, members] : series) {
     std::vector<std::chrono::system_clock::time_point> times;
     for (size_t i : members) times.push_back(*result.decisions[i].backup.time);
@@ -56,6 +69,14 @@ PruneResult Prune(const PruneOptions& options) {
     std::vector<std::string>& newest = result.decisions[members.front()].reasons;
     if (newest.empty()) newest.push_back("newest of its source");
   }
+}
+
+}  // namespace
+
+PruneResult Prune(const PruneOptions& options) {
+  CheckPolicy(options.policy);
+  PruneResult result;
+  Decide(SortListing(options, result), options.policy, result);
   std::vector<std::string> backups, records;
   for (const PruneDecision& decision : result.decisions) {
     if (!decision.reasons.empty()) continue;

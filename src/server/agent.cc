@@ -254,6 +254,18 @@ class Runs {
   int failures_ = 0;
 };
 
+// Says, on standing by, whether another agent leads with another schedule.
+void TellWhoLeads(zk::ZkSession& session, const std::string& state_path,
+                  const AgentOptions& options) {
+  const std::string theirs = ReadState(session, state_path).schedule;
+  if (!theirs.empty() && theirs != options.schedule->text()) {
+    spdlog::warn("another agent leads with {}; this one ({}) only takes over if it goes", theirs,
+                 options.schedule->text());
+  } else {
+    spdlog::info("standing by: another agent leads the backups");
+  }
+}
+
 }  // namespace
 
 void RunFailureHook(const std::string& command, const std::string& what, const std::string& error,
@@ -345,13 +357,7 @@ bool RunSchedule(zk::ZkSession& session, const AgentOptions& options, AgentMetri
       metrics.leader = false;
       metrics.next_run = 0;
       if (!told) {  // which schedule is in force, once
-        const std::string theirs = ReadState(session, state_path).schedule;
-        if (!theirs.empty() && theirs != options.schedule->text()) {
-          spdlog::warn("another agent leads with {}; this one ({}) only takes over if it goes",
-                       theirs, options.schedule->text());
-        } else {
-          spdlog::info("standing by: another agent leads the backups");
-        }
+        TellWhoLeads(session, state_path, options);
         told = true;
       }
       continue;

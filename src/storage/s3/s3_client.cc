@@ -24,6 +24,22 @@ std::string HostOf(const std::string& url) {
   return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// Where requests for `key` go: the endpoint (without a trailing '/') and the
+// path on it, the bucket in the host name on AWS and in the path elsewhere.
+struct Address {
+  std::string base, path;
+};
+
+Address AddressOf(const S3Config& config, const std::string& key) {
+  if (config.endpoint.empty()) {
+    return {"https://" + config.bucket + ".s3." + config.region + ".amazonaws.com", "/" + key};
+  }
+  std::string base = config.endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  // The bucket itself (a listing) has no trailing '/'.
+  return {base, "/" + config.bucket + (key.empty() ? "" : "/" + key)};
+}
+
 }  // namespace
 
 S3Client::S3Client(S3Config config, Credentials credentials)
@@ -33,16 +49,7 @@ HttpResponse S3Client::Call(const std::string& method, const std::string& key,
                             std::map<std::string, std::string> query,
                             std::map<std::string, std::string> headers, std::string_view body,
                             const std::string& what) {
-  std::string base, path;
-  if (config_.endpoint.empty()) {
-    base = "https://" + config_.bucket + ".s3." + config_.region + ".amazonaws.com";
-    path = "/" + key;
-  } else {
-    base = config_.endpoint;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    // The bucket itself (a listing) has no trailing '/'.
-    path = "/" + config_.bucket + (key.empty() ? "" : "/" + key);
-  }
+  const auto [base, path] = AddressOf(config_, key);
   std::string payload_hash = Sha256Hex(body.data(), body.size());
   std::mt19937_64 random(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
