@@ -1,6 +1,7 @@
 #include "archive/manifest.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "baton/error.h"
 
@@ -43,6 +44,31 @@ std::string Manifest::ToJson() const {
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+// An integer field as a T. json's get<T>() of a float or of a number out of
+// T's range is undefined behaviour (a static_cast), so both are refused.
+template <typename T>
+T Integer(const json& value, const char* name) {
+  if (value.is_number_unsigned() && std::in_range<T>(value.get<uint64_t>())) {
+    return static_cast<T>(value.get<uint64_t>());
+  }
+  if (value.is_number_integer() && !value.is_number_unsigned() &&
+      std::in_range<T>(value.get<int64_t>())) {
+    return static_cast<T>(value.get<int64_t>());
+  }
+  throw Error(std::string("the backup's manifest is incomplete: ") + name +
+                  " is not a whole number in range",
+              ErrorKind::kCorruptBackup);
+}
+
+template <typename T>
+T OptionalInteger(const json& j, const char* name, T absent) {
+  return j.contains(name) ? Integer<T>(j.at(name), name) : absent;
+}
+
+}  // namespace
+
 Manifest Manifest::FromJson(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   // Checked by type: json::value() throws type_error on a non-string "format".
@@ -52,7 +78,7 @@ Manifest Manifest::FromJson(const std::string& text) {
   }
   try {
     Manifest m;
-    m.format_version = j.at("format_version").get<int>();
+    m.format_version = Integer<int>(j.at("format_version"), "format_version");
     if (m.format_version > kNewestFormat) {
       throw Error("the backup was written in format version " + std::to_string(m.format_version) +
                       ", newer than this build reads (" + std::to_string(kNewestFormat) + ")",
@@ -64,21 +90,21 @@ Manifest Manifest::FromJson(const std::string& text) {
     m.zk_hosts = j.at("source").at("zk_hosts").get<std::string>();
     m.zk_path = j.at("source").at("zk_path").get<std::string>();
     const json& zxid = j.at("zxid");
-    if (!zxid.at("start").is_null()) m.zxid_start = zxid.at("start").get<int64_t>();
-    if (!zxid.at("end").is_null()) m.zxid_end = zxid.at("end").get<int64_t>();
+    if (!zxid.at("start").is_null()) m.zxid_start = Integer<int64_t>(zxid.at("start"), "start");
+    if (!zxid.at("end").is_null()) m.zxid_end = Integer<int64_t>(zxid.at("end"), "end");
     if (!j.at("storage_version").is_null()) {
       m.storage_version = j.at("storage_version").get<std::string>();
     }
     m.compression = j.at("compression").get<std::string>();
     m.acls = j.value("acls", false);
-    m.entries = j.at("entries").get<uint64_t>();
-    m.items = j.at("items").get<uint64_t>();
-    m.versions = j.at("versions").get<uint64_t>();
-    m.bytes = j.at("bytes").get<uint64_t>();
+    m.entries = Integer<uint64_t>(j.at("entries"), "entries");
+    m.items = Integer<uint64_t>(j.at("items"), "items");
+    m.versions = Integer<uint64_t>(j.at("versions"), "versions");
+    m.bytes = Integer<uint64_t>(j.at("bytes"), "bytes");
     m.entries_sha256 = j.at("entries_sha256").get<std::string>();
-    m.ephemerals = j.value("ephemerals", uint64_t{0});
+    m.ephemerals = OptionalInteger<uint64_t>(j, "ephemerals", 0);
     m.excluded = j.value("excluded", std::vector<std::string>{});
-    m.unreadable = j.value("unreadable", uint64_t{0});
+    m.unreadable = OptionalInteger<uint64_t>(j, "unreadable", 0);
     return m;
   } catch (const json::exception& e) {
     throw Error(std::string("the backup's manifest is incomplete: ") + e.what(),
