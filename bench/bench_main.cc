@@ -208,10 +208,18 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
                        Batching batching, const std::vector<int>& curve) {
   nlohmann::json out;
   const std::string root = "/bench-" + std::to_string(target);
-  const std::string restored = root + "-restored", scratch = root + "-baseline";
+  // Every writer gets a root of its own, never one emptied just before: the
+  // server reaps an emptied container by its path some time after it empties,
+  // which can take a parent just recreated there before its child is
+  // written (the smoke test once saw a baseline fail with "no node").
+  const std::string restored = root + "-restored", tree_restored = root + "-restored-tree";
+  const std::string seq_root = root + "-seq", marathon_root = root + "-marathon",
+                    zkcopy_root = root + "-zkcopy", copy_root = root + "-copy";
+  const std::vector<std::string> roots = {root,          restored,    tree_restored, seq_root,
+                                          marathon_root, zkcopy_root, copy_root};
   zk::ZkSession session(ZkUrl::Parse("zk://" + hosts + root),
                         ZkTimeouts{.connect_ms = 10000, .session_ms = 30000});
-  for (const std::string& r : {root, restored, scratch}) DeleteTree(session, r);
+  for (const std::string& r : roots) DeleteTree(session, r);
   zhandle_t* zh = session.handle();
   session.Put(root, "");
   session.Put(root + "/state", "");
@@ -312,43 +320,46 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
     return RunBaton(
         "baton restore --layout tree", baton,
         {"restore", "--layout", "tree", "--force", "--no_safety_backup", "--to_other_path",
-         "--backup_location", "file://" + work + "/tree.tar", "--zk", zk + restored},
+         "--backup_location", "file://" + work + "/tree.tar", "--zk", zk + tree_restored},
         tree, log);
   }));
-  DeleteTree(session, restored);
-  // The baselines write a copy of the tree under another root.
-  BenchTree copy(scratch + "/state", target);
-  session.Put(scratch, "");
-  session.Put(scratch + "/state", "");
+  DeleteTree(session, tree_restored);
+  // The baselines write a copy of the tree, each under its own root.
+  auto copy_under = [&](const std::string& r) {
+    session.Put(r, "");
+    session.Put(r + "/state", "");
+    return BenchTree(r + "/state", target);
+  };
+  const BenchTree seq_copy = copy_under(seq_root);
   Row seq_create = note(Counted(hosts, [&] {
-    return FromProbe("baseline: sequential create", SequentialCreate(zh, copy, budget));
+    return FromProbe("baseline: sequential create", SequentialCreate(zh, seq_copy, budget));
   }));
-  DeleteTree(session, scratch);
-  session.Put(scratch, "");
-  session.Put(scratch + "/state", "");
+  DeleteTree(session, seq_root);
+  const BenchTree marathon_copy = copy_under(marathon_root);
   Row marathon_write = note(Counted(hosts, [&] {
-    return FromProbe("baseline: Marathon restore (1 at a time)", MarathonWrite(zh, copy, budget));
+    return FromProbe("baseline: Marathon restore (1 at a time)",
+                     MarathonWrite(zh, marathon_copy, budget));
   }));
-  DeleteTree(session, scratch);
+  DeleteTree(session, marathon_root);
   // A whole copy of the tree to another root: zkcopy's way against baton
   // copy (both without ACLs: zkcopy writes the open ACL).
-  session.Put(scratch, "");
-  session.Put(scratch + "/state", "");
+  const BenchTree zkcopy_copy = copy_under(zkcopy_root);
   Row zkcopy = note(Counted(hosts, [&] {
     ProbeResult read = ZkcopyRead(zh, tree, 10, budget);
-    ProbeResult write = ZkcopyWrite(zh, copy, 1000, budget);
+    ProbeResult write = ZkcopyWrite(zh, zkcopy_copy, 1000, budget);
     ProbeResult both{std::min(read.nodes, write.nodes), read.bytes, read.seconds + write.seconds};
     return FromProbe("baseline: zkcopy (10 workers, 1000-op batches)", both);
   }));
-  DeleteTree(session, scratch);
+  DeleteTree(session, zkcopy_root);
   Row baton_copy = note(Counted(hosts, [&] {
     return RunBaton("baton copy --no_acls", baton,
                     {"copy", "--no_acls", "--force", "--no_safety_backup", "--spool_dir", work,
-                     zk + root + "/state", zk + scratch + "/state"},
+                     zk + root + "/state", zk + copy_root + "/state"},
                     tree, log);
   }));
-  DeleteTree(session, scratch);
-  if (!keep) DeleteTree(session, root);
+  for (const std::string& r : roots) {
+    if (r != root || !keep) DeleteTree(session, r);
+  }
   std::filesystem::remove(tar);
   std::filesystem::remove(work + "/backup.tar.zst");
   std::filesystem::remove(work + "/marathon.tar");
