@@ -109,8 +109,7 @@ Result RunPrune(PruneFlags& flags, const CLI::App&) {
   std::string text;
   const char* gone = flags.options.dry_run ? "would delete" : "deleted";
   for (const PruneDecision& d : result.decisions) {
-    std::string why;
-    for (const std::string& reason : d.reasons) why += (why.empty() ? "" : ", ") + reason;
+    const std::string why = fmt::format("{}", fmt::join(d.reasons, ", "));
     json j = ToJson(d.backup);
     j["kept"] = !d.reasons.empty();
     j["reasons"] = d.reasons;

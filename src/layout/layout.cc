@@ -1,5 +1,7 @@
 #include "layout/layout.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include "layout/tree/tree_layout.h"
 
 namespace baton::layout {
@@ -16,12 +18,11 @@ std::vector<std::string> Names() {
 }
 
 const Layout& Named(std::string_view name) {
-  std::string known;
   for (const Layout* layout : All()) {
     if (layout->name() == name) return *layout;
-    known += (known.empty() ? "" : ", ") + std::string(layout->name());
   }
-  throw Error("unknown layout '" + std::string(name) + "': the known ones are " + known,
+  throw Error("unknown layout '" + std::string(name) + "': the known ones are " +
+                  fmt::format("{}", fmt::join(Names(), ", ")),
               ErrorKind::kInvalidInput);
 }
 

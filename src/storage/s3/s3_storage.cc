@@ -1,5 +1,6 @@
 #include "storage/s3/s3_storage.h"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -178,13 +179,10 @@ S3Target ParseS3Target(const std::string& location, const Environment& env, bool
   }
   for (const auto& [name, value] : loc.params) {
     if (!IsKnownParameter(name)) {
-      std::string known;
-      for (std::string_view k : kKnownParameters)
-        known += (known.empty() ? "" : ", ") + std::string(k);
       throw Error("invalid backup location " + loc.Redacted() +
                       ": unknown parameter (its name is not shown: it may be part of a secret; "
                       "percent-encode '&' in secrets as %26); known: " +
-                      known,
+                      fmt::format("{}", fmt::join(kKnownParameters, ", ")),
                   ErrorKind::kInvalidInput);
     }
   }
