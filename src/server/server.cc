@@ -222,11 +222,7 @@ class Scheduled {
 
 }  // namespace
 
-Server::Server(ServerOptions options) : options_(std::move(options)) {}
-
-void Server::Stop() { stopping_ = true; }
-
-void Server::Run() {
+Server::Server(ServerOptions options) : options_(std::move(options)) {
   CheckExposure(options_);
   if (!options_.backup_location.empty()) CheckLocation(options_.backup_location, false);
   if (!options_.backup_interval.empty()) {
@@ -240,6 +236,11 @@ void Server::Run() {
     scheduled_.retention = options_.backup_retention;
     scheduled_.listen = "";
   }
+}
+
+void Server::Stop() { stopping_ = true; }
+
+void Server::Run() {
   Metrics metrics;
   while (!ServeSession(metrics) && !stopping_) {
     spdlog::warn("the term and the candidacy ended with the session; rejoining with a new one");

@@ -42,6 +42,8 @@ struct ServerOptions {
 
 class Server {
  public:
+  // Checks the options: throws baton::Error (invalid input) before anything
+  // starts, so that a wrong flag ends the process while it is one thread.
   explicit Server(ServerOptions options);
   // Serves until Stop() (or SIGTERM through the CLI). Throws baton::Error when
   // it cannot start.

@@ -215,7 +215,7 @@ void BatchWriter::ReplayPut(const Op& op) {
     session_.EnsureContainers(op.path.substr(0, op.path.rfind('/')));
     rc = RunOne([&](MultiOp& m) { m.Create(op.path, op.data, ZOO_PERSISTENT, acl); });
     if (rc == ZOK) return;
-    if (rc == ZNONODE && attempt < 5) continue;  // the parent was reaped meanwhile
+    if (rc == ZNONODE && attempt < kReapedParentAttempts) continue;  // the parent was reaped
     session_.Fail(rc, "create", op.path);
   }
 }

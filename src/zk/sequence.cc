@@ -27,8 +27,8 @@ std::string CreateEphemeralSequential(ZkSession& session, const std::string& dir
                       session.acl(), ZOO_EPHEMERAL_SEQUENTIAL, created, sizeof created);
   };
   int rc = create();
-  if (rc == ZNONODE) {
-    // `dir` may be a container the server removed once it was empty.
+  // `dir` may be a container the server removed once it was empty.
+  for (int attempt = 1; rc == ZNONODE && attempt < kReapedParentAttempts; ++attempt) {
     session.EnsureContainers(dir);
     rc = create();
   }

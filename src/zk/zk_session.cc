@@ -320,11 +320,6 @@ bool ZkSession::Exists(const std::string& path, Stat* stat) {
   return true;
 }
 
-// ZooKeeper reaps an empty container that once had children at any moment,
-// so a parent made (or found) a moment ago can be gone when the child is
-// created: such a create is tried again, parents first, this many times.
-constexpr int kReapedParentAttempts = 5;
-
 void ZkSession::EnsureContainers(const std::string& path) {
   if (path != "/") EnsureNode(path, ZOO_CONTAINER, StructureAcl(path));
 }

@@ -28,6 +28,12 @@
 
 namespace baton::zk {
 
+// ZooKeeper reaps an empty container that once had children at any moment
+// (and may reap one made again at its path, when it had listed the old one),
+// so a parent made or found a moment ago can be gone when the child is
+// created: such a create is tried again, parents first, this many times.
+inline constexpr int kReapedParentAttempts = 5;
+
 class ZkSession {
  public:
   ZkSession(const ZkUrl& url, const ZkTimeouts& timeouts);

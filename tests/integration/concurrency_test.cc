@@ -248,8 +248,11 @@ TEST_F(ConcurrencyTest, RandomInterleavingsLeaveOneWholeState) {
       } else if (a.exit_code != 0) {
         // The only failures allowed: a state left for recover to settle, or
         // one that kept changing under a backup.
+        // Or a session that expired on a loaded machine (the actors' are
+        // short, so that a killed owner's lock goes soon), which the owner
+        // says, writing nothing more: the checks of the state below hold.
         EXPECT_THAT(err, AnyOf(HasSubstr("baton recover"), HasSubstr("kept changing"),
-                               HasSubstr("is running")))
+                               HasSubstr("is running"), HasSubstr("the ZooKeeper session expired")))
             << a.kind << " exit " << a.exit_code << ": " << err;
       }
     }

@@ -57,9 +57,11 @@ class OwnershipTest : public ZkTest {
 // restore, which still said "restore complete" over a state of 719 of 2000 ids.
 TEST_F(OwnershipTest, ARunningRestoreIsNotTakenForAnInterruptedOne) {
   TwoStates();
-  pid_t big = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
-                          zk_url_, "--safety_backup_dir", dir_ + "/safety"},
-                         dir_ + "/big.log");
+  // A session that outlives the pause, however slow the refused commands.
+  pid_t big =
+      StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk", zk_url_,
+                  "--safety_backup_dir", dir_ + "/safety", "--zk_session_timeout", "60000"},
+                 dir_ + "/big.log");
   ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/big.log");
   kill(big, SIGSTOP);  // paused inside the write phase, its session alive
   Snapshot during = zk_.Take(state_);
@@ -211,13 +213,15 @@ TEST_F(OwnershipTest, ASecondSignalDoesNotCutARollbackShort) {
 TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
   TwoStates();
   std::string tar = dir_ + "/during.tar";
-  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_},
+  // Sessions that outlive the pauses below, however slow the machine.
+  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                             "--zk_session_timeout", "60000"},
                             dir_ + "/backup.log");
   ASSERT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
   kill(backup, SIGSTOP);  // inside its first read of the tree
 
   pid_t restore = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
-                              zk_url_, "--no_safety_backup"},
+                              zk_url_, "--no_safety_backup", "--zk_session_timeout", "60000"},
                              dir_ + "/restore.log");
   // Paused once it has deleted the small state (one multi-op) and is
   // writing the big one.

@@ -160,9 +160,22 @@ std::string RunningCmdline(std::vector<std::string> args) {
     execv(argv[0], argv.data());
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string cmdline(std::istreambuf_iterator<char>(in), {});
+  // Read once baton has rewritten its title (it is neither the argv it was
+  // given nor, before the exec, this test's own), however slow its start.
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string given;
+  for (const std::string& a : args) given += a + '\0';
+  const std::string own = read("/proc/self/cmdline");
+  std::string cmdline;
+  WaitFor(
+      [&] {
+        cmdline = read("/proc/" + std::to_string(pid) + "/cmdline");
+        return !cmdline.empty() && cmdline != given && cmdline != own;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(20));
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   return cmdline;
@@ -171,9 +184,10 @@ std::string RunningCmdline(std::vector<std::string> args) {
 TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
   // secret%5Fkey is decoded to secret_key (and wins, being last).
   std::string location = Location(std::string(kUriParams) + "&secret%5Fkey=pct-secret");
-  std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";  // never connects
-  std::string cmdline = RunningCmdline(
-      {BatonBinary(), "backup", "--backup_location", location, "--zk", zk, "--zk_timeout", "3000"});
+  // Never connects: it waits, and is killed once its title is read.
+  std::string zk = "zk://alice:zk-password-42@127.0.0.1:1/marathon";
+  std::string cmdline = RunningCmdline({BatonBinary(), "backup", "--backup_location", location,
+                                        "--zk", zk, "--zk_timeout", "60000"});
   ASSERT_THAT(cmdline, HasSubstr("backup"));
   EXPECT_THAT(cmdline, Not(HasSubstr("uri-secret")));
   EXPECT_THAT(cmdline, Not(HasSubstr("AKIDBATONURI")));
@@ -185,7 +199,7 @@ TEST_F(S3Test, SecretsAreHiddenFromTheProcessTitle) {
   cmdline = RunningCmdline(
       {BatonBinary(), "backup", "--backup_location",
        "file://" + TempDir() + "/b.tar?SECRET_KEY=upper-secret&secretkey=typo-secret", "--zk", zk,
-       "--zk_timeout", "3000"});
+       "--zk_timeout", "60000"});
   ASSERT_THAT(cmdline, HasSubstr("backup"));
   EXPECT_THAT(cmdline, Not(HasSubstr("upper-secret")));
   EXPECT_THAT(cmdline, Not(HasSubstr("typo-secret")));

@@ -107,9 +107,8 @@ TEST_F(ServeSafetyTest, ASecondAbdicationWhileOneIsPendingGets409) {
   auto r = client.Delete(("/v2/leader?backup=file://" + first).c_str());
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
-  // Inside the 500 ms before the leader leaves (its main loop has seen the
-  // first request by now).
-  std::this_thread::sleep_for(100ms);
+  // At once, inside the 500 ms before the leader leaves: the first request
+  // claimed the handover before it was answered.
   r = client.Delete(("/v2/leader?backup=file://" + second).c_str());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409) << r->body;
@@ -278,9 +277,11 @@ TEST_F(ServeSafetyTest, ATakeoverWaitsForARunningRestore) {
   Snapshot big = Save(tar);
   zk_.DeleteTree(state_ + "/apps");
 
-  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
-                              "--safety_backup_dir", dir_ + "/safety"},
-                             dir_ + "/restore.log");
+  // A session that outlives the pause below, however slow the server's start.
+  pid_t restore =
+      StartBaton({"restore", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                  "--safety_backup_dir", dir_ + "/safety", "--zk_session_timeout", "60000"},
+                 dir_ + "/restore.log");
   for (int i = 0; i < 20000 && !Marked(); ++i) std::this_thread::sleep_for(1ms);
   ASSERT_TRUE(Marked()) << ReadFile(dir_ + "/restore.log");
   kill(restore, SIGSTOP);  // inside its write phase, holding the lock

@@ -26,10 +26,12 @@ constexpr TreeShape kShape{
 
 class SessionExpiryTest : public ZkTest {
  protected:
-  // Starts baton with a 2 s session; once `started()` holds, stops it for
-  // 4 s and lets it go on. Returns its exit code and output.
-  template <typename Started>
-  RunResult PauseOnce(std::vector<std::string> args, Started started) {
+  // Starts baton with a 2 s session; once `started()` holds, stops it until
+  // ZooKeeper has expired its session (`expired()`: its ephemeral node is
+  // gone, however late the server is) and lets it go on. Returns its exit
+  // code and output.
+  template <typename Started, typename Expired>
+  RunResult PauseOnce(std::vector<std::string> args, Started started, Expired expired) {
     args.insert(args.end(), {"--zk", zk_url_, "--zk_session_timeout", "2000"});
     const std::string log = dir_ + "/paused.log";
     pid_t pid = StartBaton(args, log);
@@ -37,7 +39,7 @@ class SessionExpiryTest : public ZkTest {
     for (int i = 0; i < 20000 && !(seen = started()); ++i) std::this_thread::sleep_for(1ms);
     EXPECT_TRUE(seen) << ReadFile(log);
     ::kill(pid, SIGSTOP);
-    std::this_thread::sleep_for(4s);
+    EXPECT_TRUE(WaitFor(expired, 60s, 50ms)) << "the session outlived 60 s";
     ::kill(pid, SIGCONT);
     RunResult r;
     r.exit_code = WaitForBaton(pid);
@@ -50,8 +52,9 @@ TEST_F(SessionExpiryTest, ABackupReadsAgainWithANewSession) {
   Populate(kShape);
   const std::string tar = dir_ + "/paused.tar";
   // The quiet-window marker appears when the walk begins.
-  RunResult r =
-      PauseOnce({"backup", "--backup_location", "file://" + tar}, [&] { return BackupRunning(); });
+  RunResult r = PauseOnce(
+      {"backup", "--backup_location", "file://" + tar}, [&] { return BackupRunning(); },
+      [&] { return !BackupRunning(); });
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("the ZooKeeper session expired; opening a new one"));
   EXPECT_THAT(r.err, HasSubstr("reading the tree again"));
@@ -72,7 +75,7 @@ TEST_F(SessionExpiryTest, ARestoreWritesAgainWithANewSession) {
 
   RunResult r = PauseOnce(
       {"restore", "--backup_location", "file://" + tar, "--safety_backup_dir", dir_ + "/safety"},
-      [&] { return zk_.Exists(root_ + "/restore-in-progress"); });
+      [&] { return zk_.Exists(root_ + "/restore-in-progress"); }, [&] { return !Locked(); });
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("the ZooKeeper session expired; opening a new one"));
   EXPECT_THAT(r.err, HasSubstr("writing the state again"));

@@ -63,7 +63,7 @@ TEST(TlsTest, BothPathsRefuseATlsPortAndSaySo) {
   }
   // The same server's plain port works, and is not taken for TLS.
   RunResult plain = RunBaton({"backup", "--backup_location", "file://" + tar, "--zk",
-                              "zk://" + server.plain() + "/app", "--zk_timeout", "2000"});
+                              "zk://" + server.plain() + "/app", "--zk_timeout", "20000"});
   EXPECT_THAT(plain.err, HasSubstr("nothing to back up"));
   EXPECT_THAT(plain.err, Not(HasSubstr("TLS")));
 }

@@ -19,6 +19,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -190,13 +191,37 @@ class BatonArgv {
 
 // Waits for `pid` until the deadline (then kills it and throws); returns its
 // exit code, or 128 + the signal that ended it.
+// Each thread of `pid`: its name, state and what it waits in, to tell a hang
+// (and where) from a slow machine.
+std::string ThreadStates(pid_t pid) {
+  std::string states;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  for (const auto& thread : std::filesystem::directory_iterator(task, ec)) {
+    auto read = [&](const char* name) {
+      std::ifstream in(thread.path() / name);
+      std::string text(std::istreambuf_iterator<char>(in), {});
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      return text;
+    };
+    const std::string stat = read("stat");
+    const size_t name_end = stat.rfind(')');
+    const std::string state = name_end == std::string::npos ? "?" : stat.substr(name_end + 2, 1);
+    states += "\n  thread " + thread.path().filename().string() + " (" + read("comm") +
+              "): state " + state + ", waiting in " + read("wchan");
+  }
+  return states;
+}
+
 int WaitFor(pid_t pid, std::chrono::steady_clock::time_point deadline) {
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
+      const std::string states = ThreadStates(pid);
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      throw std::runtime_error("baton did not finish within the test's time limit");
+      throw std::runtime_error("baton did not finish within the test's time limit; its threads:" +
+                               states);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -254,13 +279,17 @@ RunResult RunBaton(const std::vector<std::string>& args, int timeout_seconds,
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv.binary());
 
-  RunResult result;
-  result.exit_code =
-      WaitFor(pid, std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds));
   auto slurp = [](const std::string& p) {
     std::ifstream in(p);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
+  RunResult result;
+  try {
+    result.exit_code =
+        WaitFor(pid, std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + "\nits standard error:\n" + slurp(err_path));
+  }
   result.out = slurp(out_path);
   result.err = slurp(err_path);
   return result;
@@ -366,20 +395,22 @@ void TestZk::CreateMany(const std::vector<NewNode>& nodes) {
     }
     std::vector<zoo_op_result_t> results(ops.size());
     int rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
-    // A container parent made a moment ago can be reaped before its first
-    // child arrives when the server had listed an old node of that path as
-    // empty (a tree deleted and built again): made again, and the batch retried.
+    // A parent outside the batch is missing: never made, or a container made
+    // a moment ago and reaped before its first child arrived (the server had
+    // listed an old node of that path as empty: a tree deleted and built
+    // again). It is made, and the batch retried. Parents inside the batch are
+    // the batch's to make: made here, they would come back empty.
+    std::set<std::string> in_batch;
+    for (const zoo_op_t& op : ops) in_batch.insert(op.create_op.path);
     for (int attempt = 1; rc == ZNONODE && attempt < 5; ++attempt) {
       for (const zoo_op_t& op : ops) {
         const std::string parent = Parent(op.create_op.path);
-        if (!Exists(parent)) Create(parent, "", true);
+        if (!in_batch.contains(parent) && !Exists(parent)) Create(parent, "", true);
       }
       rc = zoo_multi(zh_, static_cast<int>(ops.size()), ops.data(), results.data());
     }
     if (rc == ZNODEEXISTS) {
       // As Create() does, a node that exists is taken as made: node by node.
-      // (Seen twice in CI right after DeleteTree of the same path; cause not
-      // found yet, see the closing note of issue 14.)
       for (const zoo_op_t& op : ops) {
         Create(op.create_op.path, std::string(op.create_op.data, op.create_op.datalen));
       }
@@ -515,6 +546,9 @@ void TestZk::Sync(const std::string& path) {
 }
 
 void TestZk::DeleteTree(const std::string& path) {
+  // A follower that lags behind the leader would list fewer children than
+  // there are, and a parent's delete would fail: caught up first.
+  Sync("/");
   auto levels = Levels(zh_, path);
   for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
     auto replies = ForAll(zh_, *it, Call::kDelete);

@@ -111,8 +111,9 @@ class TestZk {
   ~TestZk();
   zhandle_t* handle() { return zh_; }
 
-  // Creates `path` with missing parents as containers; the node itself is
-  // persistent unless `container`.
+  // Creates `path` and its missing parents (persistent: a container parent
+  // could be reaped before its child arrives); `path` itself is persistent
+  // unless `container`. A node that exists already is taken as made.
   void Create(const std::string& path, const std::string& data, bool container = false);
   // Creates many nodes with multi-ops of at most 500 ops / 512 KB each. Nodes
   // must come after their parents.
