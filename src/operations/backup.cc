@@ -179,7 +179,13 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   archive::WriterThread archive(sink, std::chrono::system_clock::to_time_t(options.env.now()),
                                 options.format, job.compression);
   layout::Tally tally;
-  Walk(job, reads, archive, tally, prints);
+  try {
+    Walk(job, reads, archive, tally, prints);
+  } catch (const Error&) {
+    // As in RequireState: a restore may have emptied the state meanwhile.
+    if (!job.session.Exists(state)) operations::RefuseWhileRestoring(job.session, control);
+    throw;
+  }
   Attempt attempt;
   attempt.quiet = window.Close();
   if (!attempt.quiet) {

@@ -246,6 +246,39 @@ TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
   EXPECT_EQ(Diff(big_, State()), "");
 }
 
+// A restore empties the state before it writes the new one, and the server
+// may reap the emptied container then: a backup reading meanwhile found no
+// state and said "nothing to back up" (exit 1, seen in CI). It must say that
+// a restore is running. Made certain here by deleting the state while both
+// are paused.
+TEST_F(OwnershipTest, ABackupThatLosesTheStateToARunningRestoreSaysItIsRunning) {
+  TwoStates();
+  std::string tar = dir_ + "/during.tar";
+  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                             "--zk_session_timeout", "60000"},
+                            dir_ + "/backup.log");
+  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
+  kill(backup, SIGSTOP);  // its walk begun
+  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
+                              zk_url_, "--no_safety_backup", "--zk_session_timeout", "60000"},
+                             dir_ + "/restore.log");
+  ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/restore.log");
+  kill(restore, SIGSTOP);
+  zk_.DeleteTree(state_);
+
+  kill(backup, SIGCONT);
+  int code = WaitForBaton(backup);
+  std::string log = ReadFile(dir_ + "/backup.log");
+  EXPECT_EQ(code, 3) << log;
+  EXPECT_THAT(log, HasSubstr("is running"));
+  EXPECT_THAT(log, Not(HasSubstr("nothing to back up")));
+  EXPECT_FALSE(std::filesystem::exists(tar));
+  // The restore's outcome is not this test's: the state it was writing went
+  // from under it.
+  kill(restore, SIGCONT);
+  WaitForBaton(restore);
+}
+
 // Finding 3: a backup to a FIFO that needed a second read wrote both
 // attempts into it (17.5 MB instead of 9.2 MB) and exited 0.
 TEST_F(OwnershipTest, AStreamCarriesOneAttempt) {
