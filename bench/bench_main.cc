@@ -324,29 +324,28 @@ nlohmann::json Measure(const std::string& hosts, uint64_t target, const std::str
         tree, log);
   }));
   DeleteTree(session, tree_restored);
-  // The baselines write a copy of the tree, each under its own root.
+  // The baselines write a copy of the tree, each under its own root (each
+  // copy's node list lives only while its baseline runs).
   auto copy_under = [&](const std::string& r) {
     session.Put(r, "");
     session.Put(r + "/state", "");
     return BenchTree(r + "/state", target);
   };
-  const BenchTree seq_copy = copy_under(seq_root);
   Row seq_create = note(Counted(hosts, [&] {
-    return FromProbe("baseline: sequential create", SequentialCreate(zh, seq_copy, budget));
+    return FromProbe("baseline: sequential create",
+                     SequentialCreate(zh, copy_under(seq_root), budget));
   }));
   DeleteTree(session, seq_root);
-  const BenchTree marathon_copy = copy_under(marathon_root);
   Row marathon_write = note(Counted(hosts, [&] {
     return FromProbe("baseline: Marathon restore (1 at a time)",
-                     MarathonWrite(zh, marathon_copy, budget));
+                     MarathonWrite(zh, copy_under(marathon_root), budget));
   }));
   DeleteTree(session, marathon_root);
   // A whole copy of the tree to another root: zkcopy's way against baton
   // copy (both without ACLs: zkcopy writes the open ACL).
-  const BenchTree zkcopy_copy = copy_under(zkcopy_root);
   Row zkcopy = note(Counted(hosts, [&] {
     ProbeResult read = ZkcopyRead(zh, tree, 10, budget);
-    ProbeResult write = ZkcopyWrite(zh, zkcopy_copy, 1000, budget);
+    ProbeResult write = ZkcopyWrite(zh, copy_under(zkcopy_root), 1000, budget);
     ProbeResult both{std::min(read.nodes, write.nodes), read.bytes, read.seconds + write.seconds};
     return FromProbe("baseline: zkcopy (10 workers, 1000-op batches)", both);
   }));

@@ -14,11 +14,13 @@ free_port() {
   local p low now lock found=""
   low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   now=$(date +%s)
-  exec {lock}>>"$PORT_REGISTRY.lock"
-  flock "$lock"
-  touch "$PORT_REGISTRY"
-  awk -v now="$now" '$2 > now - 600' "$PORT_REGISTRY" >"$PORT_REGISTRY.new"
-  mv "$PORT_REGISTRY.new" "$PORT_REGISTRY"
+  # Called as $(free_port), where set -e does not reach: every step checked.
+  exec {lock}>>"$PORT_REGISTRY.lock" || return 1
+  flock "$lock" || { echo "free_port: cannot lock $PORT_REGISTRY.lock" >&2; return 1; }
+  touch "$PORT_REGISTRY" &&
+    awk -v now="$now" '$2 > now - 600' "$PORT_REGISTRY" >"$PORT_REGISTRY.new" &&
+    mv "$PORT_REGISTRY.new" "$PORT_REGISTRY" ||
+    { echo "free_port: cannot update $PORT_REGISTRY" >&2; return 1; }
   for _ in $(seq 1 200); do
     p=$((10000 + RANDOM % (low - 10000)))
     if ! port_in_use "$p" && ! grep -qs "^$p " "$PORT_REGISTRY"; then

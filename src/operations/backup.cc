@@ -181,9 +181,13 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   layout::Tally tally;
   try {
     Walk(job, reads, archive, tally, prints);
-  } catch (const Error&) {
+  } catch (const zk::ConnectionLost&) {
+    throw;  // the caller resumes first; the next walk meets this again
+  } catch (const Error& e) {
     // As in RequireState: a restore may have emptied the state meanwhile.
-    if (!job.session.Exists(state)) operations::RefuseWhileRestoring(job.session, control);
+    if (e.kind() != ErrorKind::kInterrupted && !job.session.Exists(state)) {
+      operations::RefuseWhileRestoring(job.session, control);
+    }
     throw;
   }
   Attempt attempt;

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "support/marathon_tree.h"
 #include "support/test_env.h"
@@ -161,7 +162,8 @@ std::string RunningCmdline(std::vector<std::string> args) {
     _exit(127);
   }
   // Read once baton has rewritten its title (it is neither the argv it was
-  // given nor, before the exec, this test's own), however slow its start.
+  // given nor, before the exec, this test's own) and the rewrite is over (two
+  // reads 100 ms apart agree: it masks one argument after another).
   auto read = [](const std::string& path) {
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -169,13 +171,13 @@ std::string RunningCmdline(std::vector<std::string> args) {
   std::string given;
   for (const std::string& a : args) given += a + '\0';
   const std::string own = read("/proc/self/cmdline");
-  std::string cmdline;
+  std::string cmdline, before;
   WaitFor(
       [&] {
-        cmdline = read("/proc/" + std::to_string(pid) + "/cmdline");
-        return !cmdline.empty() && cmdline != given && cmdline != own;
+        before = std::exchange(cmdline, read("/proc/" + std::to_string(pid) + "/cmdline"));
+        return !cmdline.empty() && cmdline != given && cmdline != own && cmdline == before;
       },
-      std::chrono::seconds(30), std::chrono::milliseconds(20));
+      std::chrono::seconds(30), std::chrono::milliseconds(100));
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   return cmdline;

@@ -189,8 +189,6 @@ class BatonArgv {
   std::vector<char*> pointers_;
 };
 
-// Waits for `pid` until the deadline (then kills it and throws); returns its
-// exit code, or 128 + the signal that ended it.
 // Each thread of `pid`: its name, state and what it waits in, to tell a hang
 // (and where) from a slow machine.
 std::string ThreadStates(pid_t pid) {
@@ -213,6 +211,8 @@ std::string ThreadStates(pid_t pid) {
   return states;
 }
 
+// Waits for `pid` until the deadline (then kills it and throws); returns its
+// exit code, or 128 + the signal that ended it.
 int WaitFor(pid_t pid, std::chrono::steady_clock::time_point deadline) {
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
