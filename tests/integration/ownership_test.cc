@@ -50,6 +50,33 @@ class OwnershipTest : public ZkTest {
     return testing::WaitFor(done, limit, 1ms);
   }
 
+  // Starts a backup to `tar` and pauses it inside its walk; its session (as
+  // the restores' below) outlives the pauses, however slow the machine.
+  pid_t StartPausedBackup(const std::string& tar) {
+    pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_,
+                               "--zk_session_timeout", "60000"},
+                              dir_ + "/backup.log");
+    EXPECT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
+    kill(backup, SIGSTOP);
+    return backup;
+  }
+  pid_t StartBigRestore() {
+    return StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
+                       zk_url_, "--no_safety_backup", "--zk_session_timeout", "60000"},
+                      dir_ + "/restore.log");
+  }
+  // Lets the paused backup go on: refused, a restore is running, no file.
+  void ExpectRefusedAsRunning(pid_t backup, const std::string& tar) {
+    kill(backup, SIGCONT);
+    int code = WaitForBaton(backup);
+    std::string log = ReadFile(dir_ + "/backup.log");
+    EXPECT_EQ(code, 3) << log;
+    EXPECT_THAT(log, HasSubstr("is running"));
+    EXPECT_THAT(log, Not(HasSubstr("backup complete")));
+    EXPECT_THAT(log, Not(HasSubstr("nothing to back up")));
+    EXPECT_FALSE(std::filesystem::exists(tar));
+  }
+
   Snapshot big_, small_;
 };
 
@@ -213,16 +240,8 @@ TEST_F(OwnershipTest, ASecondSignalDoesNotCutARollbackShort) {
 TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
   TwoStates();
   std::string tar = dir_ + "/during.tar";
-  // Sessions that outlive the pauses below, however slow the machine.
-  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_,
-                             "--zk_session_timeout", "60000"},
-                            dir_ + "/backup.log");
-  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
-  kill(backup, SIGSTOP);  // inside its first read of the tree
-
-  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
-                              zk_url_, "--no_safety_backup", "--zk_session_timeout", "60000"},
-                             dir_ + "/restore.log");
+  pid_t backup = StartPausedBackup(tar);
+  pid_t restore = StartBigRestore();
   // Paused once it has deleted the small state (one multi-op) and is
   // writing the big one.
   const std::string app = state_ + "/apps/" + marathon::BucketOf("_prod_service-0");
@@ -233,13 +252,7 @@ TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
   ASSERT_TRUE(Marked()) << "the restore finished before it could be paused: "
                         << ReadFile(dir_ + "/restore.log");
 
-  kill(backup, SIGCONT);
-  int code = WaitForBaton(backup);
-  std::string log = ReadFile(dir_ + "/backup.log");
-  EXPECT_EQ(code, 3) << log;
-  EXPECT_THAT(log, HasSubstr("is running"));
-  EXPECT_THAT(log, Not(HasSubstr("backup complete")));
-  EXPECT_FALSE(std::filesystem::exists(tar));
+  ExpectRefusedAsRunning(backup, tar);
 
   kill(restore, SIGCONT);
   EXPECT_EQ(WaitForBaton(restore), 0) << ReadFile(dir_ + "/restore.log");
@@ -254,25 +267,13 @@ TEST_F(OwnershipTest, ABackupNeverReadsAStateARestoreIsWriting) {
 TEST_F(OwnershipTest, ABackupThatLosesTheStateToARunningRestoreSaysItIsRunning) {
   TwoStates();
   std::string tar = dir_ + "/during.tar";
-  pid_t backup = StartBaton({"backup", "--backup_location", "file://" + tar, "--zk", zk_url_,
-                             "--zk_session_timeout", "60000"},
-                            dir_ + "/backup.log");
-  ASSERT_TRUE(WaitFor([&] { return BackupRunning(); })) << ReadFile(dir_ + "/backup.log");
-  kill(backup, SIGSTOP);  // its walk begun
-  pid_t restore = StartBaton({"restore", "--backup_location", "file://" + dir_ + "/big.tar", "--zk",
-                              zk_url_, "--no_safety_backup", "--zk_session_timeout", "60000"},
-                             dir_ + "/restore.log");
+  pid_t backup = StartPausedBackup(tar);
+  pid_t restore = StartBigRestore();
   ASSERT_TRUE(WaitFor([&] { return Marked(); })) << ReadFile(dir_ + "/restore.log");
   kill(restore, SIGSTOP);
   zk_.DeleteTree(state_);
 
-  kill(backup, SIGCONT);
-  int code = WaitForBaton(backup);
-  std::string log = ReadFile(dir_ + "/backup.log");
-  EXPECT_EQ(code, 3) << log;
-  EXPECT_THAT(log, HasSubstr("is running"));
-  EXPECT_THAT(log, Not(HasSubstr("nothing to back up")));
-  EXPECT_FALSE(std::filesystem::exists(tar));
+  ExpectRefusedAsRunning(backup, tar);
   // The restore's outcome is not this test's: the state it was writing went
   // from under it.
   kill(restore, SIGCONT);
