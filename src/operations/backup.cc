@@ -158,6 +158,15 @@ archive::Manifest ManifestOf(const Job& job, const layout::Tally& tally) {
   return manifest;
 }
 
+// Whether the state exists. When it does not, a restore (running or cut
+// off) may have emptied it, and the server reaped the empty container: that
+// restore is the answer, not "nothing to back up", and is refused here.
+bool StateExistsOrRefuse(zk::ZkSession& session, const layout::Scope& scope) {
+  if (session.Exists(scope.data)) return true;
+  operations::RefuseWhileRestoring(session, scope.control);
+  return false;
+}
+
 Attempt ReadOnce(const Job& job, BackupSink& sink) {
   const BackupOptions& options = job.options;
   const std::string& state = job.scope.data;
@@ -184,10 +193,7 @@ Attempt ReadOnce(const Job& job, BackupSink& sink) {
   } catch (const zk::ConnectionLost&) {
     throw;  // the caller resumes first; the next walk meets this again
   } catch (const Error& e) {
-    // As in RequireState: a restore may have emptied the state meanwhile.
-    if (e.kind() != ErrorKind::kInterrupted && !job.session.Exists(state)) {
-      operations::RefuseWhileRestoring(job.session, control);
-    }
+    if (e.kind() != ErrorKind::kInterrupted) StateExistsOrRefuse(job.session, job.scope);
     throw;
   }
   Attempt attempt;
@@ -327,12 +333,8 @@ void RefuseUnfitFlags(const BackupOptions& options, const layout::Layout& layout
 // Refuses a backup of a state that is not there.
 void RequireState(zk::ZkSession& session, const layout::Scope& scope,
                   const BackupOptions& options) {
-  const std::string& state = scope.data;
-  if (!session.Exists(state)) {
-    // A restore, running or cut off, may have emptied the state (and the
-    // server reaped the empty container): that is the answer, not "nothing".
-    operations::RefuseWhileRestoring(session, scope.control);
-    throw Error("nothing to back up: " + state + " does not exist on " + options.zk.hosts +
+  if (!StateExistsOrRefuse(session, scope)) {
+    throw Error("nothing to back up: " + scope.data + " does not exist on " + options.zk.hosts +
                     " (check the path in --zk)",
                 ErrorKind::kInvalidInput);
   }

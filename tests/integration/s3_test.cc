@@ -164,17 +164,13 @@ std::string RunningCmdline(std::vector<std::string> args) {
   // Read once baton has rewritten its title (it is neither the argv it was
   // given nor, before the exec, this test's own) and the rewrite is over (two
   // reads 100 ms apart agree: it masks one argument after another).
-  auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
   std::string given;
   for (const std::string& a : args) given += a + '\0';
-  const std::string own = read("/proc/self/cmdline");
+  const std::string own = ReadFile("/proc/self/cmdline");
   std::string cmdline, before;
   WaitFor(
       [&] {
-        before = std::exchange(cmdline, read("/proc/" + std::to_string(pid) + "/cmdline"));
+        before = std::exchange(cmdline, ReadFile("/proc/" + std::to_string(pid) + "/cmdline"));
         return !cmdline.empty() && cmdline != given && cmdline != own && cmdline == before;
       },
       std::chrono::seconds(30), std::chrono::milliseconds(100));

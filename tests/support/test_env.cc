@@ -197,8 +197,7 @@ std::string ThreadStates(pid_t pid) {
   std::error_code ec;
   for (const auto& thread : std::filesystem::directory_iterator(task, ec)) {
     auto read = [&](const char* name) {
-      std::ifstream in(thread.path() / name);
-      std::string text(std::istreambuf_iterator<char>(in), {});
+      std::string text = ReadFile(thread.path() / name);
       while (!text.empty() && text.back() == '\n') text.pop_back();
       return text;
     };
